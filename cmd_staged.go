@@ -1,0 +1,13 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// runStaged is a placeholder until its issue lands.
+func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "clickup-secret-scan: this command is not implemented yet")
+	return exitInternal
+}

@@ -1,0 +1,32 @@
+// Package report renders findings: text, JSON, SARIF, and the rotation
+// guidance each of them carries. It does no network I/O and never prints a
+// secret in clear: every value comes from scanner.Secret's redacted forms.
+package report
+
+import (
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// Version is the version of the JSON output contract.
+const Version = 1
+
+// Report is everything a renderer needs about one scan.
+type Report struct {
+	// Mode is the command that produced the report: "dir", "history",
+	// "diff", "staged" or "audit".
+	Mode     string
+	Findings []scanner.Finding
+	// Ignored holds findings suppressed by ignore rules; they are listed,
+	// never silently dropped.
+	Ignored []Ignored
+	Stats   scanner.StatsSnapshot
+	// Warnings are scan-level notices (shallow clone, submodules not
+	// scanned, archive limits hit) shown to the user.
+	Warnings []string
+}
+
+// Ignored is a finding suppressed by an ignore rule, with the rule's reason.
+type Ignored struct {
+	Finding scanner.Finding
+	Reason  string
+}
