@@ -8,9 +8,21 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
-// pipelineOptions are the post-processing flags: ignore rules and live
-// verification (issue 6 fills these in).
-type pipelineOptions struct{}
+// pipelineOptions are the post-processing settings shared by every scanning
+// command and the Action: ignore rules and live verification.
+type pipelineOptions struct {
+	// IgnoreFile is the ignore file path; "" means
+	// <RepoRoot>/.clickup-secret-scan-ignore when that exists.
+	IgnoreFile string
+	// RepoRoot is where the default ignore file is looked up ("" = ".").
+	RepoRoot string
+	// Verify turns on live verification against ClickUp's API.
+	Verify bool
+	// ClickUpAPIURL overrides https://api.clickup.com (tests, proxies).
+	ClickUpAPIURL string
+	// AuditLog is a file that receives one JSON line per API call.
+	AuditLog string
+}
 
 func addPipelineFlags(fs *flag.FlagSet, p *pipelineOptions) {}
 
