@@ -1,0 +1,313 @@
+package scanner
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+)
+
+// Errors recorded in Stats when an archive is cut short.
+var (
+	ErrArchiveLimit = errors.New("archive decompression limit reached; the rest was not scanned (raise --max-archive-bytes)")
+	ErrArchiveBomb  = errors.New("compression ratio too high (possible zip bomb); the rest of the member was not scanned")
+	ErrArchiveDepth = errors.New("archive nested too deep; scanned as raw bytes")
+)
+
+// memberSpill is the size above which a nested zip member is buffered in a
+// temporary file rather than in memory (zip needs random access).
+const memberSpill = 32 << 20
+
+type archiveKind int
+
+const (
+	notArchive archiveKind = iota
+	zipArchive
+	gzipArchive
+	tarArchive
+)
+
+// sniffArchive recognises containers by magic bytes, so that a .jar, .whl
+// or .apk is opened whatever its name, and a .zip that is not one is
+// scanned as bytes.
+func sniffArchive(head []byte) archiveKind {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return zipArchive
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return gzipArchive
+	case len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar")):
+		return tarArchive
+	}
+	return notArchive
+}
+
+// item is one stream being scanned, inside zero or more archives.
+type item struct {
+	name   string // display name for errors: path plus inner path
+	inner  string // inner path relative to the top-level item
+	depth  int    // archives opened to reach it
+	budget *int64 // decompressed bytes left for the top-level archive
+}
+
+func (s *Scanner) scan(ctx context.Context, name string, r io.Reader) ([]Match, error) {
+	budget := s.opts.MaxArchiveBytes
+	var out []Match
+	size := int64(-1)
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	}
+	err := s.scanItem(ctx, item{name: name, budget: &budget}, r, size, &out)
+	return out, err
+}
+
+// scanItem scans one stream: opens it when it is an archive, transcodes it
+// when it is UTF-16, and scans the bytes otherwise. size is -1 when unknown;
+// with a known size and an io.ReaderAt, zip archives are read in place.
+func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64, out *[]Match) error {
+	var head []byte
+	var stream io.Reader
+	ra, isRA := r.(io.ReaderAt)
+	if isRA && size >= 0 {
+		head = make([]byte, min(size, sniffSize))
+		n, _ := ra.ReadAt(head, 0)
+		head = head[:n]
+		stream = io.NewSectionReader(ra, 0, size)
+	} else {
+		stream, head = newSniffer(r)
+	}
+	kind := sniffArchive(head)
+	if kind != notArchive && it.depth >= s.opts.MaxArchiveDepth {
+		s.stats.Error(it.name, ErrArchiveDepth)
+		kind = notArchive
+	}
+	switch kind {
+	case zipArchive:
+		if !isRA || size < 0 {
+			return s.scanBufferedZip(ctx, it, stream, out)
+		}
+		return s.scanZip(ctx, it, ra, size, out)
+	case gzipArchive:
+		return s.scanGzip(ctx, it, stream, out)
+	case tarArchive:
+		return s.scanTar(ctx, it, stream, out)
+	}
+	return s.scanLeaf(ctx, it, stream, head, out)
+}
+
+// scanLeaf scans a stream that is not an archive.
+func (s *Scanner) scanLeaf(ctx context.Context, it item, r io.Reader, head []byte, out *[]Match) error {
+	encoding := ""
+	if order, bom := sniffUTF16(head); order != 0 {
+		encoding = "utf-16le"
+		if order == bigEndian {
+			encoding = "utf-16be"
+		}
+		r = newUTF16Reader(r, order, bom)
+	}
+	start := len(*out)
+	n, err := s.scanStream(ctx, r, encoding, out)
+	for i := start; i < len(*out); i++ {
+		(*out)[i].InnerPath = it.inner
+	}
+	s.stats.AddFile(n)
+	if err != nil {
+		return fmt.Errorf("failed to scan %s: %w", it.name, err)
+	}
+	return nil
+}
+
+// member returns the item for an archive member called name.
+func (it item) member(name string) item {
+	inner := joinInner(it.inner, name)
+	return item{name: it.name + "!/" + name, inner: inner, depth: it.depth + 1, budget: it.budget}
+}
+
+// inflateLimiter stops a decompressed stream at the archive budget and when
+// its ratio to the compressed bytes consumed exceeds maxRatio.
+type inflateLimiter struct {
+	r          io.Reader
+	compressed func() int64
+	budget     *int64
+	maxRatio   int64
+	read       int64
+	cut        error
+}
+
+func (l *inflateLimiter) Read(p []byte) (int, error) {
+	if l.cut != nil {
+		return 0, io.EOF
+	}
+	if *l.budget <= 0 {
+		l.cut = ErrArchiveLimit
+		return 0, io.EOF
+	}
+	if int64(len(p)) > *l.budget {
+		p = p[:*l.budget]
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	*l.budget -= int64(n)
+	if l.read > l.maxRatio*l.compressed()+1<<20 {
+		l.cut = ErrArchiveBomb
+		return n, io.EOF
+	}
+	return n, err
+}
+
+func (s *Scanner) limit(it item, r io.Reader, compressed func() int64) *inflateLimiter {
+	return &inflateLimiter{r: r, compressed: compressed, budget: it.budget, maxRatio: s.opts.MaxRatio}
+}
+
+// finishMember records a member cut short by a limit and returns err.
+func (s *Scanner) finishMember(m item, l *inflateLimiter, err error) error {
+	if l.cut != nil {
+		s.stats.Skip(m.name, l.cut)
+	}
+	return err
+}
+
+func (s *Scanner) scanZip(ctx context.Context, it item, ra io.ReaderAt, size int64, out *[]Match) error {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		s.stats.Error(it.name, fmt.Errorf("not a readable zip archive, scanned as raw bytes: %w", err))
+		return s.scanLeaf(ctx, it, io.NewSectionReader(ra, 0, size), nil, out)
+	}
+	for _, f := range zr.File {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		m := it.member(f.Name)
+		if *it.budget <= 0 {
+			s.stats.Skip(m.name, ErrArchiveLimit)
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			s.stats.Skip(m.name, fmt.Errorf("failed to open zip member: %w", err))
+			continue
+		}
+		compressed := int64(f.CompressedSize64)
+		l := s.limit(m, rc, func() int64 { return compressed })
+		err = s.finishMember(m, l, s.scanItem(ctx, m, l, -1, out))
+		rc.Close()
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			s.stats.Error(m.name, err)
+		}
+	}
+	return nil
+}
+
+// scanBufferedZip reads a zip that is not a file (a member of another
+// archive, a git blob) into memory or a temporary file, then scans it.
+func (s *Scanner) scanBufferedZip(ctx context.Context, it item, r io.Reader, out *[]Match) error {
+	var mem bytes.Buffer
+	n, err := io.CopyN(&mem, r, memberSpill)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("failed to read %s: %w", it.name, err)
+	}
+	if n < memberSpill {
+		return s.scanZip(ctx, it, bytes.NewReader(mem.Bytes()), int64(mem.Len()), out)
+	}
+	tmp, err := os.CreateTemp("", "clickup-secret-scan-*.zip")
+	if err != nil {
+		return fmt.Errorf("failed to buffer %s: %w", it.name, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := tmp.Write(mem.Bytes()); err != nil {
+		return fmt.Errorf("failed to buffer %s: %w", it.name, err)
+	}
+	mem = bytes.Buffer{}
+	total, err := io.Copy(tmp, r)
+	if err != nil {
+		return fmt.Errorf("failed to buffer %s: %w", it.name, err)
+	}
+	return s.scanZip(ctx, it, tmp, total+memberSpill, out)
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, out *[]Match) error {
+	cr := &countingReader{r: r}
+	zr, err := gzip.NewReader(cr)
+	if err != nil {
+		s.stats.Skip(it.name, fmt.Errorf("not a readable gzip stream: %w", err))
+		return nil
+	}
+	defer zr.Close()
+	inner := strings.TrimSuffix(path.Base(it.name), ".gz")
+	if strings.HasSuffix(it.name, ".tgz") {
+		inner = strings.TrimSuffix(path.Base(it.name), ".tgz") + ".tar"
+	}
+	if zr.Name != "" {
+		inner = zr.Name
+	}
+	l := s.limit(it, zr, func() int64 { return cr.n })
+	br, head := newSniffer(l)
+	if sniffArchive(head) == tarArchive {
+		// A .tar.gz is one archive to the user: its members are named
+		// directly under it.
+		return s.finishMember(it, l, s.scanTar(ctx, it, br, out))
+	}
+	m := it.member(inner)
+	err = s.finishMember(m, l, s.scanItem(ctx, m, br, -1, out))
+	if err == nil && l.cut == nil {
+		if _, rerr := zr.Read(make([]byte, 1)); rerr != nil && !errors.Is(rerr, io.EOF) {
+			s.stats.Error(m.name, fmt.Errorf("corrupt gzip stream: %w", rerr))
+		}
+	}
+	return err
+}
+
+func (s *Scanner) scanTar(ctx context.Context, it item, r io.Reader, out *[]Match) error {
+	tr := tar.NewReader(r)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			s.stats.Skip(it.name, fmt.Errorf("corrupt tar archive, rest not scanned: %w", err))
+			return nil
+		}
+		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+			continue
+		}
+		m := it.member(h.Name)
+		if err := s.scanItem(ctx, m, tr, -1, out); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			s.stats.Error(m.name, err)
+		}
+	}
+}

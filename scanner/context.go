@@ -1,0 +1,202 @@
+package scanner
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+)
+
+// keywordVariants are the spellings of "clickup" that open a context
+// search; every other casing is rare enough in real code to ignore.
+var keywordVariants = [][]byte{[]byte("clickup"), []byte("CLICKUP"), []byte("ClickUp"), []byte("Clickup"), []byte("clickUp")}
+
+// matchContext finds the credentials that have no unique shape (OAuth
+// client secrets, webhook secrets, OAuth access tokens) near a ClickUp
+// keyword. The keyword may sit in the value's own name
+// (CLICKUP_CLIENT_SECRET=...), in an enclosing object ("clickup": {...}) or
+// in an API call close by (https://api.clickup.com).
+func matchContext(buf []byte, emit func(rawMatch)) {
+	var hits []int
+	for _, kw := range keywordVariants {
+		for i := 0; ; {
+			j := bytes.Index(buf[i:], kw)
+			if j < 0 {
+				break
+			}
+			hits = append(hits, i+j)
+			i += j + len(kw)
+		}
+	}
+	if len(hits) == 0 {
+		return
+	}
+	// Merge the reach of every hit into disjoint regions so that each
+	// candidate is judged once.
+	sortInts(hits)
+	done := -1
+	for _, h := range hits {
+		lo := max(0, h-contextReach, done)
+		hi := min(len(buf), h+contextReach)
+		if lo >= hi {
+			continue
+		}
+		scanContextRegion(buf, lo, hi, emit)
+		done = hi
+	}
+}
+
+func sortInts(a []int) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
+
+// scanContextRegion looks for 64-character upper-case alphanumeric values,
+// <user id>_<64 hex> values and base64 runs that decode to either, in
+// buf[lo:hi], and keeps those whose name or surroundings say ClickUp.
+func scanContextRegion(buf []byte, lo, hi int, emit func(rawMatch)) {
+	for i := lo; i < hi; {
+		c := buf[i]
+		if !is(c, clsB64) {
+			i++
+			continue
+		}
+		// A run of base64 characters: a word, a value, or a blob.
+		start := i
+		for i < len(buf) && is(buf[i], clsB64) {
+			i++
+		}
+		end := i
+		for i < len(buf) && i-end < 2 && buf[i] == '=' {
+			i++
+		}
+		if start > 0 && is(buf[start-1], clsWord) {
+			continue
+		}
+		judgeContextValue(buf, start, end, i, emit)
+	}
+}
+
+// judgeContextValue decides whether buf[start:end] (padding up to padEnd)
+// is a ClickUp context credential, plain or base64-encoded.
+func judgeContextValue(buf []byte, start, end, padEnd int, emit func(rawMatch)) {
+	n := end - start
+	word := buf[start:end]
+	if kind, uid, ok := contextShape(word); ok {
+		if m, ok := contextMatch(buf, start, kind, string(word), uid, ""); ok {
+			emit(m)
+		}
+		return
+	}
+	// base64 of a 64-byte value is 86 (raw) or 88 (padded) characters;
+	// of <id>_<64 hex> up to 104.
+	if n < 84 || n > 104 {
+		return
+	}
+	decoded, err := decodeBase64Lenient(buf[start:padEnd])
+	if err != nil {
+		return
+	}
+	if kind, uid, ok := contextShape(decoded); ok {
+		if m, ok := contextMatch(buf, start, kind, string(decoded), uid, "base64"); ok {
+			emit(m)
+		}
+	}
+}
+
+// contextShape classifies a value by shape alone: 64 of [0-9A-Z] is a
+// client or webhook secret (decided later by context), <digits>_<64 hex>
+// an access token.
+func contextShape(w []byte) (Kind, string, bool) {
+	if len(w) == longSecretLen {
+		upperOrDigit, hasUpper, hasDigit := true, false, false
+		for _, c := range w {
+			switch {
+			case is(c, clsUpper):
+				hasUpper = true
+			case is(c, clsDigit):
+				hasDigit = true
+			default:
+				upperOrDigit = false
+			}
+		}
+		if upperOrDigit && hasUpper && hasDigit {
+			return OAuthClientSecret, "", true
+		}
+		return "", "", false
+	}
+	u := bytes.IndexByte(w, '_')
+	if u < 1 || u > maxAccessUserID || len(w)-u-1 != longSecretLen {
+		return "", "", false
+	}
+	for _, c := range w[:u] {
+		if !is(c, clsDigit) {
+			return "", "", false
+		}
+	}
+	for _, c := range w[u+1:] {
+		if !is(c, clsHex) {
+			return "", "", false
+		}
+	}
+	return OAuthAccessToken, string(w[:u]), true
+}
+
+// contextMatch applies the naming rules: the value must be assigned to a
+// name (or sent as a Bearer/Authorization header) that says what it is, and
+// ClickUp must be named in that name or close before or after it.
+func contextMatch(buf []byte, start int, shapeKind Kind, value, uid, enc string) (rawMatch, bool) {
+	key := keyBefore(buf, start)
+	lkey := strings.ToLower(key)
+	near := strings.ToLower(string(buf[max(0, start-contextReach):min(len(buf), start+len(value)+contextReach)]))
+	if !strings.Contains(near, "clickup") {
+		return rawMatch{}, false
+	}
+	before := strings.ToLower(string(buf[max(0, start-200):start]))
+	kind := shapeKind
+	switch shapeKind {
+	case OAuthClientSecret:
+		switch {
+		case strings.Contains(lkey, "webhook"), strings.Contains(lkey, "secret") && strings.Contains(before, "webhook"):
+			kind = WebhookSecret
+		case strings.Contains(lkey, "secret"), strings.Contains(lkey, "client"):
+			kind = OAuthClientSecret
+		default:
+			return rawMatch{}, false
+		}
+	case OAuthAccessToken:
+		if !containsAny(lkey, "token", "access", "auth", "bearer") && !strings.Contains(before, "bearer") {
+			return rawMatch{}, false
+		}
+	}
+	minDistinct := 18
+	body := value
+	if kind == OAuthAccessToken {
+		minDistinct, body = 8, value[len(uid)+1:]
+	}
+	return rawMatch{
+		kind: kind, value: value, userID: uid, key: key, start: start, encoding: enc,
+		placeholder: isPlaceholder(body, minDistinct),
+	}, true
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeBase64Lenient decodes standard or URL-safe base64, padded or not.
+func decodeBase64Lenient(b []byte) ([]byte, error) {
+	s := strings.TrimRight(string(b), "=")
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(s, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	return enc.DecodeString(s)
+}

@@ -1,0 +1,265 @@
+package scanner
+
+import (
+	"bytes"
+	"encoding/base64"
+)
+
+// minBlobRun is the shortest base64 run worth decoding: a personal token
+// alone encodes to 58 characters, so 40 leaves room for a token split
+// across the run's ends while skipping identifiers in minified code.
+const minBlobRun = 40
+
+// blobSegment bounds how many base64 characters around a hit are decoded,
+// so that a token in a 10 MB data URI costs a few KB of decoding.
+const blobSegment = 2048
+
+// blobLiteral is the base64 form of a plaintext literal at one alignment:
+// text is what appears in the encoded run, shift is how many characters
+// before text the 4-character group holding the literal's first byte
+// starts.
+type blobLiteral struct {
+	text  []byte
+	shift int
+}
+
+// blobLiterals are the encodings of "pk_" and of the ClickUp keyword
+// spellings at the three byte alignments, trimmed of the characters that
+// depend on neighbouring bytes. Finding one in a base64 run means the run
+// may hide a credential.
+var blobLiterals = func() []blobLiteral {
+	plain := []string{"pk_"}
+	for _, kw := range keywordVariants {
+		plain = append(plain, string(kw))
+	}
+	var out []blobLiteral
+	for _, p := range plain {
+		for align := 0; align < 3; align++ {
+			out = append(out, encodedLiteral(p, align))
+		}
+	}
+	return out
+}()
+
+// encodedLiteral returns the characters of base64(pad(align) + lit) that
+// depend only on lit's bytes.
+func encodedLiteral(lit string, align int) blobLiteral {
+	src := make([]byte, align+len(lit))
+	copy(src[align:], lit)
+	enc := base64.RawStdEncoding.EncodeToString(src)
+	// Character k covers bits [6k, 6k+6) of the input; keep those wholly
+	// inside lit's bits.
+	firstBit, lastBit := align*8, (align+len(lit))*8
+	first := (firstBit + 5) / 6
+	last := lastBit / 6 // exclusive
+	return blobLiteral{text: []byte(enc[first:last]), shift: first}
+}
+
+// matchBase64Blobs finds base64 runs that hold an encoded "pk_" or ClickUp
+// keyword, decodes the part around each, and scans the decoded bytes with
+// the full matcher. Matches inside point at the first character of the
+// 4-character group that encodes them.
+func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
+	for i := 0; i+minBlobRun <= len(buf); {
+		// Skip ahead: a run of minBlobRun characters must cover position
+		// i+minBlobRun-1, so when that byte is not base64 nothing before
+		// it can start one.
+		probe := i + minBlobRun - 1
+		if !is(buf[probe], clsB64) {
+			i = probe + 1
+			continue
+		}
+		start := probe
+		for start > i && is(buf[start-1], clsB64) {
+			start--
+		}
+		if probe-start+1 < minBlobRun {
+			// The run through probe starts too late; extend forward to see
+			// whether it still reaches minBlobRun.
+			end := probe + 1
+			for end < len(buf) && is(buf[end], clsB64) && end-start < minBlobRun {
+				end++
+			}
+			if end-start < minBlobRun {
+				i = end + 1
+				continue
+			}
+		}
+		end := probe + 1
+		for end < len(buf) && is(buf[end], clsB64) {
+			end++
+		}
+		scanBlob(buf, start, end, depth, emit)
+		i = end + 1
+	}
+}
+
+// scanBlob decodes and scans the parts of buf[start:end] around literal hits.
+func scanBlob(buf []byte, start, end, depth int, emit func(rawMatch)) {
+	run := buf[start:end]
+	covered := start // decoded up to here already
+	for _, lit := range blobLiterals {
+		for k := 0; ; {
+			j := bytes.Index(run[k:], lit.text)
+			if j < 0 {
+				break
+			}
+			hit := start + k + j
+			k += j + len(lit.text)
+			group := hit - lit.shift
+			if group < start {
+				continue
+			}
+			// Align the segment start to the run's 4-character grid as seen
+			// from this hit, and decode a bounded segment around it.
+			segStart := group - ((group-start)/4)*4
+			if group-segStart > blobSegment {
+				segStart = group - (blobSegment/4)*4
+			}
+			if segStart < covered && covered <= group {
+				// Already decoded through a previous hit: skip when this
+				// hit lies inside that segment.
+				continue
+			}
+			segEnd := min(end, group+blobSegment)
+			decodeAndScan(buf, segStart, segEnd, depth, emit)
+			covered = segEnd
+		}
+	}
+}
+
+func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch)) {
+	seg := buf[segStart:segEnd]
+	seg = seg[:len(seg)/4*4+min(len(seg)%4, 3)]
+	if len(seg)%4 == 1 {
+		seg = seg[:len(seg)-1]
+	}
+	enc := base64.RawStdEncoding
+	if bytes.ContainsAny(seg, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	decoded := make([]byte, enc.DecodedLen(len(seg)))
+	n, err := enc.Decode(decoded, seg)
+	if err != nil && n == 0 {
+		return
+	}
+	decoded = decoded[:n]
+	matchWindow(decoded, depth+1, func(m rawMatch) {
+		m.start = segStart + (m.start/3)*4
+		m.encoding = joinEncoding("base64", m.encoding)
+		emit(m)
+	})
+}
+
+func joinEncoding(outer, inner string) string {
+	switch {
+	case inner == "":
+		return outer
+	case outer == "":
+		return inner
+	}
+	return outer + "+" + inner
+}
+
+// jsonUnescape decodes JSON and JavaScript string escapes (\uXXXX, \xXX,
+// \/ and the one-letter escapes) in b, twice over so that doubly escaped
+// text (\\u005f in JSON embedded in a JS string) decodes too. Invalid
+// escapes are kept as they are.
+func jsonUnescape(b []byte) []byte {
+	out := unescapeOnce(b)
+	if bytes.IndexByte(out, '\\') >= 0 {
+		out = unescapeOnce(out)
+	}
+	return out
+}
+
+func unescapeOnce(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' || i+1 >= len(b) {
+			out = append(out, c)
+			continue
+		}
+		switch e := b[i+1]; e {
+		case 'u':
+			if i+6 <= len(b) {
+				if v, ok := parseHex(b[i+2 : i+6]); ok && v < 0x80 {
+					out = append(out, byte(v))
+					i += 5
+					continue
+				}
+			}
+		case 'x':
+			if i+4 <= len(b) {
+				if v, ok := parseHex(b[i+2 : i+4]); ok && v < 0x80 {
+					out = append(out, byte(v))
+					i += 3
+					continue
+				}
+			}
+		case '/', '\\', '"', '\'':
+			out = append(out, e)
+			i++
+			continue
+		case 'n':
+			out = append(out, '\n')
+			i++
+			continue
+		case 't':
+			out = append(out, '\t')
+			i++
+			continue
+		case 'r':
+			out = append(out, '\r')
+			i++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// urlDecode decodes %XX escapes (twice over, for double encoding) and
+// leaves everything else, '+' included, as it is.
+func urlDecode(b []byte) []byte {
+	out := percentOnce(b)
+	if bytes.IndexByte(out, '%') >= 0 {
+		out = percentOnce(out)
+	}
+	return out
+}
+
+func percentOnce(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] == '%' && i+3 <= len(b) {
+			if v, ok := parseHex(b[i+1 : i+3]); ok {
+				out = append(out, byte(v))
+				i += 2
+				continue
+			}
+		}
+		out = append(out, b[i])
+	}
+	return out
+}
+
+func parseHex(b []byte) (int, bool) {
+	v := 0
+	for _, c := range b {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | int(d)
+	}
+	return v, true
+}

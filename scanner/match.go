@@ -1,0 +1,272 @@
+package scanner
+
+import (
+	"bytes"
+	"strings"
+)
+
+// Shape limits of the credentials, in bytes.
+const (
+	personalBodyLen = 32
+	minUserIDLen    = 7
+	maxUserIDLen    = 9
+	longSecretLen   = 64 // OAuth client secret, webhook secret, access token hex part
+	maxAccessUserID = 12
+	// contextReach is how far (in bytes) from a ClickUp keyword a context
+	// credential may sit and still count as ClickUp's.
+	contextReach = 600
+	// escapedWindow bounds how many raw bytes an escaped personal token may
+	// span (pk\u005f1234567\u005f + 32 chars is 56 bytes; doubled escapes
+	// and \u-escaped bodies stay well below).
+	escapedWindow = 320
+	// maxDecodeDepth bounds nested encodings (base64 of a file holding an
+	// escaped token is depth 2).
+	maxDecodeDepth = 2
+	allowMarker    = "clickup-secret-scan:allow"
+)
+
+// rawMatch is a match in a window, before line numbers are known.
+type rawMatch struct {
+	kind        Kind
+	value       string
+	userID      string
+	key         string
+	start       int // byte offset in the window where the (encoded) value starts
+	encoding    string
+	placeholder bool
+}
+
+// byteClass flags used by the matcher, one table lookup per byte.
+const (
+	clsDigit = 1 << iota
+	clsUpper
+	clsLower
+	clsWord // letter, digit or underscore
+	clsB64  // standard or URL-safe base64 alphabet, without padding
+	clsHex  // lowercase hex
+	clsKey  // characters of a variable or field name
+)
+
+var classes = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		switch {
+		case b >= '0' && b <= '9':
+			t[c] |= clsDigit | clsWord | clsB64 | clsKey | clsHex
+		case b >= 'A' && b <= 'Z':
+			t[c] |= clsUpper | clsWord | clsB64 | clsKey
+		case b >= 'a' && b <= 'z':
+			t[c] |= clsLower | clsWord | clsB64 | clsKey
+			if b <= 'f' {
+				t[c] |= clsHex
+			}
+		}
+	}
+	t['_'] |= clsWord | clsB64 | clsKey
+	t['-'] |= clsB64 | clsKey
+	t['+'] |= clsB64
+	t['/'] |= clsB64
+	t['.'] |= clsKey
+	return t
+}()
+
+func is(b byte, cls uint8) bool { return classes[b]&cls != 0 }
+
+// matchWindow finds every credential in buf. depth counts the decodings
+// already applied (0 for raw bytes).
+func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
+	matchPersonal(buf, emit)
+	matchContext(buf, emit)
+	if depth < maxDecodeDepth {
+		matchBase64Blobs(buf, depth, emit)
+	}
+}
+
+// matchPersonal finds personal tokens, plain or under JSON/JS or URL escapes.
+func matchPersonal(buf []byte, emit func(rawMatch)) {
+	for i := 0; ; {
+		j := bytes.Index(buf[i:], []byte("pk"))
+		if j < 0 {
+			return
+		}
+		p := i + j
+		i = p + 2
+		if p+3 > len(buf) {
+			return
+		}
+		switch buf[p+2] {
+		case '_':
+			if !boundaryBefore(buf, p) {
+				continue
+			}
+			if n, uid := personalShape(buf[p:]); n > 0 {
+				emit(personalMatch(string(buf[p:p+n]), uid, keyBefore(buf, p), p, ""))
+			}
+		case '\\', '%':
+			if !boundaryBefore(buf, p) {
+				continue
+			}
+			end := min(len(buf), p+escapedWindow)
+			var decoded []byte
+			enc := "json-escape"
+			if buf[p+2] == '%' {
+				decoded, enc = urlDecode(buf[p:end]), "url"
+			} else {
+				decoded = jsonUnescape(buf[p:end])
+			}
+			if n, uid := personalShape(decoded); n > 0 {
+				emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, enc))
+			}
+		}
+	}
+}
+
+func personalMatch(value, uid, key string, start int, enc string) rawMatch {
+	return rawMatch{
+		kind: PersonalToken, value: value, userID: uid, key: key, start: start, encoding: enc,
+		placeholder: isPlaceholder(value[len(value)-personalBodyLen:], 10),
+	}
+}
+
+// personalShape reports the length of the personal token at the start of b
+// (0 when there is none) and its user id. b must start with "pk_".
+func personalShape(b []byte) (int, string) {
+	if len(b) < 3 || b[0] != 'p' || b[1] != 'k' || b[2] != '_' {
+		return 0, ""
+	}
+	i := 3
+	for i < len(b) && i-3 <= maxUserIDLen && is(b[i], clsDigit) {
+		i++
+	}
+	digits := i - 3
+	if digits < minUserIDLen || digits > maxUserIDLen || i >= len(b) || b[i] != '_' {
+		return 0, ""
+	}
+	uid := string(b[3:i])
+	i++
+	bodyStart := i
+	for i < len(b) && i-bodyStart < personalBodyLen && is(b[i], clsDigit|clsUpper) {
+		i++
+	}
+	if i-bodyStart != personalBodyLen {
+		return 0, ""
+	}
+	if i < len(b) && is(b[i], clsWord) {
+		return 0, ""
+	}
+	return i, uid
+}
+
+// boundaryBefore reports whether the byte before p ends a word. An escape
+// sequence that ends right before p (\n, \t, %0A, %3D, \u0020) counts as a
+// boundary: the decoded text has a separator there.
+func boundaryBefore(buf []byte, p int) bool {
+	if p == 0 || !is(buf[p-1], clsWord) {
+		return true
+	}
+	if p >= 2 && buf[p-2] == '\\' {
+		return true
+	}
+	if p >= 3 && buf[p-3] == '%' && isHexDigit(buf[p-2]) && isHexDigit(buf[p-1]) {
+		return true
+	}
+	if p >= 6 && buf[p-6] == '\\' && buf[p-5] == 'u' {
+		return true
+	}
+	return false
+}
+
+func isHexDigit(b byte) bool {
+	return is(b, clsDigit) || (b|0x20 >= 'a' && b|0x20 <= 'f')
+}
+
+// keyBefore returns the variable, field or header name that assigns the
+// value starting at p on the same line (CLICKUP_TOKEN in
+// `CLICKUP_TOKEN="pk_..."`, client_secret in `"client_secret": "..."`),
+// or "" when there is none within a short reach.
+func keyBefore(buf []byte, p int) string {
+	i := p
+	lo := max(0, p-80)
+	// Skip the separators between a name and its value; one of them must
+	// assign (= : =>) for the word before to be the value's name.
+	assigned := false
+	for i > lo {
+		c := buf[i-1]
+		if c == ':' || c == '=' || c == '>' {
+			assigned = true
+		} else if c != '"' && c != '\'' && c != '`' && c != ' ' && c != '\t' && c != '\\' {
+			break
+		}
+		i--
+	}
+	// "Bearer <value>": the key is the header before it.
+	if i >= 6 && strings.EqualFold(string(buf[i-6:i]), "bearer") {
+		return keyBefore(buf, i-6)
+	}
+	if !assigned {
+		return ""
+	}
+	end := i
+	for i > lo && is(buf[i-1], clsKey) {
+		i--
+	}
+	if end-i < 2 || end-i > 64 {
+		return ""
+	}
+	return string(buf[i:end])
+}
+
+// placeholderWords are substrings that mark a value as a placeholder.
+var placeholderWords = []string{"EXAMPLE", "SAMPLE", "XXXX", "DUMMY", "REDACTED", "PLACEHOLDER", "YOURTOKEN", "CHANGEME", "INSERT"}
+
+// isPlaceholder reports whether a credential body looks made up: a known
+// word, an ascending or descending run of 6 (ABCDEF, 123456), a run of 5
+// equal characters, or fewer than minDistinct distinct characters (a random
+// value of the credential's alphabet and length has far more).
+func isPlaceholder(body string, minDistinct int) bool {
+	upper := strings.ToUpper(body)
+	for _, w := range placeholderWords {
+		if strings.Contains(upper, w) {
+			return true
+		}
+	}
+	asc, desc, same := 1, 1, 1
+	var seen [256]bool
+	distinct := 0
+	for i := 0; i < len(upper); i++ {
+		c := upper[i]
+		if !seen[c] {
+			seen[c] = true
+			distinct++
+		}
+		if i == 0 {
+			continue
+		}
+		prev := upper[i-1]
+		asc, desc, same = step(asc, c == prev+1), step(desc, c+1 == prev), step(same, c == prev)
+		if asc >= 6 || desc >= 6 || same >= 5 {
+			return true
+		}
+	}
+	return distinct < minDistinct
+}
+
+func step(run int, cont bool) int {
+	if cont {
+		return run + 1
+	}
+	return 1
+}
+
+// allowedAt reports whether the line around p carries the inline allow marker.
+func allowedAt(buf []byte, p int) bool {
+	lo := max(0, p-4096)
+	if i := bytes.LastIndexByte(buf[lo:p], '\n'); i >= 0 {
+		lo += i + 1
+	}
+	hi := min(len(buf), p+4096)
+	if i := bytes.IndexByte(buf[p:hi], '\n'); i >= 0 {
+		hi = p + i
+	}
+	return bytes.Contains(buf[lo:hi], []byte(allowMarker))
+}

@@ -1,0 +1,130 @@
+package scanner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+)
+
+// Window sizes for streaming. A match is reported by the window in whose
+// report range its first byte falls; the overlap must hold the longest
+// match plus the decoding segment after a base64 hit, and the lookback the
+// context a match needs before it.
+const (
+	windowSize     = 1 << 20
+	windowOverlap  = 16 << 10
+	windowLookback = 4 << 10
+)
+
+var windowPool = sync.Pool{New: func() any {
+	b := make([]byte, windowSize+windowOverlap)
+	return &b
+}}
+
+// lineCounter turns increasing stream offsets into 1-based lines and byte
+// columns, counting newlines only once over the whole stream.
+type lineCounter struct {
+	counted int64 // stream offset up to which newlines are counted
+	line    int   // 1-based line at offset counted
+	lineAt  int64 // stream offset where that line starts
+}
+
+// advance counts the newlines in chunk, which starts at stream offset base
+// and must reach from c.counted to upTo.
+func (c *lineCounter) advance(chunk []byte, base, upTo int64) {
+	if upTo <= c.counted {
+		return
+	}
+	part := chunk[c.counted-base : upTo-base]
+	if n := bytes.Count(part, []byte{'\n'}); n > 0 {
+		c.line += n
+		c.lineAt = c.counted + int64(bytes.LastIndexByte(part, '\n')) + 1
+	}
+	c.counted = upTo
+}
+
+// scanStream scans r in overlapping windows; memory stays at one window
+// whatever the length of r or of its lines.
+func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, out *[]Match) (int64, error) {
+	bp := windowPool.Get().(*[]byte)
+	defer windowPool.Put(bp)
+	buf := *bp
+	var (
+		base       int64 // stream offset of buf[0]
+		n          int   // valid bytes in buf
+		reportFrom int64 // matches starting before this were reported
+		total      int64
+		lines      = lineCounter{line: 1}
+		pending    []rawMatch
+	)
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		m, err := io.ReadFull(r, buf[n:])
+		n += m
+		total += int64(m)
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !eof {
+			return total, fmt.Errorf("failed to read: %w", err)
+		}
+		limit := n
+		if !eof {
+			limit = n - windowOverlap
+		}
+		pending = pending[:0]
+		window := buf[:n]
+		matchWindow(window, 0, func(m rawMatch) { pending = append(pending, m) })
+		slices.SortFunc(pending, func(a, b rawMatch) int { return a.start - b.start })
+		for k, m := range pending {
+			abs := base + int64(m.start)
+			if abs < reportFrom || m.start >= limit {
+				continue
+			}
+			if k > 0 && pending[k-1].start == m.start && pending[k-1].value == m.value {
+				continue // found twice, e.g. through two keywords of one base64 blob
+			}
+			if m.placeholder {
+				s.stats.AddPlaceholder()
+				continue
+			}
+			lines.advance(window, base, abs)
+			*out = append(*out, Match{
+				Kind: m.kind, Secret: NewSecret(m.value), UserID: m.userID, Key: m.key,
+				Offset: abs, Line: lines.line, Column: int(abs-lines.lineAt) + 1,
+				Encoding: joinEncoding(encoding, m.encoding), AllowMarker: allowedAt(window, m.start),
+			})
+		}
+		if eof {
+			return total, nil
+		}
+		lines.advance(window, base, base+int64(limit))
+		reportFrom = base + int64(limit)
+		keep := max(0, limit-windowLookback)
+		n = copy(buf, buf[keep:n])
+		base += int64(keep)
+	}
+}
+
+// scanBytes scans an in-memory item with the same rules as a stream.
+func (s *Scanner) scanBytes(data []byte) []Match {
+	var out []Match
+	s.scanStream(context.Background(), bytes.NewReader(data), "", &out)
+	return out
+}
+
+// sniffSize is how many leading bytes are examined to recognise archives
+// (tar's magic sits at offset 257) and UTF-16 text.
+const sniffSize = 512
+
+// newSniffer wraps r so its first bytes can be examined without losing them.
+func newSniffer(r io.Reader) (*bufio.Reader, []byte) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(sniffSize)
+	return br, head
+}
