@@ -1,0 +1,581 @@
+package report
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// maxListed bounds how many paths a single step names, so that a secret
+// copied into ten thousand files still yields readable guidance.
+const maxListed = 5
+
+// KindTitle returns the human name of a credential kind, as used in
+// headlines and rule descriptions.
+func KindTitle(k scanner.Kind) string {
+	switch k {
+	case scanner.PersonalToken:
+		return "ClickUp personal API token"
+	case scanner.OAuthClientSecret:
+		return "ClickUp OAuth client secret"
+	case scanner.OAuthAccessToken:
+		return "ClickUp OAuth access token"
+	case scanner.WebhookSecret:
+		return "ClickUp webhook secret"
+	}
+	return "ClickUp credential"
+}
+
+// Headline returns one line naming the finding, its redacted value, whose it
+// is and what to do, e.g.
+// "ClickUp personal API token pk_7043602_…L8VY (user 7043602): rotate it now".
+// A finding verified live gets a "LIVE " prefix; a revoked one says so.
+func Headline(f scanner.Finding) string {
+	var b strings.Builder
+	if f.Verification == "live" {
+		b.WriteString("LIVE ")
+	}
+	b.WriteString(KindTitle(f.Kind))
+	b.WriteString(" ")
+	b.WriteString(f.Secret.Redacted())
+	var who []string
+	if f.UserID != "" {
+		who = append(who, "user "+display(f.UserID))
+	}
+	if f.Username != "" {
+		who = append(who, "@"+display(f.Username))
+	}
+	if len(who) > 0 {
+		b.WriteString(" (" + strings.Join(who, ", ") + ")")
+	}
+	switch f.Verification {
+	case "revoked":
+		b.WriteString(": revoked, remove it")
+	default:
+		b.WriteString(": rotate it now")
+	}
+	return scrub(b.String(), f.Secret)
+}
+
+// Guidance returns the ordered, plain-text steps the owner of f must take:
+// specific to its kind, to where it was found (git history, a directory or
+// build output, a pull request diff, the staged index) and to what the scan
+// saw (variable names, the ClickUp user id, the paths). Commands in the
+// steps are ready to paste; paths in them are shell-quoted.
+func Guidance(f scanner.Finding) []string {
+	steps := guidanceSteps(f)
+	out := make([]string, len(steps))
+	for i, s := range steps {
+		out[i] = scrub(s.plain(), f.Secret)
+	}
+	return out
+}
+
+// GuidanceMarkdown returns the steps of Guidance as a numbered markdown
+// list, one item a line, ending in a newline. Values that come from the
+// scanned content (paths, variable names, usernames) are rendered as code
+// spans, so a hostile file name cannot inject markup or @-mentions.
+func GuidanceMarkdown(f scanner.Finding) string {
+	var b strings.Builder
+	for i, s := range guidanceSteps(f) {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, s.markdown())
+	}
+	return scrub(b.String(), f.Secret)
+}
+
+// segKind tells how a piece of a step is rendered.
+type segKind int
+
+const (
+	// segText is our own prose, safe in plain text and markdown.
+	segText segKind = iota
+	// segCode is a command or literal to paste (code span in markdown).
+	segCode
+	// segValue is a value taken from the scan (path, key, username): shown
+	// quoted if it holds control characters, a code span in markdown.
+	segValue
+)
+
+type seg struct {
+	kind segKind
+	s    string
+}
+
+// step is one instruction, built from segments so that plain text and
+// markdown render the same words with the right escaping.
+type step []seg
+
+func (s step) plain() string {
+	var b strings.Builder
+	for _, g := range s {
+		if g.kind == segValue {
+			b.WriteString(display(g.s))
+			continue
+		}
+		b.WriteString(g.s)
+	}
+	return b.String()
+}
+
+func (s step) markdown() string {
+	var b strings.Builder
+	for _, g := range s {
+		switch g.kind {
+		case segText:
+			b.WriteString(g.s)
+		case segCode:
+			b.WriteString(codeSpan(g.s))
+		case segValue:
+			b.WriteString(codeSpan(display(g.s)))
+		}
+	}
+	return b.String()
+}
+
+// stepBuilder accumulates segments with a terse API.
+type stepBuilder struct{ s step }
+
+func (b *stepBuilder) t(s string) *stepBuilder { b.s = append(b.s, seg{segText, s}); return b }
+func (b *stepBuilder) c(s string) *stepBuilder { b.s = append(b.s, seg{segCode, s}); return b }
+func (b *stepBuilder) v(s string) *stepBuilder { b.s = append(b.s, seg{segValue, s}); return b }
+
+// values appends vs as values joined by ", ", cut to maxListed with a count
+// of the rest.
+func (b *stepBuilder) values(vs []string) *stepBuilder {
+	for i, v := range vs {
+		if i == maxListed {
+			b.t(fmt.Sprintf(" and %d more", len(vs)-maxListed))
+			break
+		}
+		if i > 0 {
+			b.t(", ")
+		}
+		b.v(v)
+	}
+	return b
+}
+
+func newStep() *stepBuilder { return &stepBuilder{} }
+
+// where summarises the locations of a finding by source.
+type where struct {
+	history, dir, diff, staged bool
+	// historyPaths are the repository paths of blobs in history.
+	historyPaths []string
+	// messages are the git objects (commit-message, tag-message) that held it.
+	messages []string
+	// unreachable is true when some history location is in no ref.
+	unreachable bool
+	// dirPaths, buildPaths, diffPaths and stagedPaths are display paths
+	// (path!/inner) per source; buildPaths are the dir paths that look like
+	// build output or archives.
+	dirPaths, buildPaths, diffPaths, stagedPaths []string
+	// removed holds display paths of diff locations where the secret was
+	// removed, with the commits that removed it.
+	removed        []string
+	removedCommits []string
+	commits        []string
+}
+
+func addUnique(list []string, v string) []string {
+	if v == "" || slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
+
+func locDisplay(l scanner.Location) string {
+	if l.InnerPath != "" {
+		return l.Path + "!/" + l.InnerPath
+	}
+	return l.Path
+}
+
+func summarize(f scanner.Finding) where {
+	var w where
+	for _, l := range f.Locations {
+		if l.Change == "removed" {
+			w.removed = addUnique(w.removed, locDisplay(l))
+			w.removedCommits = addUnique(w.removedCommits, shortCommit(l.Commit))
+			continue
+		}
+		switch l.Source {
+		case "history":
+			w.history = true
+			w.commits = addUnique(w.commits, shortCommit(l.Commit))
+			if l.Unreachable {
+				w.unreachable = true
+			}
+			if l.Object != "" {
+				w.messages = addUnique(w.messages, l.Object)
+				continue
+			}
+			w.historyPaths = addUnique(w.historyPaths, l.Path)
+		case "diff":
+			w.diff = true
+			w.diffPaths = addUnique(w.diffPaths, locDisplay(l))
+		case "staged":
+			w.staged = true
+			w.stagedPaths = addUnique(w.stagedPaths, locDisplay(l))
+		default:
+			w.dir = true
+			if isBuildOutput(l) {
+				w.buildPaths = addUnique(w.buildPaths, locDisplay(l))
+			} else {
+				w.dirPaths = addUnique(w.dirPaths, locDisplay(l))
+			}
+		}
+	}
+	return w
+}
+
+// buildDirs are directory names that hold generated output; a secret there
+// was baked in by a build, not typed into a source file.
+var buildDirs = []string{"dist", "build", "out", ".next", ".nuxt", ".output", ".svelte-kit", "target", "public", "bin", "release", "coverage", "storybook-static", "_site"}
+
+func isBuildOutput(l scanner.Location) bool {
+	if l.InnerPath != "" {
+		return true
+	}
+	for _, part := range strings.Split(l.Path, "/") {
+		if slices.Contains(buildDirs, part) {
+			return true
+		}
+	}
+	switch path.Ext(l.Path) {
+	case ".map", ".zip", ".jar", ".war", ".tgz", ".gz", ".apk", ".whl":
+		return true
+	}
+	return strings.HasSuffix(l.Path, ".min.js") || strings.HasSuffix(l.Path, ".bundle.js")
+}
+
+func shortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return c
+}
+
+// envName is a shell variable name suitable for the finding: the first key
+// the scan saw that is a valid identifier, else a conventional name.
+func envNames(f scanner.Finding) []string {
+	var names []string
+	for _, k := range f.Keys() {
+		if isIdentifier(k) {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		names = []string{defaultEnvName(f.Kind)}
+	}
+	return names
+}
+
+func defaultEnvName(k scanner.Kind) string {
+	switch k {
+	case scanner.OAuthClientSecret:
+		return "CLICKUP_CLIENT_SECRET"
+	case scanner.OAuthAccessToken:
+		return "CLICKUP_ACCESS_TOKEN"
+	case scanner.WebhookSecret:
+		return "CLICKUP_WEBHOOK_SECRET"
+	}
+	return "CLICKUP_API_TOKEN"
+}
+
+// isIdentifier reports whether s can be used unquoted as a shell variable
+// and a GitHub secret name.
+func isIdentifier(s string) bool {
+	if s == "" || len(s) > 100 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return !strings.HasPrefix(strings.ToUpper(s), "GITHUB_")
+}
+
+func guidanceSteps(f scanner.Finding) []step {
+	w := summarize(f)
+	var steps []step
+	add := func(b *stepBuilder) { steps = append(steps, b.s) }
+
+	if len(w.removed) > 0 {
+		b := newStep().t("Removed here (").values(w.removed)
+		if len(w.removedCommits) > 0 {
+			b.t(" in commit ").values(w.removedCommits)
+		}
+		add(b.t("), but it is still in git history: rotate it. Deleting the line does not revoke the credential."))
+	}
+
+	onlyChange := !w.history && !w.dir && (w.diff || w.staged)
+	if onlyChange && w.diff {
+		add(newStep().t("Remove it from ").values(w.diffPaths).
+			t(" before merging, and rewrite the branch so that no commit holds it (").
+			c("git rebase -i").t(", then ").c("git push --force-with-lease").
+			t("); read the value from the environment instead."))
+	}
+	if onlyChange && w.staged && !w.diff {
+		b := newStep().t("Remove it from ").values(w.stagedPaths).
+			t(" before committing: edit the file to read the value from the environment, then ")
+		if len(w.stagedPaths) == 1 {
+			b.c("git add " + shellQuote(strings.SplitN(w.stagedPaths[0], "!/", 2)[0]))
+		} else {
+			b.c("git add <file>")
+		}
+		add(b.t(" again (or unstage it with ").c("git restore --staged <file>").t(")."))
+	}
+
+	if w.history {
+		b := newStep().t("It is in git history")
+		if len(w.commits) > 0 {
+			b.t(" (commit ").values(w.commits).t(")")
+		}
+		add(b.t(": rotate it first. A commit that deletes it does not help, and rewriting history does not revoke it."))
+	}
+
+	if f.Verification == "revoked" {
+		add(newStep().t("ClickUp already rejects this credential (checked live), so it needs no rotation; still remove it, so that people and scanners stop tripping on it."))
+	} else {
+		ks := kindSteps(f, w)
+		if onlyChange && len(w.removed) == 0 {
+			var cond seg
+			if w.diff {
+				cond = seg{segText, "If this branch was ever pushed (every pull request branch was), treat the credential as exposed and rotate it. "}
+			} else {
+				cond = seg{segText, "If the value was ever pushed or shared, treat it as exposed and rotate it. "}
+			}
+			ks[0] = append(step{cond}, ks[0]...)
+		}
+		steps = append(steps, ks...)
+	}
+
+	if w.history {
+		steps = append(steps, purgeSteps(w)...)
+	}
+	if len(w.buildPaths) > 0 {
+		add(newStep().t("It was baked into build output (").values(w.buildPaths).
+			t("): rebuild without it. Keep the value server-side: bundlers inline variables such as ").
+			c("NEXT_PUBLIC_*").t(", ").c("VITE_*").t(" and ").c("REACT_APP_*").
+			t(" into client code, so call ClickUp from a server or function instead. Delete every published copy of the old artifact (releases, CDN, caches, container images)."))
+	}
+	if len(w.dirPaths) > 0 {
+		add(newStep().t("Remove it from ").values(w.dirPaths).
+			t(" and read it from the environment at run time. If the file is tracked by git, the value is also in history: run ").
+			c("clickup-secret-scan history").t(" and purge it."))
+	}
+	return steps
+}
+
+// kindSteps are the rotation steps of one kind of credential.
+func kindSteps(f scanner.Finding, w where) []step {
+	var steps []step
+	add := func(b *stepBuilder) { steps = append(steps, b.s) }
+	names := envNames(f)
+	red := f.Secret.Redacted()
+	live := ""
+	if f.Verification == "live" {
+		live = " ClickUp confirmed it is live: anyone holding the value has access now."
+	}
+
+	switch f.Kind {
+	case scanner.PersonalToken:
+		b := newStep().t("Regenerate the token in ClickUp")
+		if f.UserID != "" {
+			b.t(", signed in as user ").v(f.UserID)
+			if f.Username != "" {
+				b.t(" (").v(f.Username).t(")")
+			}
+		}
+		add(b.t(": Settings > Apps > API Token > Regenerate. The old token ").c(red).t(" stops working at once." + live))
+		add(newStep().t("Put the new token in the environment (").values(names).t("), never in code or config files."))
+		add(newStep().t("Check the new token: ").
+			c(`curl -sf https://api.clickup.com/api/v2/user -H "Authorization: $` + names[0] + `" | jq '.user.username'`))
+		add(deploySteps(names))
+		add(newStep().t("Expect 401 errors (").c("OAUTH_025").t(", Token invalid) from any deployment still on the old token; each one is a place you missed."))
+	case scanner.OAuthClientSecret:
+		add(newStep().t("Regenerate the client secret in ClickUp: Settings > Apps, open the OAuth app, regenerate its client secret. The old secret ").c(red).t(" stops working at once." + live))
+		add(deploySteps(names))
+		b := newStep().t("The client secret is server-side only: it belongs in the server that exchanges OAuth codes (")
+		b.c("POST https://api.clickup.com/api/v2/oauth/token").t(")")
+		if len(w.buildPaths) > 0 {
+			b.t(". It was found in build output, so move that exchange out of the client bundle to the server.")
+		} else {
+			b.t("; if a browser or mobile bundle ever held it, move the exchange to the server.")
+		}
+		add(b)
+	case scanner.OAuthAccessToken:
+		b := newStep().t("Revoke the app's authorization")
+		if f.UserID != "" {
+			b.t(" for user ").v(f.UserID)
+		}
+		add(b.t(" (in ClickUp: Settings > Apps, remove the authorized app), then run the OAuth flow again to get a new access token. The old token ").c(red).t(" never expires on its own." + live))
+		add(deploySteps(names))
+	case scanner.WebhookSecret:
+		add(newStep().t("Delete the webhook and create it again: ClickUp issues the secret only at creation (").
+			c("DELETE https://api.clickup.com/api/v2/webhook/{webhook_id}").t(", then ").
+			c("POST https://api.clickup.com/api/v2/team/{team_id}/webhook").t("; the response holds the new secret)." + live))
+		add(newStep().t("Update the signature verifier (HMAC-SHA256 of the body, header ").c("X-Signature").
+			t(") with the new secret, in ").values(names).t("; until then it rejects genuine deliveries."))
+		add(deploySteps(names))
+	default:
+		add(newStep().t("Revoke the credential in ClickUp and issue a new one." + live))
+		add(deploySteps(names))
+	}
+	return steps
+}
+
+// deploySteps names the commands that update every stored copy.
+func deploySteps(names []string) *stepBuilder {
+	b := newStep().t("Update every deployment secret that held it: ")
+	for i, n := range names {
+		if i == maxListed {
+			break
+		}
+		if i > 0 {
+			b.t(", ")
+		}
+		b.c("gh secret set " + n)
+	}
+	n := names[0]
+	return b.t(", ").c(`vault kv put secret/<app> ` + n + `="$NEW_VALUE"`).t(", ").
+		c(`aws secretsmanager update-secret --secret-id <id> --secret-string "$NEW_VALUE"`).
+		t(", then redeploy.")
+}
+
+// purgeSteps remove a secret from git history once it is rotated.
+func purgeSteps(w where) []step {
+	var steps []step
+	add := func(b *stepBuilder) { steps = append(steps, b.s) }
+
+	if len(w.historyPaths) > 0 {
+		cmd := "git filter-repo --invert-paths"
+		for i, p := range w.historyPaths {
+			if i == maxListed {
+				break
+			}
+			cmd += " --path " + shellQuote(p)
+		}
+		b := newStep().t("Once rotated, purge it from history: ").c(cmd)
+		if len(w.historyPaths) > maxListed {
+			b.t(fmt.Sprintf(" (and %d more paths)", len(w.historyPaths)-maxListed))
+		}
+		var bases []string
+		for _, p := range w.historyPaths {
+			bases = addUnique(bases, path.Base(p))
+		}
+		b.t(", or with BFG: ")
+		for i, base := range bases {
+			if i == maxListed {
+				break
+			}
+			if i > 0 {
+				b.t(", ")
+			}
+			b.c("bfg --delete-files " + shellQuote(base))
+		}
+		b.t(" (BFG matches file names anywhere and keeps the files at HEAD: delete them in a commit first). To keep the files but drop the value, use ").
+			c("git filter-repo --replace-text replacements.txt").t(" with a file holding the old value (never commit that file).")
+		add(b)
+	}
+	if len(w.messages) > 0 {
+		add(newStep().t("It is in a git message (").values(w.messages).t("): purge it with ").
+			c("git filter-repo --replace-message replacements.txt").t(" (a file holding the old value)."))
+	}
+	if w.unreachable {
+		add(newStep().t("Some copies are in objects that no branch or tag reaches: expire them locally with ").
+			c("git reflog expire --expire=now --all && git gc --prune=now").
+			t("; GitHub keeps unreachable objects until GitHub Support removes them."))
+	}
+	add(newStep().t("Force-push the rewritten history (").c("git push --force --all && git push --force --tags").
+		t("), ask every collaborator to re-clone, and ask GitHub Support to purge cached views and pull request refs. Forks and existing clones keep the old history: only rotation protects you."))
+	return steps
+}
+
+// display returns s unchanged when it is printable UTF-8, else quoted with
+// Go escapes, so that control characters (newlines, ANSI escapes, bidi
+// overrides) in a file name cannot fake output lines or hide text.
+func display(s string) string {
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) && r != ' ' {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// shellQuote quotes s for POSIX shells: unchanged when it holds only safe
+// characters, single-quoted when printable, ANSI-C quoted ($'...')
+// otherwise so that every byte survives copy and paste.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./-+@%=:,", r))
+	}) < 0 {
+		return s
+	}
+	if display(s) == s {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteString("'")
+	return b.String()
+}
+
+// codeSpan renders s as a markdown code span, with a fence longer than any
+// run of backticks inside it.
+func codeSpan(s string) string {
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || longest > 0 {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// scrub replaces every raw occurrence of the given secrets in s by their
+// redacted form. Renderers build output from redacted values only; this is
+// the second line of defence against a secret that entered through a file
+// name, a key or an error message.
+func scrub(s string, secrets ...scanner.Secret) string {
+	for _, sec := range secrets {
+		if raw := sec.Reveal(); len(raw) >= 8 && strings.Contains(s, raw) {
+			s = strings.ReplaceAll(s, raw, sec.Redacted())
+		}
+	}
+	return s
+}
