@@ -2,12 +2,64 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 )
 
-// runDir is a placeholder until the dir source lands.
+// runDir implements `dir [--include GLOB]... [--exclude GLOB]... PATH...`.
 func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "clickup-secret-scan: this command is not implemented yet")
-	return exitInternal
+	fs := newFlagSet("dir", stderr)
+	var include, exclude stringList
+	fs.Var(&include, "include", "scan only files matching this doublestar `glob` (relative to each PATH; repeatable)")
+	fs.Var(&exclude, "exclude", "skip files matching this doublestar `glob` (relative to each PATH; repeatable)")
+	maxArchive := fs.Int64("max-archive-bytes", scanner.DefaultMaxArchiveBytes, "decompress at most this many `bytes` from one archive")
+	out := addOutputFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: clickup-secret-scan dir [flags] PATH...")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if err := out.validate(); err != nil {
+		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "clickup-secret-scan: dir needs at least one PATH")
+		fs.Usage()
+		return exitUsage
+	}
+	sc, stats, col := newScan(scanner.Options{MaxArchiveBytes: *maxArchive})
+	opts := dir.Options{Roots: fs.Args(), Include: include, Exclude: exclude}
+	if isTerminal(stderr) {
+		opts.Progress = stderr
+	}
+	res, err := dir.Scan(ctx, opts, sc, col)
+	if err != nil {
+		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+		if errors.Is(err, dir.ErrBadPath) || errors.Is(err, dir.ErrBadGlob) {
+			return exitUsage
+		}
+		return exitInternal
+	}
+	rep := report.Report{Mode: "dir", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
+	return finish(ctx, env, out, rep, stdout, stderr)
+}
+
+// isTerminal reports whether w is a character device (a terminal), where a
+// progress line helps rather than clutters a log.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -1,0 +1,304 @@
+// Package dir enumerates the files under directories (build output such as
+// dist/ or build/) and feeds them to the scanner on all cores.
+package dir
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// Errors returned (wrapped) for bad input; both are the user's to fix.
+var (
+	ErrBadPath = errors.New("path does not exist")
+	ErrBadGlob = errors.New("invalid glob pattern")
+)
+
+// Options selects what to scan.
+type Options struct {
+	// Roots are the files or directories to scan.
+	Roots []string
+	// Include and Exclude are doublestar patterns matched against paths
+	// relative to each root, slash-separated. With no Include every file is
+	// scanned. ".git/" is always excluded.
+	Include, Exclude []string
+	// Workers is the number of files scanned at once; 0 means one per core.
+	Workers int
+	// Progress, when not nil, receives a progress line once the scan has
+	// run for ProgressAfter (default 2 s), refreshed twice a second.
+	Progress      io.Writer
+	ProgressAfter time.Duration
+}
+
+// Result holds scan-level notices.
+type Result struct {
+	Warnings []string
+}
+
+// defaultExcludes are never scanned: git's own object store is history's
+// job, and its packed objects are compressed anyway.
+var defaultExcludes = []string{".git", ".git/**", "**/.git", "**/.git/**"}
+
+// Scan walks every root and scans each regular file once. Symlinks are
+// followed only while they stay inside their root; loops, links out of the
+// root, unreadable files and special files are counted in the scanner's
+// Stats and the walk goes on. Matches are added to col with Source "dir"
+// and Path set to the root joined with the path below it.
+func Scan(ctx context.Context, opts Options, sc *scanner.Scanner, col *scanner.Collector) (Result, error) {
+	for _, p := range append(append([]string{}, opts.Include...), opts.Exclude...) {
+		if !doublestar.ValidatePattern(p) {
+			return Result{}, fmt.Errorf("%w: %q", ErrBadGlob, p)
+		}
+	}
+	for _, root := range opts.Roots {
+		if _, err := os.Lstat(root); err != nil {
+			return Result{}, fmt.Errorf("%w: %s", ErrBadPath, root)
+		}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan job, 4*workers)
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				scanFile(ctx, j, sc, col)
+				done.Add(1)
+			}
+		}()
+	}
+	stopProgress := startProgress(opts, sc.Stats(), &done)
+	var res Result
+	for _, root := range opts.Roots {
+		w := walker{ctx: ctx, opts: opts, stats: sc.Stats(), jobs: jobs, visited: map[string]bool{}}
+		w.walkRoot(root)
+		res.Warnings = append(res.Warnings, w.warnings...)
+	}
+	close(jobs)
+	wg.Wait()
+	stopProgress()
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("scan interrupted: %w", err)
+	}
+	return res, nil
+}
+
+// job is one file to scan: where to open it and how to name it.
+type job struct {
+	open    string // OS path to open
+	display string // slash-separated path shown in findings
+}
+
+func scanFile(ctx context.Context, j job, sc *scanner.Scanner, col *scanner.Collector) {
+	if ctx.Err() != nil {
+		return
+	}
+	f, err := os.Open(j.open)
+	if err != nil {
+		sc.Stats().Skip(j.display, fmt.Errorf("failed to open: %w", err))
+		return
+	}
+	defer f.Close()
+	matches, err := sc.Scan(ctx, j.display, f)
+	if err != nil && ctx.Err() == nil {
+		sc.Stats().Error(j.display, err)
+	}
+	base := scanner.Location{Source: "dir", Path: j.display}
+	for _, m := range matches {
+		col.Add(m, base)
+	}
+}
+
+type walker struct {
+	ctx      context.Context
+	opts     Options
+	stats    *scanner.Stats
+	jobs     chan<- job
+	rootReal string
+	visited  map[string]bool // real paths of directories entered, against loops
+	warnings []string
+}
+
+func (w *walker) walkRoot(root string) {
+	display := filepath.ToSlash(filepath.Clean(root))
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		w.stats.Skip(display, fmt.Errorf("failed to resolve: %w", err))
+		return
+	}
+	w.rootReal = real
+	fi, err := os.Stat(real)
+	if err != nil {
+		w.stats.Skip(display, fmt.Errorf("failed to stat: %w", err))
+		return
+	}
+	if !fi.IsDir() {
+		w.send(job{open: real, display: display})
+		return
+	}
+	w.walkDir(real, display, "")
+}
+
+// walkDir lists one directory. osPath is where it is, display its name in
+// findings, rel its path relative to the root ("" for the root).
+func (w *walker) walkDir(osPath, display, rel string) {
+	if w.ctx.Err() != nil {
+		return
+	}
+	real, err := filepath.EvalSymlinks(osPath)
+	if err == nil {
+		if w.visited[real] {
+			w.stats.Skip(display, errors.New("symlink loop: directory already scanned"))
+			return
+		}
+		w.visited[real] = true
+	}
+	entries, err := os.ReadDir(osPath)
+	if err != nil {
+		w.stats.Skip(display, fmt.Errorf("failed to list directory: %w", err))
+	}
+	for _, e := range entries {
+		name := e.Name()
+		childOS := filepath.Join(osPath, name)
+		childDisplay := path.Join(display, name)
+		childRel := name
+		if rel != "" {
+			childRel = rel + "/" + name
+		}
+		mode := e.Type()
+		if mode&fs.ModeSymlink != 0 {
+			target, ok := w.resolveLink(childOS, childDisplay)
+			if !ok {
+				continue
+			}
+			fi, err := os.Stat(target)
+			if err != nil {
+				w.stats.Skip(childDisplay, fmt.Errorf("failed to stat symlink target: %w", err))
+				continue
+			}
+			mode = fi.Mode().Type()
+			childOS = target
+		}
+		switch {
+		case mode.IsDir():
+			if w.excluded(childRel, true) {
+				continue
+			}
+			w.walkDir(childOS, childDisplay, childRel)
+		case mode.IsRegular():
+			if w.excluded(childRel, false) || !w.included(childRel) {
+				continue
+			}
+			w.send(job{open: childOS, display: childDisplay})
+		default:
+			if !w.excluded(childRel, false) && w.included(childRel) {
+				w.stats.Skip(childDisplay, fmt.Errorf("not a regular file (%s)", mode))
+			}
+		}
+	}
+}
+
+// resolveLink returns the target of a symlink when it stays inside the root.
+func (w *walker) resolveLink(osPath, display string) (string, bool) {
+	target, err := filepath.EvalSymlinks(osPath)
+	if err != nil {
+		w.stats.Skip(display, fmt.Errorf("broken or looping symlink: %w", err))
+		return "", false
+	}
+	if target != w.rootReal && !strings.HasPrefix(target, w.rootReal+string(filepath.Separator)) {
+		w.stats.Skip(display, errors.New("symlink points outside the scanned root; not followed"))
+		return "", false
+	}
+	return target, true
+}
+
+func (w *walker) excluded(rel string, isDir bool) bool {
+	for _, patterns := range [][]string{defaultExcludes, w.opts.Exclude} {
+		for _, p := range patterns {
+			if doublestar.MatchUnvalidated(p, rel) {
+				return true
+			}
+			// A directory is pruned when the pattern covers everything below it.
+			if isDir && strings.HasSuffix(p, "/**") && doublestar.MatchUnvalidated(strings.TrimSuffix(p, "/**"), rel) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (w *walker) included(rel string) bool {
+	if len(w.opts.Include) == 0 {
+		return true
+	}
+	for _, p := range w.opts.Include {
+		if doublestar.MatchUnvalidated(p, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *walker) send(j job) {
+	select {
+	case w.jobs <- j:
+	case <-w.ctx.Done():
+	}
+}
+
+// startProgress prints a progress line to opts.Progress while the scan runs
+// past opts.ProgressAfter, and returns the function that stops it.
+func startProgress(opts Options, stats *scanner.Stats, done *atomic.Int64) func() {
+	if opts.Progress == nil {
+		return func() {}
+	}
+	after := opts.ProgressAfter
+	if after <= 0 {
+		after = 2 * time.Second
+	}
+	stop := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case <-stop:
+			return
+		case <-time.After(after):
+		}
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			snap := stats.Snapshot()
+			fmt.Fprintf(opts.Progress, "\rscanned %d files, %d MB, %d skipped", done.Load(), snap.Bytes>>20, snap.Skipped)
+			select {
+			case <-stop:
+				fmt.Fprintln(opts.Progress)
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-finished
+	}
+}
