@@ -1,0 +1,602 @@
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"container/list"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/objfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// Limits that keep a corrupt or hostile pack from exhausting memory.
+const (
+	// maxInMemory is the largest object held whole in memory (delta bases
+	// and delta results must be); larger plain blobs are streamed.
+	maxInMemory = 512 << 20
+	// streamThreshold is the size above which a plain blob is streamed to
+	// the scanner instead of being inflated into memory first.
+	streamThreshold = 4 << 20
+	// maxZlibRatio bounds inflated size / compressed size: deflate cannot
+	// exceed about 1032:1, so a header claiming more is corrupt.
+	maxZlibRatio = 1040
+	// maxDeltaDepth bounds delta chains (git's default is 50) so that a
+	// REF_DELTA cycle in a corrupt pack cannot recurse forever.
+	maxDeltaDepth = 10000
+	// defaultCacheBytes bounds the delta base cache shared by the workers.
+	defaultCacheBytes = 192 << 20
+)
+
+var errCorrupt = errors.New("corrupt object")
+
+// packEntry is one object of a pack, as read from its index and header.
+type packEntry struct {
+	hash plumbing.Hash
+	// offset is where the object's header starts; dataOff where its zlib
+	// stream starts; end bounds the stream (next object or the trailer).
+	offset, dataOff, end int64
+	// raw is the header's type (possibly a delta), size the header's size
+	// (the delta's size for deltas).
+	raw  plumbing.ObjectType
+	size int64
+	// base is the index of the delta base in the same pack, or -1.
+	base int32
+	// baseRef is a REF_DELTA base stored outside this pack.
+	baseRef plumbing.Hash
+	// typ is the resolved type: the base's type for deltas; Invalid when
+	// the header or chain is corrupt.
+	typ plumbing.ObjectType
+	// pending counts deltas that still need this object as a base, so the
+	// cache can drop it as soon as the last one is built.
+	pending atomic.Int32
+}
+
+// pack is one packfile opened for concurrent reads (ReadAt is pread).
+type pack struct {
+	id      plumbing.Hash
+	r       io.ReaderAt
+	closer  io.Closer
+	size    int64
+	idx     *idxfile.MemoryIndex
+	entries []packEntry // sorted by offset
+}
+
+// objectDB reads objects from the packs and loose store of one repository
+// with a bounded delta base cache; it is safe for concurrent use.
+type objectDB struct {
+	dg    *dotgit.DotGit
+	packs []*pack
+	cache *lru
+	zpool sync.Pool
+	bpool sync.Pool
+}
+
+func openObjectDB(dg *dotgit.DotGit) (*objectDB, []error) {
+	db := &objectDB{dg: dg, cache: newLRU(defaultCacheBytes)}
+	var errs []error
+	ids, err := dg.ObjectPacks()
+	if err != nil {
+		return db, []error{fmt.Errorf("failed to list packs: %w", err)}
+	}
+	for _, id := range ids {
+		p, err := openPack(dg, id)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		db.packs = append(db.packs, p)
+	}
+	return db, errs
+}
+
+func (db *objectDB) close() {
+	for _, p := range db.packs {
+		p.closer.Close()
+	}
+}
+
+func openPack(dg *dotgit.DotGit, id plumbing.Hash) (*pack, error) {
+	name := "pack-" + id.String()
+	fi, err := dg.ObjectPackIdx(id)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open %s.idx: %w", name, err)
+	}
+	idx := idxfile.NewMemoryIndex()
+	err = idxfile.NewDecoder(bufio.NewReader(fi)).Decode(idx)
+	fi.Close()
+	if err != nil {
+		return nil, fmt.Errorf("failed to read %s.idx: %w", name, err)
+	}
+	f, err := dg.ObjectPack(id)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open %s.pack: %w", name, err)
+	}
+	size, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("failed to read %s.pack: %w", name, err)
+	}
+	p := &pack{id: id, r: f, closer: f, size: size, idx: idx}
+	if err := p.load(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("failed to read %s.pack: %w", name, err)
+	}
+	return p, nil
+}
+
+// load reads every object header in one sequential pass and resolves the
+// type of every delta chain without inflating anything.
+func (p *pack) load() error {
+	n, err := p.idx.Count()
+	if err != nil {
+		return err
+	}
+	it, err := p.idx.EntriesByOffset()
+	if err != nil {
+		return err
+	}
+	p.entries = make([]packEntry, n)
+	for i := range p.entries {
+		e, err := it.Next()
+		if err != nil {
+			return err
+		}
+		p.entries[i].hash = e.Hash
+		p.entries[i].offset = int64(e.Offset)
+		p.entries[i].base = -1
+	}
+	it.Close()
+	trailer := p.size - 20
+	br := bufio.NewReaderSize(io.NewSectionReader(p.r, 0, p.size), 1<<20)
+	var pos int64
+	for i := range p.entries {
+		e := &p.entries[i]
+		e.end = trailer
+		if i+1 < len(p.entries) {
+			e.end = p.entries[i+1].offset
+		}
+		if e.offset < pos || e.offset >= trailer {
+			continue // typ stays invalid: counted when used
+		}
+		if _, err := br.Discard(int(e.offset - pos)); err != nil {
+			return err
+		}
+		pos = e.offset
+		hdrLen, err := p.parseHeader(br, e)
+		pos += hdrLen
+		if err != nil {
+			e.raw = plumbing.InvalidObject
+			continue
+		}
+		e.dataOff = e.offset + hdrLen
+	}
+	for i := range p.entries {
+		p.resolveType(i, 0)
+	}
+	for i := range p.entries {
+		if b := p.entries[i].base; b >= 0 {
+			p.entries[b].pending.Add(1)
+		}
+	}
+	return nil
+}
+
+func (p *pack) parseHeader(br *bufio.Reader, e *packEntry) (int64, error) {
+	var n int64
+	next := func() (byte, error) {
+		c, err := br.ReadByte()
+		if err == nil {
+			n++
+		}
+		return c, err
+	}
+	c, err := next()
+	if err != nil {
+		return n, err
+	}
+	e.raw = plumbing.ObjectType((c >> 4) & 7)
+	size := int64(c & 15)
+	shift := uint(4)
+	for c&0x80 != 0 {
+		if c, err = next(); err != nil {
+			return n, err
+		}
+		if shift > 56 {
+			return n, errCorrupt
+		}
+		size |= int64(c&0x7f) << shift
+		shift += 7
+	}
+	e.size = size
+	switch e.raw {
+	case plumbing.OFSDeltaObject:
+		if c, err = next(); err != nil {
+			return n, err
+		}
+		off := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if c, err = next(); err != nil {
+				return n, err
+			}
+			if off > 1<<48 {
+				return n, errCorrupt
+			}
+			off = ((off + 1) << 7) | int64(c&0x7f)
+		}
+		b := p.find(e.offset - off)
+		if off <= 0 || b < 0 {
+			return n, errCorrupt
+		}
+		e.base = int32(b)
+	case plumbing.REFDeltaObject:
+		var h plumbing.Hash
+		for i := range h {
+			if h[i], err = next(); err != nil {
+				return n, err
+			}
+		}
+		if o, err := p.idx.FindOffset(h); err == nil {
+			if b := p.find(o); b >= 0 {
+				e.base = int32(b)
+				return n, nil
+			}
+		}
+		e.baseRef = h
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+	default:
+		return n, errCorrupt
+	}
+	return n, nil
+}
+
+// find returns the index of the entry at offset, or -1.
+func (p *pack) find(offset int64) int {
+	i := sort.Search(len(p.entries), func(i int) bool { return p.entries[i].offset >= offset })
+	if i < len(p.entries) && p.entries[i].offset == offset {
+		return i
+	}
+	return -1
+}
+
+// resolveType sets the type of entry i, following delta chains; bases
+// stored outside the pack are resolved later by the objectDB.
+func (p *pack) resolveType(i, depth int) plumbing.ObjectType {
+	e := &p.entries[i]
+	if e.typ != plumbing.InvalidObject || depth > maxDeltaDepth {
+		return e.typ
+	}
+	switch e.raw {
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+		e.typ = e.raw
+	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
+		if e.base >= 0 {
+			e.typ = p.resolveType(int(e.base), depth+1)
+		}
+	}
+	return e.typ
+}
+
+// lookup finds h in the packs.
+func (db *objectDB) lookup(h plumbing.Hash) (*pack, int) {
+	for _, p := range db.packs {
+		if o, err := p.idx.FindOffset(h); err == nil {
+			if i := p.find(o); i >= 0 {
+				return p, i
+			}
+		}
+	}
+	return nil, -1
+}
+
+// entryType returns the resolved type of entry i of p, following a
+// REF_DELTA base into another pack or the loose store when needed.
+func (db *objectDB) entryType(p *pack, i int) plumbing.ObjectType {
+	e := &p.entries[i]
+	if e.typ != plumbing.InvalidObject || e.raw != plumbing.REFDeltaObject || e.baseRef.IsZero() {
+		return e.typ
+	}
+	if q, j := db.lookup(e.baseRef); q != nil && q != p {
+		return db.entryType(q, j)
+	}
+	if t, _, err := db.looseHeader(e.baseRef); err == nil {
+		return t
+	}
+	return plumbing.InvalidObject
+}
+
+type cacheKey struct {
+	p *pack
+	i int
+}
+
+// content returns the whole content of entry i of p, resolving deltas.
+func (db *objectDB) content(p *pack, i int, depth int) ([]byte, error) {
+	if depth > maxDeltaDepth {
+		return nil, fmt.Errorf("%w: delta chain too deep", errCorrupt)
+	}
+	key := cacheKey{p, i}
+	if b, ok := db.cache.get(key); ok {
+		return b, nil
+	}
+	e := &p.entries[i]
+	var out []byte
+	switch e.raw {
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+		b, err := db.inflate(p, e, e.size)
+		if err != nil {
+			return nil, err
+		}
+		out = b
+	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
+		var base []byte
+		var err error
+		switch {
+		case e.base >= 0:
+			base, err = db.content(p, int(e.base), depth+1)
+			if err == nil && p.entries[e.base].pending.Add(-1) <= 0 {
+				db.cache.remove(cacheKey{p, int(e.base)})
+			}
+		case !e.baseRef.IsZero():
+			base, err = db.contentByHash(e.baseRef, depth+1)
+		default:
+			err = errCorrupt
+		}
+		if err != nil {
+			return nil, err
+		}
+		delta, err := db.inflate(p, e, e.size)
+		if err != nil {
+			return nil, err
+		}
+		out, err = packfile.PatchDelta(base, delta)
+		if err != nil {
+			return nil, fmt.Errorf("failed to apply delta: %w", err)
+		}
+	default:
+		return nil, errCorrupt
+	}
+	if e.pending.Load() > 0 {
+		db.cache.put(key, out)
+	}
+	return out, nil
+}
+
+// contentByHash returns an object's content from any pack or the loose
+// store.
+func (db *objectDB) contentByHash(h plumbing.Hash, depth int) ([]byte, error) {
+	if p, i := db.lookup(h); p != nil {
+		return db.content(p, i, depth)
+	}
+	_, b, err := db.loose(h)
+	return b, err
+}
+
+// object returns the type and content of h.
+func (db *objectDB) object(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if p, i := db.lookup(h); p != nil {
+		t := db.entryType(p, i)
+		b, err := db.content(p, i, 0)
+		return t, b, err
+	}
+	return db.loose(h)
+}
+
+func (db *objectDB) zreader(r io.Reader) (io.ReadCloser, error) {
+	if z, ok := db.zpool.Get().(io.ReadCloser); ok {
+		if err := z.(zlib.Resetter).Reset(r, nil); err != nil {
+			return nil, err
+		}
+		return z, nil
+	}
+	return zlib.NewReader(r)
+}
+
+// stream returns a reader of the compressed data of e; close it to return
+// its buffers.
+func (db *objectDB) stream(p *pack, e *packEntry) (io.ReadCloser, error) {
+	if e.dataOff == 0 || e.end <= e.dataOff {
+		return nil, errCorrupt
+	}
+	comp := e.end - e.dataOff
+	if e.size > comp*maxZlibRatio+64 {
+		return nil, fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
+	}
+	br, _ := db.bpool.Get().(*bufio.Reader)
+	sr := io.NewSectionReader(p.r, e.dataOff, comp)
+	if br == nil {
+		br = bufio.NewReaderSize(sr, 64<<10)
+	} else {
+		br.Reset(sr)
+	}
+	z, err := db.zreader(br)
+	if err != nil {
+		db.bpool.Put(br)
+		return nil, err
+	}
+	return &zstream{z: z, br: br, db: db, left: e.size}, nil
+}
+
+// zstream yields exactly the header's size, so a corrupt stream that
+// inflates to more cannot grow without bound.
+type zstream struct {
+	z    io.ReadCloser
+	br   *bufio.Reader
+	db   *objectDB
+	left int64
+}
+
+func (s *zstream) Read(b []byte) (int, error) {
+	if s.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(b)) > s.left {
+		b = b[:s.left]
+	}
+	n, err := s.z.Read(b)
+	s.left -= int64(n)
+	if err == io.EOF && s.left > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	if err == io.EOF || s.left == 0 {
+		return n, nil
+	}
+	return n, err
+}
+
+func (s *zstream) Close() error {
+	if s.z != nil {
+		s.db.zpool.Put(s.z)
+		s.db.bpool.Put(s.br)
+		s.z = nil
+	}
+	return nil
+}
+
+func (db *objectDB) inflate(p *pack, e *packEntry, size int64) ([]byte, error) {
+	if size > maxInMemory {
+		return nil, fmt.Errorf("object of %d bytes is too large to hold in memory", size)
+	}
+	r, err := db.stream(p, e)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	out := make([]byte, size)
+	if _, err := io.ReadFull(r, out); err != nil {
+		return nil, fmt.Errorf("failed to inflate: %w", err)
+	}
+	return out, nil
+}
+
+// looseHeader returns the type and size of a loose object.
+func (db *objectDB) looseHeader(h plumbing.Hash) (plumbing.ObjectType, int64, error) {
+	f, err := db.dg.Object(h)
+	if err != nil {
+		return plumbing.InvalidObject, 0, err
+	}
+	defer f.Close()
+	r, err := objfile.NewReader(f)
+	if err != nil {
+		return plumbing.InvalidObject, 0, err
+	}
+	defer r.Close()
+	return r.Header()
+}
+
+// openLoose returns a reader of a loose object's content.
+func (db *objectDB) openLoose(h plumbing.Hash) (plumbing.ObjectType, int64, io.ReadCloser, error) {
+	f, err := db.dg.Object(h)
+	if err != nil {
+		return plumbing.InvalidObject, 0, nil, err
+	}
+	r, err := objfile.NewReader(f)
+	if err != nil {
+		f.Close()
+		return plumbing.InvalidObject, 0, nil, err
+	}
+	t, size, err := r.Header()
+	if err != nil {
+		r.Close()
+		f.Close()
+		return plumbing.InvalidObject, 0, nil, err
+	}
+	return t, size, &looseReader{r: io.LimitReader(r, size), closers: []io.Closer{r, f}}, nil
+}
+
+type looseReader struct {
+	r       io.Reader
+	closers []io.Closer
+}
+
+func (l *looseReader) Read(b []byte) (int, error) { return l.r.Read(b) }
+func (l *looseReader) Close() error {
+	for _, c := range l.closers {
+		c.Close()
+	}
+	return nil
+}
+
+func (db *objectDB) loose(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	t, size, r, err := db.openLoose(h)
+	if err != nil {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object %s: %w", h, err)
+	}
+	defer r.Close()
+	if size > maxInMemory {
+		return t, nil, fmt.Errorf("object %s of %d bytes is too large to hold in memory", h, size)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(size))
+	if _, err := io.Copy(&buf, r); err != nil {
+		return t, nil, fmt.Errorf("failed to read object %s: %w", h, err)
+	}
+	return t, buf.Bytes(), nil
+}
+
+// lru is a byte-bounded least-recently-used cache of object contents.
+type lru struct {
+	mu    sync.Mutex
+	max   int
+	used  int
+	order *list.List
+	items map[cacheKey]*list.Element
+}
+
+type lruItem struct {
+	key cacheKey
+	val []byte
+}
+
+func newLRU(max int) *lru {
+	return &lru{max: max, order: list.New(), items: map[cacheKey]*list.Element{}}
+}
+
+func (c *lru) get(k cacheKey) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[k]; ok {
+		c.order.MoveToFront(el)
+		return el.Value.(*lruItem).val, true
+	}
+	return nil, false
+}
+
+func (c *lru) put(k cacheKey, v []byte) {
+	if len(v) > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[k]; ok {
+		return
+	}
+	c.items[k] = c.order.PushFront(&lruItem{k, v})
+	c.used += len(v)
+	for c.used > c.max {
+		el := c.order.Back()
+		it := el.Value.(*lruItem)
+		c.order.Remove(el)
+		delete(c.items, it.key)
+		c.used -= len(it.val)
+	}
+}
+
+func (c *lru) remove(k cacheKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[k]; ok {
+		c.order.Remove(el)
+		delete(c.items, k)
+		c.used -= len(el.Value.(*lruItem).val)
+	}
+}

@@ -1,0 +1,190 @@
+package history
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// The state file's identity; a file without it is foreign.
+const (
+	stateFormat  = "clickup-secret-scan/history-state"
+	stateVersion = 1
+)
+
+// state is the incremental state file. It holds object ids, secret ids
+// (SHA-256) and locations, never a secret: the secrets of open findings are
+// read again from the objects named here.
+type state struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	// Head is the commit whose tree decided at_head.
+	Head string `json:"head"`
+	// Tips maps every ref to its object id at the end of the run.
+	Tips map[string]string `json:"tips"`
+	// Commits lists every commit scanned so far, sorted.
+	Commits []string `json:"commits"`
+	// MatchedBlobs lists every blob known to hold a credential, sorted.
+	MatchedBlobs []string `json:"matched_blobs"`
+	// Open lists the locations of the findings still open.
+	Open []openLocation `json:"open"`
+}
+
+// openLocation is one location of an open finding.
+type openLocation struct {
+	// SecretID is the finding id: the hex SHA-256 of the secret.
+	SecretID string `json:"secret_id"`
+	// Object is the blob, commit or tag that holds the secret.
+	Object   string           `json:"object"`
+	Location scanner.Location `json:"location"`
+}
+
+func loadState(path string) (*state, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to read state %s: %w", path, err)
+	}
+	bad := func(why string, args ...any) error {
+		return fmt.Errorf("failed to read state %s: %w: %s (delete it to rescan the whole history)", path, ErrBadState, fmt.Sprintf(why, args...))
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var st state
+	if err := dec.Decode(&st); err != nil {
+		return nil, bad("not a history state file: %v", err)
+	}
+	if dec.More() {
+		return nil, bad("trailing data after the state")
+	}
+	if st.Format != stateFormat {
+		return nil, bad("format is %q, want %q", st.Format, stateFormat)
+	}
+	if st.Version != stateVersion {
+		return nil, bad("version %d is not supported (want %d)", st.Version, stateVersion)
+	}
+	valid := func(h string) bool {
+		_, err := hex.DecodeString(h)
+		return len(h) == 40 && err == nil
+	}
+	if st.Head != "" && !valid(st.Head) {
+		return nil, bad("head %q is not an object id", st.Head)
+	}
+	for _, list := range [][]string{st.Commits, st.MatchedBlobs, slices.Collect(maps.Values(st.Tips))} {
+		for _, h := range list {
+			if !valid(h) {
+				return nil, bad("%q is not an object id", h)
+			}
+		}
+	}
+	for _, o := range st.Open {
+		if !valid(o.Object) || len(o.SecretID) != 64 || o.Location.Source != "history" {
+			return nil, bad("malformed open location")
+		}
+	}
+	if st.Tips == nil {
+		st.Tips = map[string]string{}
+	}
+	return &st, nil
+}
+
+// checkState refuses a state written for another repository: none of the
+// commits it records exists here.
+func (s *scan) checkState(st *state) error {
+	if len(st.Commits) == 0 {
+		return nil
+	}
+	candidates := slices.Concat(slices.Collect(maps.Values(st.Tips)), st.Commits)
+	for _, h := range candidates {
+		if s.objectType(plumbing.NewHash(h)) != plumbing.InvalidObject {
+			return nil
+		}
+	}
+	return fmt.Errorf("failed to use state %s: %w: none of the %d commits it records exists in %s, so it belongs to another repository "+
+		"(delete it to rescan the whole history)", s.opts.StatePath, ErrBadState, len(st.Commits), s.opts.RepoPath)
+}
+
+// saveState writes the state atomically (temporary file, then rename), so
+// an interrupted run leaves the previous state intact.
+func (s *scan) saveState(old *state, tips map[string]plumbing.Hash, head plumbing.Hash) error {
+	st := state{Format: stateFormat, Version: stateVersion, Tips: hexMap(tips)}
+	if !head.IsZero() {
+		st.Head = head.String()
+	}
+	commits := map[string]struct{}{}
+	if old != nil && !s.opts.AllObjects {
+		for _, c := range old.Commits {
+			commits[c] = struct{}{}
+		}
+	}
+	for h := range s.commits {
+		commits[h.String()] = struct{}{}
+	}
+	st.Commits = slices.Sorted(maps.Keys(commits))
+	for h := range s.matched {
+		st.MatchedBlobs = append(st.MatchedBlobs, h.String())
+	}
+	slices.Sort(st.MatchedBlobs)
+	seen := map[string]bool{}
+	for _, o := range s.open {
+		b, _ := json.Marshal(o)
+		if !seen[string(b)] {
+			seen[string(b)] = true
+			st.Open = append(st.Open, o)
+		}
+	}
+	slices.SortFunc(st.Open, func(a, b openLocation) int {
+		if a.SecretID != b.SecretID {
+			return cmpString(a.SecretID, b.SecretID)
+		}
+		return cmpString(a.Location.Commit+a.Location.Path, b.Location.Commit+b.Location.Path)
+	})
+	if st.Open == nil {
+		st.Open = []openLocation{}
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("failed to encode state: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(s.opts.StatePath), filepath.Base(s.opts.StatePath)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("failed to write state %s: %w", s.opts.StatePath, err)
+	}
+	_, werr := tmp.Write(append(b, '\n'))
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("failed to write state %s: %w", s.opts.StatePath, err)
+	}
+	if err := os.Rename(tmp.Name(), s.opts.StatePath); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("failed to write state %s: %w", s.opts.StatePath, err)
+	}
+	return nil
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
