@@ -32,6 +32,37 @@ func KindTitle(k scanner.Kind) string {
 	return "ClickUp credential"
 }
 
+// HeadlineMarkdown returns Headline as markdown for PR comments and step
+// summaries: the redacted value and every value from the scan or from
+// ClickUp (user id, username) are code spans, so they cannot inject markup
+// or @-mentions.
+func HeadlineMarkdown(f scanner.Finding) string {
+	b := newStep()
+	if f.Verification == "live" {
+		b.t("**LIVE** ")
+	}
+	b.t("**" + KindTitle(f.Kind) + "** ").c(f.Secret.Redacted())
+	if f.UserID != "" || f.Username != "" {
+		b.t(" (")
+		if f.UserID != "" {
+			b.t("user ").v(f.UserID)
+		}
+		if f.Username != "" {
+			if f.UserID != "" {
+				b.t(", ")
+			}
+			b.t("username ").v(f.Username)
+		}
+		b.t(")")
+	}
+	if f.Verification == "revoked" {
+		b.t(": revoked, remove it")
+	} else {
+		b.t(": rotate it now")
+	}
+	return scrub(b.s.markdown(), f.Secret)
+}
+
 // Headline returns one line naming the finding, its redacted value, whose it
 // is and what to do, e.g.
 // "ClickUp personal API token pk_7043602_…L8VY (user 7043602): rotate it now".
@@ -337,7 +368,7 @@ func guidanceSteps(f scanner.Finding) []step {
 		add(b.t(" again (or unstage it with ").c("git restore --staged <file>").t(")."))
 	}
 
-	if w.history {
+	if w.history && f.Verification != "revoked" {
 		b := newStep().t("It is in git history")
 		if len(w.commits) > 0 {
 			b.t(" (commit ").values(w.commits).t(")")
@@ -383,7 +414,14 @@ func kindSteps(f scanner.Finding, w where) []step {
 	var steps []step
 	add := func(b *stepBuilder) { steps = append(steps, b.s) }
 	names := envNames(f)
-	red := f.Secret.Redacted()
+	// oldValue names the leaked value when there is one: rule help is
+	// built from a finding without a secret.
+	oldValue := func(b *stepBuilder, noun, tail string) *stepBuilder {
+		if f.Secret.IsZero() {
+			return b.t(" The old " + noun + tail)
+		}
+		return b.t(" The old " + noun + " ").c(f.Secret.Redacted()).t(tail)
+	}
 	live := ""
 	if f.Verification == "live" {
 		live = " ClickUp confirmed it is live: anyone holding the value has access now."
@@ -398,14 +436,14 @@ func kindSteps(f scanner.Finding, w where) []step {
 				b.t(" (").v(f.Username).t(")")
 			}
 		}
-		add(b.t(": Settings > Apps > API Token > Regenerate. The old token ").c(red).t(" stops working at once." + live))
+		add(oldValue(b.t(": Settings > Apps > API Token > Regenerate."), "token", " stops working at once."+live))
 		add(newStep().t("Put the new token in the environment (").values(names).t("), never in code or config files."))
 		add(newStep().t("Check the new token: ").
 			c(`curl -sf https://api.clickup.com/api/v2/user -H "Authorization: $` + names[0] + `" | jq '.user.username'`))
 		add(deploySteps(names))
 		add(newStep().t("Expect 401 errors (").c("OAUTH_025").t(", Token invalid) from any deployment still on the old token; each one is a place you missed."))
 	case scanner.OAuthClientSecret:
-		add(newStep().t("Regenerate the client secret in ClickUp: Settings > Apps, open the OAuth app, regenerate its client secret. The old secret ").c(red).t(" stops working at once." + live))
+		add(oldValue(newStep().t("Regenerate the client secret in ClickUp: Settings > Apps, open the OAuth app, regenerate its client secret."), "secret", " stops working at once."+live))
 		add(deploySteps(names))
 		b := newStep().t("The client secret is server-side only: it belongs in the server that exchanges OAuth codes (")
 		b.c("POST https://api.clickup.com/api/v2/oauth/token").t(")")
@@ -420,7 +458,7 @@ func kindSteps(f scanner.Finding, w where) []step {
 		if f.UserID != "" {
 			b.t(" for user ").v(f.UserID)
 		}
-		add(b.t(" (in ClickUp: Settings > Apps, remove the authorized app), then run the OAuth flow again to get a new access token. The old token ").c(red).t(" never expires on its own." + live))
+		add(oldValue(b.t(" (in ClickUp: Settings > Apps, remove the authorized app), then run the OAuth flow again to get a new access token."), "token", " never expires on its own."+live))
 		add(deploySteps(names))
 	case scanner.WebhookSecret:
 		add(newStep().t("Delete the webhook and create it again: ClickUp issues the secret only at creation (").

@@ -23,6 +23,9 @@ type Report struct {
 	// Warnings are scan-level notices (shallow clone, submodules not
 	// scanned, archive limits hit) shown to the user.
 	Warnings []string
+	// ToolVersion is the scanner's version, written in SARIF's
+	// tool.driver.version when set.
+	ToolVersion string
 }
 
 // Ignored is a finding suppressed by an ignore rule, with the rule's reason.

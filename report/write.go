@@ -1,11 +1,91 @@
 package report
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
-// Write renders r in format ("text", "json" or "sarif") to w.
+// Formats lists the formats Write accepts.
+var Formats = []string{"text", "json", "sarif"}
+
+// Write renders r in format ("text", "json" or "sarif") to w. The report is
+// rendered in memory first and written in one call, so that a failing
+// renderer leaves nothing half-written; every raw secret of r is replaced by
+// its redacted form in the result as a last line of defence (a secret can
+// enter through a hostile file name or an error message).
 func Write(w io.Writer, format string, r Report) error {
-	return fmt.Errorf("format %q is not implemented yet", format)
+	r = normalize(r)
+	var buf bytes.Buffer
+	var err error
+	switch format {
+	case "text":
+		err = writeText(&buf, r)
+	case "json":
+		err = writeJSON(&buf, r)
+	case "sarif":
+		err = writeSARIF(&buf, r)
+	default:
+		return fmt.Errorf("unknown report format %q (want text, json or sarif)", format)
+	}
+	if err != nil {
+		return fmt.Errorf("failed to render %s report: %w", format, err)
+	}
+	out := scrubBytes(buf.Bytes(), secretsOf(r))
+	if _, err := w.Write(out); err != nil {
+		return fmt.Errorf("failed to write %s report: %w", format, err)
+	}
+	return nil
+}
+
+// normalize returns a copy of r with findings and locations in display
+// order, so that every format lists them the same way whatever the caller
+// did, and without mutating the caller's slices.
+func normalize(r Report) Report {
+	r.Findings = slices.Clone(r.Findings)
+	for i := range r.Findings {
+		r.Findings[i].Locations = slices.Clone(r.Findings[i].Locations)
+		scanner.SortLocations(r.Findings[i].Locations)
+	}
+	scanner.SortFindings(r.Findings)
+	r.Ignored = slices.Clone(r.Ignored)
+	for i := range r.Ignored {
+		r.Ignored[i].Finding.Locations = slices.Clone(r.Ignored[i].Finding.Locations)
+		scanner.SortLocations(r.Ignored[i].Finding.Locations)
+	}
+	slices.SortStableFunc(r.Ignored, func(a, b Ignored) int {
+		return cmp.Or(cmp.Compare(firstPath(a.Finding), firstPath(b.Finding)), cmp.Compare(a.Finding.ID, b.Finding.ID))
+	})
+	return r
+}
+
+func secretsOf(r Report) []scanner.Secret {
+	var out []scanner.Secret
+	for _, f := range r.Findings {
+		out = append(out, f.Secret)
+	}
+	for _, ig := range r.Ignored {
+		out = append(out, ig.Finding.Secret)
+	}
+	return out
+}
+
+func scrubBytes(b []byte, secrets []scanner.Secret) []byte {
+	for _, s := range secrets {
+		if raw := s.Reveal(); len(raw) >= 8 && bytes.Contains(b, []byte(raw)) {
+			b = bytes.ReplaceAll(b, []byte(raw), []byte(s.Redacted()))
+		}
+	}
+	return b
+}
+
+func firstPath(f scanner.Finding) string {
+	if len(f.Locations) == 0 {
+		return ""
+	}
+	return f.Locations[0].Path
 }

@@ -1,0 +1,383 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// SARIF constants. The schema URL is the one GitHub code scanning and most
+// tools write; the document validates against SchemaStore's copy of the
+// OASIS 2.1.0 schema (see the tests).
+const (
+	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	sarifVersion = "2.1.0"
+	toolName     = "clickup-secret-scan"
+	toolURI      = "https://github.com/clickup-secret-scan/clickup-secret-scan"
+	// FingerprintSecret is the partialFingerprints key that carries the
+	// finding id (hex SHA-256 of the secret): stable across runs, commits
+	// and line moves.
+	FingerprintSecret = "clickupSecretId/v1"
+	// FingerprintLocation is the partialFingerprints key that carries a hash
+	// of the finding id and the location's path, inner path and git object,
+	// so that two copies of one secret are two alerts, not one.
+	FingerprintLocation = "clickupLocationHash/v1"
+)
+
+// securitySeverity maps Kind.Severity to GitHub's security-severity score
+// (critical >= 9.0, high 7.0-8.9, medium 4.0-6.9).
+func securitySeverity(k scanner.Kind) string {
+	switch k.Severity() {
+	case "critical":
+		return "9.5"
+	case "high":
+		return "8.0"
+	}
+	return "6.0"
+}
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+	Properties  map[string]any    `json:"properties,omitempty"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri"`
+	Version        string      `json:"version,omitempty"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string         `json:"id"`
+	Name                 string         `json:"name"`
+	ShortDescription     sarifText      `json:"shortDescription"`
+	FullDescription      sarifText      `json:"fullDescription"`
+	Help                 sarifText      `json:"help"`
+	HelpURI              string         `json:"helpUri,omitempty"`
+	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
+	Properties           map[string]any `json:"properties"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level   string    `json:"level"`
+	Message sarifText `json:"message"`
+}
+
+type sarifResult struct {
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           int                `json:"ruleIndex"`
+	Level               string             `json:"level"`
+	Message             sarifText          `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	Properties          map[string]any     `json:"properties,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+// sarifRegion deliberately has no snippet: a snippet of the line would hold
+// the secret (gitleaks' SARIF does exactly that).
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn"`
+	EndLine     int `json:"endLine"`
+	EndColumn   int `json:"endColumn"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification"`
+}
+
+func writeSARIF(w io.Writer, r Report) error {
+	rules := make([]sarifRule, len(scanner.Kinds))
+	ruleIndex := map[scanner.Kind]int{}
+	for i, k := range scanner.Kinds {
+		rules[i] = sarifRuleFor(k)
+		ruleIndex[k] = i
+	}
+	results := []sarifResult{}
+	for _, f := range r.Findings {
+		results = append(results, sarifResults(f, ruleIndex, nil)...)
+	}
+	for _, ig := range r.Ignored {
+		sup := &sarifSuppression{Kind: "external", Status: "accepted", Justification: ig.Reason}
+		results = append(results, sarifResults(ig.Finding, ruleIndex, sup)...)
+	}
+	inv := sarifInvocation{ExecutionSuccessful: true}
+	for _, warn := range r.Warnings {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarifNotification{Level: "warning", Message: sarifText{Text: sarifEscape(warn)}})
+	}
+	for _, e := range r.Stats.Errors {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarifNotification{Level: "warning", Message: sarifText{Text: sarifEscape(e)}})
+	}
+	props := map[string]any{
+		"stats": jsonStats{
+			Files: r.Stats.Files, Bytes: r.Stats.Bytes, Skipped: r.Stats.Skipped,
+			Placeholders: r.Stats.Placeholders, ErrorCount: r.Stats.ErrorCount, Errors: nonNil(r.Stats.Errors),
+		},
+	}
+	if r.Mode != "" {
+		props["mode"] = r.Mode
+	}
+	log := sarifLog{
+		Schema:  sarifSchema,
+		Version: sarifVersion,
+		Runs: []sarifRun{{
+			Tool:        sarifTool{Driver: sarifDriver{Name: toolName, InformationURI: toolURI, Version: r.ToolVersion, Rules: rules}},
+			Invocations: []sarifInvocation{inv},
+			Results:     results,
+			Properties:  props,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(log)
+}
+
+// ruleNames are the PascalCase rule names SARIF viewers show.
+var ruleNames = map[scanner.Kind]string{
+	scanner.PersonalToken:     "ClickUpPersonalToken",
+	scanner.OAuthClientSecret: "ClickUpOAuthClientSecret",
+	scanner.OAuthAccessToken:  "ClickUpOAuthAccessToken",
+	scanner.WebhookSecret:     "ClickUpWebhookSecret",
+}
+
+// KindDescription returns a paragraph saying what a kind of credential is
+// and what a leak of it allows.
+func KindDescription(k scanner.Kind) string {
+	switch k {
+	case scanner.PersonalToken:
+		return "A ClickUp personal API token (pk_, the user id, _, 32 characters) was found. It never expires and gives full access to everything its user can see and do in ClickUp."
+	case scanner.OAuthClientSecret:
+		return "The client secret of a ClickUp OAuth app was found. With the client id it lets anyone act as the app in the OAuth flow; it belongs on a server only."
+	case scanner.OAuthAccessToken:
+		return "A ClickUp OAuth access token was found. It acts as one user towards one app's granted workspaces and does not expire."
+	case scanner.WebhookSecret:
+		return "A ClickUp webhook secret was found. It lets anyone sign forged webhook deliveries that your endpoint will accept as ClickUp's."
+	}
+	return "A ClickUp credential was found."
+}
+
+// whereHelpText and whereHelpMarkdown explain how the place a secret was
+// found changes the steps; rule help is per kind, so it cannot name paths.
+const whereHelpText = `Where it was found matters:
+- In git history: rotate first, then purge it (git filter-repo --invert-paths --path <path>, or BFG), force-push, and remember that forks and existing clones keep the old history.
+- In build output: rebuild without it and keep the value server-side; delete published copies of the artifact.
+- In a pull request: remove it before merging and rewrite the branch; the branch was pushed, so rotate it too.
+The alert message and the JSON report (--format json) list the exact commands for each finding.`
+
+const whereHelpMarkdown = "**Where it was found matters**\n\n" +
+	"- In git history: rotate first, then purge it (`git filter-repo --invert-paths --path <path>`, or BFG), force-push, and remember that forks and existing clones keep the old history.\n" +
+	"- In build output: rebuild without it and keep the value server-side; delete published copies of the artifact.\n" +
+	"- In a pull request: remove it before merging and rewrite the branch; the branch was pushed, so rotate it too.\n\n" +
+	"The JSON report (`--format json`) lists the exact commands for each finding.\n"
+
+func sarifRuleFor(k scanner.Kind) sarifRule {
+	generic := scanner.Finding{Kind: k}
+	var text strings.Builder
+	text.WriteString(KindDescription(k) + "\n\nRotate it:\n")
+	for i, s := range Guidance(generic) {
+		text.WriteString(strconv.Itoa(i+1) + ". " + s + "\n")
+	}
+	text.WriteString("\n" + whereHelpText)
+	md := "**" + KindTitle(k) + "**\n\n" + KindDescription(k) + "\n\n**Rotate it**\n\n" + GuidanceMarkdown(generic) + "\n" + whereHelpMarkdown
+	return sarifRule{
+		ID:                   k.Rule(),
+		Name:                 ruleNames[k],
+		ShortDescription:     sarifText{Text: KindTitle(k)},
+		FullDescription:      sarifText{Text: KindDescription(k)},
+		Help:                 sarifText{Text: text.String(), Markdown: md},
+		HelpURI:              toolURI + "#rotation",
+		DefaultConfiguration: sarifConfig{Level: "error"},
+		Properties: map[string]any{
+			"security-severity": securitySeverity(k),
+			"tags":              []string{"security", "secret"},
+			"precision":         "high",
+			"problem.severity":  "error",
+		},
+	}
+}
+
+// sarifResults returns one result per location of f. sup, when set, marks
+// the results as suppressed by an ignore rule.
+func sarifResults(f scanner.Finding, ruleIndex map[scanner.Kind]int, sup *sarifSuppression) []sarifResult {
+	idx, ok := ruleIndex[f.Kind]
+	if !ok {
+		idx = 0
+	}
+	secretLen := len(f.Secret.Reveal())
+	var out []sarifResult
+	for _, l := range f.Locations {
+		line := max(l.Line, 1)
+		col := max(l.Column, 1)
+		res := sarifResult{
+			RuleID:    f.Kind.Rule(),
+			RuleIndex: idx,
+			Level:     "error",
+			Message:   sarifText{Text: sarifMessage(f, l)},
+			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: sarifURI(scrub(l.Path, f.Secret))},
+				Region:           sarifRegion{StartLine: line, StartColumn: col, EndLine: line, EndColumn: col + max(secretLen, 1)},
+			}}},
+			PartialFingerprints: map[string]string{
+				FingerprintSecret:   f.ID,
+				FingerprintLocation: locationHash(f.ID, l),
+			},
+			Properties: sarifProperties(f, l),
+		}
+		if sup != nil {
+			res.Suppressions = []sarifSuppression{*sup}
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+func locationHash(id string, l scanner.Location) string {
+	sum := sha256.Sum256([]byte(id + "\x00" + l.Path + "\x00" + l.InnerPath + "\x00" + l.Object))
+	return hex.EncodeToString(sum[:])
+}
+
+func sarifProperties(f scanner.Finding, l scanner.Location) map[string]any {
+	p := map[string]any{
+		"kind":     string(f.Kind),
+		"severity": f.Kind.Severity(),
+		"redacted": f.Secret.Redacted(),
+		"source":   l.Source,
+	}
+	set := func(k, v string) {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	set("userId", f.UserID)
+	set("verification", f.Verification)
+	set("username", f.Username)
+	set("innerPath", l.InnerPath)
+	set("encoding", l.Encoding)
+	set("key", l.Key)
+	set("commit", l.Commit)
+	set("author", l.Author)
+	set("date", l.Date)
+	set("change", l.Change)
+	set("object", l.Object)
+	if l.AtHead != nil {
+		p["atHead"] = *l.AtHead
+	}
+	if l.Unreachable {
+		p["unreachable"] = true
+	}
+	return p
+}
+
+// sarifMessage says what was found where, and what to do first; every
+// value from the scan is escaped so it cannot form a SARIF embedded link.
+func sarifMessage(f scanner.Finding, l scanner.Location) string {
+	var b strings.Builder
+	b.WriteString(sarifEscape(Headline(f)))
+	if l.Path == "" {
+		b.WriteString(". Found")
+	} else {
+		b.WriteString(". Found in " + sarifEscape(display(l.Path)))
+	}
+	if l.InnerPath != "" {
+		b.WriteString(", archive member " + sarifEscape(display(l.InnerPath)))
+	}
+	if l.Object != "" {
+		b.WriteString(", in the " + sarifEscape(display(l.Object)))
+	}
+	if l.Encoding != "" {
+		b.WriteString(", " + sarifEscape(display(l.Encoding)) + "-encoded")
+	}
+	if l.Commit != "" {
+		verb := "introduced in"
+		if l.Change == "removed" {
+			verb = "removed in"
+		}
+		b.WriteString(", " + verb + " commit " + sarifEscape(display(shortCommit(l.Commit))))
+	}
+	if l.Source == "history" {
+		b.WriteString(" (git history)")
+	}
+	b.WriteString(". Next: " + sarifEscape(RotateHint(f)) + ".")
+	return b.String()
+}
+
+// sarifEscaper escapes "[" and "]", which start embedded links in SARIF
+// plain-text messages (SARIF 2.1.0 section 3.11.6).
+var sarifEscaper = strings.NewReplacer(`[`, `\[`, `]`, `\]`)
+
+// sarifEscape makes s literal text in a SARIF message.
+func sarifEscape(s string) string {
+	return sarifEscaper.Replace(s)
+}
+
+// sarifURI turns a slash-separated path into a URI reference: each segment
+// percent-encoded (":" too, so that "c:x" cannot read as a scheme), and
+// absolute paths as file:// URIs. Relative paths stay relative, as GitHub
+// code scanning resolves them against the repository root.
+func sarifURI(p string) string {
+	if p == "" {
+		return "."
+	}
+	abs := strings.HasPrefix(p, "/")
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, s := range parts {
+		parts[i] = strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
+	}
+	u := strings.Join(parts, "/")
+	if abs {
+		return "file:///" + u
+	}
+	return u
+}

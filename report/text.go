@@ -1,0 +1,205 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// maxTextErrors bounds the per-item errors listed in the text report; the
+// JSON report lists all that Stats kept.
+const maxTextErrors = 20
+
+// writeText renders one block per finding, then the ignored findings, then
+// a summary line. Values from the scan are shown through display, so a file
+// name cannot fake a line or carry terminal escapes.
+func writeText(w io.Writer, r Report) error {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		b.WriteString(Headline(f))
+		b.WriteByte('\n')
+		fmt.Fprintf(&b, "  kind: %s (%s severity), rule %s\n", f.Kind, f.Kind.Severity(), f.Rule())
+		fmt.Fprintf(&b, "  id: %s\n", f.ID)
+		if f.Verification != "" {
+			v := f.Verification
+			if f.Username != "" {
+				v += ", username " + display(f.Username)
+			}
+			fmt.Fprintf(&b, "  verification: %s\n", v)
+		}
+		if keys := f.Keys(); len(keys) > 0 {
+			for i := range keys {
+				keys[i] = display(keys[i])
+			}
+			fmt.Fprintf(&b, "  keys: %s\n", strings.Join(keys, ", "))
+		}
+		b.WriteString("  found at:\n")
+		for _, l := range f.Locations {
+			fmt.Fprintf(&b, "    %s\n", textLocation(l))
+		}
+		fmt.Fprintf(&b, "  rotate it: %s\n\n", RotateHint(f))
+	}
+	for _, ig := range r.Ignored {
+		f := ig.Finding
+		fmt.Fprintf(&b, "ignored: %s %s (reason: %s)\n", KindTitle(f.Kind), f.Secret.Redacted(), display(ig.Reason))
+		for _, l := range f.Locations {
+			fmt.Fprintf(&b, "    %s\n", textLocation(l))
+		}
+	}
+	if len(r.Ignored) > 0 {
+		b.WriteByte('\n')
+	}
+	b.WriteString(summaryLine(r))
+	b.WriteByte('\n')
+	s := r.Stats
+	for i, e := range s.Errors {
+		if i == maxTextErrors {
+			fmt.Fprintf(&b, "  ... and %d more errors (see --format json)\n", s.ErrorCount-int64(maxTextErrors))
+			break
+		}
+		fmt.Fprintf(&b, "  error: %s\n", display(e))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// textLocation renders path[!/inner]:line:col followed by what else is
+// known, e.g. "config/.env:3:19 (history, commit 0123456789ab, no longer at HEAD)".
+func textLocation(l scanner.Location) string {
+	var b strings.Builder
+	switch {
+	case l.Path == "" && l.Object != "":
+		// A commit or tag message: no file to point at.
+		b.WriteString(display(l.Object))
+		if l.Commit != "" {
+			b.WriteString(" of " + display(shortCommit(l.Commit)))
+		}
+	default:
+		b.WriteString(display(locDisplay(l)))
+	}
+	if l.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", l.Line, max(l.Column, 1))
+	}
+	if extra := locationExtras(l); len(extra) > 0 {
+		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
+	}
+	return b.String()
+}
+
+// locationExtras lists a location's other facts as short phrases.
+func locationExtras(l scanner.Location) []string {
+	var extra []string
+	if l.Source != "" && l.Source != "dir" {
+		extra = append(extra, l.Source)
+	}
+	if l.Object != "" {
+		extra = append(extra, "in "+display(l.Object))
+	}
+	if l.Encoding != "" {
+		extra = append(extra, display(l.Encoding)+"-encoded")
+	}
+	if l.Key != "" {
+		extra = append(extra, "key "+display(l.Key))
+	}
+	if l.Change != "" {
+		extra = append(extra, display(l.Change))
+	}
+	if l.Commit != "" {
+		extra = append(extra, "commit "+display(shortCommit(l.Commit)))
+	}
+	if l.Author != "" {
+		extra = append(extra, "by "+display(l.Author))
+	}
+	if l.Date != "" {
+		extra = append(extra, display(l.Date))
+	}
+	if l.AtHead != nil {
+		if *l.AtHead {
+			extra = append(extra, "still at HEAD")
+		} else {
+			extra = append(extra, "no longer at HEAD")
+		}
+	}
+	if l.Unreachable {
+		extra = append(extra, "unreachable")
+	}
+	return extra
+}
+
+// summaryLine says what was found and scanned, in one line.
+func summaryLine(r Report) string {
+	s := r.Stats
+	scanned := fmt.Sprintf("scanned %d %s (%d bytes); %d skipped, %d %s suppressed, %d %s; %d ignored",
+		s.Files, plural(s.Files, "file", "files"), s.Bytes, s.Skipped,
+		s.Placeholders, plural(s.Placeholders, "placeholder", "placeholders"),
+		s.ErrorCount, plural(s.ErrorCount, "error", "errors"), len(r.Ignored))
+	if len(r.Findings) == 0 {
+		return "no ClickUp credentials found; " + scanned
+	}
+	locs, live := 0, 0
+	for _, f := range r.Findings {
+		locs += len(f.Locations)
+		if f.Verification == "live" {
+			live++
+		}
+	}
+	n := int64(len(r.Findings))
+	head := fmt.Sprintf("%d ClickUp %s", n, plural(n, "credential", "credentials"))
+	if live > 0 {
+		head += fmt.Sprintf(" (%d live)", live)
+	}
+	return fmt.Sprintf("%s found in %d %s; %s", head, locs, plural(int64(locs), "location", "locations"), scanned)
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// RotateHint returns a one-line summary of what to do about f, for places
+// with room for one line only (the text report, annotations). Guidance has
+// the full steps.
+func RotateHint(f scanner.Finding) string {
+	var b strings.Builder
+	names := envNames(f)
+	switch {
+	case f.Verification == "revoked":
+		b.WriteString("ClickUp already rejects it; remove it anyway")
+	case f.Kind == scanner.PersonalToken:
+		b.WriteString("regenerate it in ClickUp (Settings > Apps > API Token > Regenerate)")
+		if f.UserID != "" {
+			b.WriteString(" as user " + display(f.UserID))
+		}
+		b.WriteString(", then update " + names[0] + " wherever it is deployed")
+	case f.Kind == scanner.OAuthClientSecret:
+		b.WriteString("regenerate it in the ClickUp app's settings (Settings > Apps), keep it server-side, update " + names[0])
+	case f.Kind == scanner.OAuthAccessToken:
+		b.WriteString("revoke the app's authorization")
+		if f.UserID != "" {
+			b.WriteString(" for user " + display(f.UserID))
+		}
+		b.WriteString(" and re-authorize")
+	case f.Kind == scanner.WebhookSecret:
+		b.WriteString("delete and re-create the webhook, then update the verifier's " + names[0])
+	default:
+		b.WriteString("revoke it in ClickUp and issue a new one")
+	}
+	w := summarize(f)
+	switch {
+	case f.Verification == "revoked" && (len(w.removed) > 0 || w.history):
+		b.WriteString("; purge it from git history")
+	case len(w.removed) > 0 || w.history:
+		b.WriteString("; it is in git history: rotate first, then purge")
+	case w.diff && !w.dir:
+		b.WriteString("; remove it before merging")
+	case w.staged && !w.dir:
+		b.WriteString("; remove it before committing")
+	case len(w.buildPaths) > 0:
+		b.WriteString("; rebuild without it")
+	}
+	return scrub(b.String(), f.Secret)
+}
