@@ -2,10 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
+	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
 )
 
 // pipelineOptions are the post-processing settings shared by every scanning
@@ -14,19 +23,115 @@ type pipelineOptions struct {
 	// IgnoreFile is the ignore file path; "" means
 	// <RepoRoot>/.clickup-secret-scan-ignore when that exists.
 	IgnoreFile string
-	// RepoRoot is where the default ignore file is looked up ("" = ".").
+	// RepoRoot is where the default ignore file is looked up ("" = "."),
+	// and the directory path globs are relative to.
 	RepoRoot string
 	// Verify turns on live verification against ClickUp's API.
 	Verify bool
 	// ClickUpAPIURL overrides https://api.clickup.com (tests, proxies).
 	ClickUpAPIURL string
-	// AuditLog is a file that receives one JSON line per API call.
+	// AuditLog is a file that receives one JSON line per API call; "" sends
+	// the lines to stderr, so that no call goes unrecorded.
 	AuditLog string
+
+	// verifyClient, when set, replaces the client built from the fields
+	// above (tests use it to skip real waits between retries).
+	verifyClient *verify.Client
 }
 
-func addPipelineFlags(fs *flag.FlagSet, p *pipelineOptions) {}
+func addPipelineFlags(fs *flag.FlagSet, p *pipelineOptions) {
+	fs.StringVar(&p.IgnoreFile, "ignore-file", "", "read ignore rules from this `file` (default: "+ignore.DefaultFile+" at the repository root, when present)")
+	fs.BoolVar(&p.Verify, "verify", false, "check each personal token against ClickUp's API (GET /api/v2/user): live, revoked or unknown; this sends the token to ClickUp")
+	fs.StringVar(&p.ClickUpAPIURL, "clickup-api-url", "", "ClickUp API base `URL` for --verify (default "+verify.DefaultBaseURL+")")
+	fs.StringVar(&p.AuditLog, "audit-log", "", "append one JSON line per ClickUp API call to this `file` (default stderr); it never holds a token")
+}
 
-// postProcess applies ignore rules and live verification to a report.
+// usageError is an error that is the user's to fix: it matches errUsage
+// with errors.Is while printing only its own message.
+type usageError struct{ err error }
+
+func (e usageError) Error() string   { return e.err.Error() }
+func (e usageError) Unwrap() []error { return []error{errUsage, e.err} }
+
+// postProcess applies ignore rules and live verification to a report:
+// ignored findings (or the ignored locations of a finding) move to
+// rep.Ignored with their reason, remaining personal tokens are checked
+// against ClickUp when p.Verify is set, and findings are sorted again so
+// that live ones come first.
 func postProcess(ctx context.Context, env Env, p *pipelineOptions, rep report.Report, stderr io.Writer) (report.Report, error) {
+	rules, err := loadIgnoreRules(p)
+	if err != nil {
+		return rep, err
+	}
+	root := p.RepoRoot
+	if root == "" {
+		root = "."
+	}
+	kept, ignored := rules.Apply(rep.Findings, root)
+	rep.Findings = kept
+	for _, ig := range ignored {
+		rep.Ignored = append(rep.Ignored, report.Ignored{Finding: ig.Finding, Reason: ig.Reason})
+	}
+	if p.Verify {
+		if err := verifyFindings(ctx, p, rep.Findings, stderr); err != nil {
+			return rep, err
+		}
+	}
+	scanner.SortFindings(rep.Findings)
 	return rep, nil
+}
+
+// loadIgnoreRules reads the ignore file named by p, or the default one when
+// it exists; a nil *ignore.Rules still applies the inline marker.
+func loadIgnoreRules(p *pipelineOptions) (*ignore.Rules, error) {
+	name := p.IgnoreFile
+	explicit := name != ""
+	if !explicit {
+		root := p.RepoRoot
+		if root == "" {
+			root = "."
+		}
+		name = filepath.Join(root, ignore.DefaultFile)
+	}
+	rules, err := ignore.Load(name)
+	switch {
+	case err == nil:
+		return rules, nil
+	case !explicit && errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	}
+	return nil, usageError{fmt.Errorf("invalid ignore file: %w", err)}
+}
+
+// verifyFindings checks the personal tokens among fs against ClickUp and
+// records the outcome in place.
+func verifyFindings(ctx context.Context, p *pipelineOptions, fs []scanner.Finding, stderr io.Writer) error {
+	c := p.verifyClient
+	if c == nil {
+		c = &verify.Client{BaseURL: p.ClickUpAPIURL}
+	}
+	if c.BaseURL != "" {
+		if err := verify.CheckBaseURL(c.BaseURL); err != nil {
+			return usageError{fmt.Errorf("--clickup-api-url: %w", err)}
+		}
+	}
+	if c.Audit == nil {
+		var w io.Writer = stderr
+		if p.AuditLog != "" {
+			f, err := os.OpenFile(p.AuditLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+			if err != nil {
+				return usageError{fmt.Errorf("failed to open audit log: %w", err)}
+			}
+			defer f.Close()
+			w = f
+		}
+		cc := *c
+		cc.Audit = auditlog.New(w)
+		c = &cc
+	}
+	sum := c.Findings(ctx, fs)
+	if n := sum.Live + sum.Revoked + sum.Unknown; n > 0 {
+		fmt.Fprintf(stderr, "verified %d personal token(s) against ClickUp: %d live, %d revoked, %d unknown\n", n, sum.Live, sum.Revoked, sum.Unknown)
+	}
+	return nil
 }
