@@ -2,12 +2,86 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/action"
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
-// runAction is a placeholder until its issue lands.
+// runAction runs the GitHub Action: inputs come from INPUT_* variables and
+// the event from GITHUB_EVENT_PATH, as the runner passes them to the
+// container (see action.yml). Exit codes: 0 clean (or fail-on-findings
+// false), 1 findings, 2 bad input or event payload, 3 internal failure or
+// nothing could be scanned.
 func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "clickup-secret-scan: this command is not implemented yet")
+	fs := newFlagSet("action", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: clickup-secret-scan action\n\nRuns as a GitHub Action: reads the inputs from INPUT_* variables and the event from GITHUB_EVENT_PATH. See action.yml and docs/action.md.")
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "clickup-secret-scan action: takes no arguments; inputs come from INPUT_* variables")
+		return exitUsage
+	}
+	getenv := func(k string) string { return env(k) }
+	gha := githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(getenv))
+	in, err := action.ReadInputs(gha)
+	if err != nil {
+		return actionError(gha, stderr, err)
+	}
+	ws := env("GITHUB_WORKSPACE")
+	p := &pipelineOptions{
+		IgnoreFile:    inWorkspace(ws, in.IgnoreFile),
+		RepoRoot:      ws,
+		Verify:        in.Verify,
+		ClickUpAPIURL: in.ClickUpAPIURL,
+		AuditLog:      inWorkspace(ws, in.AuditLog),
+	}
+	out, err := action.Run(ctx, in, action.Options{
+		Getenv: getenv,
+		Stdout: stdout,
+		Stderr: stderr,
+		PostProcess: func(ctx context.Context, rep report.Report) (report.Report, error) {
+			return postProcess(ctx, env, p, rep, stderr)
+		},
+	})
+	if err != nil {
+		return actionError(gha, stderr, err)
+	}
+	switch {
+	case out.AuditFailed:
+		return exitFindings
+	case out.Findings > 0 && in.FailOnFindings:
+		return exitFindings
+	case out.Findings == 0 && out.Incomplete:
+		return exitInternal
+	}
+	return exitClean
+}
+
+// actionError shows err as an error annotation and on stderr, and maps it
+// to an exit code.
+func actionError(gha *githubactions.Action, stderr io.Writer, err error) int {
+	gha.Errorf("clickup-secret-scan: %v", err)
+	fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+	if errors.Is(err, action.ErrUsage) || errors.Is(err, errUsage) {
+		return exitUsage
+	}
 	return exitInternal
+}
+
+// inWorkspace resolves a relative path input against the workspace, where
+// the runner mounts the repository; "" stays "".
+func inWorkspace(ws, p string) string {
+	if p == "" || filepath.IsAbs(p) || ws == "" {
+		return p
+	}
+	return filepath.Join(ws, filepath.FromSlash(p))
 }

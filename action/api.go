@@ -1,0 +1,194 @@
+package action
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
+)
+
+// GitHub's own ceilings on what the API lists for one pull request.
+const (
+	maxPRCommits = 250
+	maxPRFiles   = 3000
+	perPage      = 100
+)
+
+// repoRef names the repository the Action talks to.
+type repoRef struct{ owner, name string }
+
+func (r repoRef) String() string { return r.owner + "/" + r.name }
+
+// apiScanner scans commits and patches fetched from the GitHub API, for
+// shallow clones and pull_request_target, where the PR's code must not be
+// checked out.
+type apiScanner struct {
+	gh   *github.Client
+	repo repoRef
+	sc   *scanner.Scanner
+	col  *scanner.Collector
+	// workspace is where a file whose patch GitHub omitted (too big) is
+	// read whole from; "" when the checkout must not be read.
+	workspace string
+	warn      func(string)
+}
+
+// prCommits lists the PR's commits, at most 250 (GitHub's ceiling).
+func (a *apiScanner) prCommits(ctx context.Context, number int) ([]string, error) {
+	var shas []string
+	opts := &github.ListOptions{PerPage: perPage}
+	for {
+		cs, resp, err := a.gh.PullRequests.ListCommits(ctx, a.repo.owner, a.repo.name, number, opts)
+		if err != nil {
+			return shas, fmt.Errorf("failed to list the commits of pull request #%d: %w", number, err)
+		}
+		for _, c := range cs {
+			shas = append(shas, c.GetSHA())
+		}
+		if resp.NextPage == 0 || len(shas) >= maxPRCommits {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	if len(shas) >= maxPRCommits {
+		a.warn(fmt.Sprintf("the pull request has %d or more commits and the API lists only the first %d: use actions/checkout with fetch-depth: 0 for a complete scan", maxPRCommits, maxPRCommits))
+	}
+	return shas, nil
+}
+
+// scanCommit fetches one commit with its files and scans each patch.
+// With wholeIfOmitted, a file whose patch GitHub omitted is read whole from
+// the checkout; without, the caller covers it another way (the PR's file
+// list).
+func (a *apiScanner) scanCommit(ctx context.Context, sha string, wholeIfOmitted bool) error {
+	c, _, err := a.gh.Repositories.GetCommit(ctx, a.repo.owner, a.repo.name, sha, &github.ListOptions{PerPage: perPage})
+	if err != nil {
+		return fmt.Errorf("failed to get commit %s: %w", shortSHA(sha), err)
+	}
+	base := scanner.Location{Source: "diff", Commit: sha}
+	if au := c.GetCommit().GetAuthor(); au != nil {
+		base.Author = au.GetName() + " <" + au.GetEmail() + ">"
+		if !au.GetDate().IsZero() {
+			base.Date = au.GetDate().UTC().Format(time.RFC3339)
+		}
+	}
+	for _, f := range c.Files {
+		a.scanFile(ctx, f, base, wholeIfOmitted)
+	}
+	return nil
+}
+
+// scanFile scans one file entry of a commit or a PR. A file whose patch
+// GitHub omitted is read whole from the checkout when that is allowed,
+// else reported: never skipped silently.
+func (a *apiScanner) scanFile(ctx context.Context, f *github.CommitFile, base scanner.Location, wholeIfOmitted bool) []addedLine {
+	if f.GetStatus() == "removed" {
+		return nil
+	}
+	base.Path = f.GetFilename()
+	if f.Patch == nil {
+		if f.GetChanges() == 0 && f.GetStatus() == "renamed" {
+			return nil
+		}
+		if !wholeIfOmitted {
+			return nil
+		}
+		a.scanWhole(ctx, base)
+		return nil
+	}
+	diff.ScanPatch(base.Path, base.Commit, f.GetPatch(), a.sc, a.col, base)
+	return parsePatch(f.GetPatch())
+}
+
+func (a *apiScanner) scanWhole(ctx context.Context, base scanner.Location) {
+	if a.workspace == "" {
+		a.warn(fmt.Sprintf("%s: GitHub omitted its diff (too large or binary) and the checkout is not read on this event, so it was not scanned", base.Path))
+		a.sc.Stats().Skip(base.Path, errors.New("diff omitted by the API"))
+		return
+	}
+	p := filepath.Join(a.workspace, filepath.FromSlash(base.Path))
+	fh, err := os.Open(p)
+	if err != nil {
+		a.warn(fmt.Sprintf("%s: GitHub omitted its diff and the file is not in the checkout, so it was not scanned", base.Path))
+		a.sc.Stats().Skip(base.Path, err)
+		return
+	}
+	defer fh.Close()
+	ms, err := a.sc.Scan(ctx, base.Path, fh)
+	for _, m := range ms {
+		a.col.Add(m, base)
+	}
+	if err != nil {
+		a.sc.Stats().Error(base.Path, err)
+	}
+}
+
+// prFiles lists the PR's net changes (head side), scans them and returns
+// the added line ranges per path: the only lines a review may comment on.
+func (a *apiScanner) prFiles(ctx context.Context, number int, head string) (map[string][]LineRange, error) {
+	added := map[string][]LineRange{}
+	opts := &github.ListOptions{PerPage: perPage}
+	n := 0
+	for {
+		fs, resp, err := a.gh.PullRequests.ListFiles(ctx, a.repo.owner, a.repo.name, number, opts)
+		if err != nil {
+			return added, fmt.Errorf("failed to list the files of pull request #%d: %w", number, err)
+		}
+		for _, f := range fs {
+			base := scanner.Location{Source: "diff", Commit: head}
+			if rs := ranges(a.scanFile(ctx, f, base, true)); len(rs) > 0 {
+				added[f.GetFilename()] = rs
+			}
+		}
+		n += len(fs)
+		if resp.NextPage == 0 || n >= maxPRFiles {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	if n >= maxPRFiles {
+		a.warn(fmt.Sprintf("the pull request changes %d or more files and the API lists only the first %d: use actions/checkout with fetch-depth: 0 for a complete scan", maxPRFiles, maxPRFiles))
+	}
+	return added, nil
+}
+
+// compareCommits lists the commits of base...head (at most 250).
+func (a *apiScanner) compareCommits(ctx context.Context, base, head string) ([]string, error) {
+	cmp, _, err := a.gh.Repositories.CompareCommits(ctx, a.repo.owner, a.repo.name, base, head, &github.ListOptions{PerPage: perPage})
+	if err != nil {
+		return nil, fmt.Errorf("failed to compare %s...%s: %w", shortSHA(base), shortSHA(head), err)
+	}
+	var shas []string
+	for _, c := range cmp.Commits {
+		shas = append(shas, c.GetSHA())
+	}
+	if cmp.GetTotalCommits() > len(shas) {
+		a.warn(fmt.Sprintf("the API listed %d of the %d pushed commits: use actions/checkout with fetch-depth: 0 for a complete scan", len(shas), cmp.GetTotalCommits()))
+	}
+	return shas, nil
+}
+
+// statusOf returns the HTTP status of a go-github error, 0 when none.
+func statusOf(err error) int {
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		return er.Response.StatusCode
+	}
+	var rl *github.RateLimitError
+	if errors.As(err, &rl) {
+		return http.StatusForbidden
+	}
+	var ab *github.AbuseRateLimitError
+	if errors.As(err, &ab) {
+		return http.StatusForbidden
+	}
+	return 0
+}

@@ -1,0 +1,232 @@
+package action
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
+)
+
+// Retry bounds for GitHub calls. A run must finish in minutes even when
+// GitHub throttles it, so the total wait is capped and the Action degrades
+// (summary, SARIF and exit code still work) rather than waiting on.
+const (
+	maxAttempts = 4
+	// maxTotalWait bounds the sum of every wait of one run.
+	maxTotalWait = 90 * time.Second
+	// maxOneWait bounds a single Retry-After or reset wait.
+	maxOneWait = 60 * time.Second
+	baseBackoff = time.Second
+)
+
+// Sleeper waits for d or until ctx is done. Tests replace it to avoid real
+// waits and to record what the client would have waited.
+type Sleeper func(ctx context.Context, d time.Duration) error
+
+func realSleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// transport retries GitHub calls on 429, secondary rate limits, 5xx and
+// network errors, honouring Retry-After and X-RateLimit-Reset within a
+// bounded total wait, and writes one audit line per attempt.
+type transport struct {
+	base    http.RoundTripper
+	audit   *auditlog.Logger
+	sleep   Sleeper
+	now     func() time.Time
+	prefix  string // the path of GITHUB_API_URL, "" or "/api/v3"
+	waited  time.Duration
+	retries int
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	endpoint := endpointTemplate(strings.TrimPrefix(req.URL.Path, t.prefix))
+	for attempt := 1; ; attempt++ {
+		r := req
+		if attempt > 1 {
+			r = req.Clone(req.Context())
+			if req.GetBody != nil {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, fmt.Errorf("failed to replay the request body: %w", err)
+				}
+				r.Body = body
+			}
+		}
+		resp, err := t.base.RoundTrip(r)
+		entry := auditlog.Entry{Service: "github", Method: req.Method, Endpoint: endpoint, RateLimitRemaining: -1, Attempt: attempt}
+		if err != nil {
+			entry.Error = redactURLError(err)
+		} else {
+			entry.Status = resp.StatusCode
+			if v, perr := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining")); perr == nil {
+				entry.RateLimitRemaining = v
+			}
+		}
+		t.audit.Log(entry)
+
+		wait, retry := t.retryAfter(resp, err, attempt)
+		if !retry || attempt >= maxAttempts || t.waited+wait > maxTotalWait || req.Context().Err() != nil {
+			return resp, err
+		}
+		if resp != nil {
+			// Drain so the connection can be reused; the body of a failed
+			// attempt is never shown.
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+			resp.Body.Close()
+		}
+		if serr := t.sleep(req.Context(), wait); serr != nil {
+			return nil, serr
+		}
+		t.waited += wait
+		t.retries++
+	}
+}
+
+// retryAfter decides whether an attempt is retried and after how long.
+func (t *transport) retryAfter(resp *http.Response, err error, attempt int) (time.Duration, bool) {
+	backoff := baseBackoff << (attempt - 1)
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return 0, false
+		}
+		return backoff, true
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests,
+		resp.StatusCode == http.StatusForbidden && isRateLimited(resp):
+		if d, ok := t.headerWait(resp); ok {
+			return d, d <= maxOneWait
+		}
+		// A secondary rate limit without a hint: GitHub asks to wait at
+		// least a minute, more than this run can afford; back off a bit
+		// and let the bounded budget decide.
+		return backoff * 2, true
+	case resp.StatusCode >= 500:
+		return backoff, true
+	}
+	return 0, false
+}
+
+// isRateLimited tells a rate-limit 403 from a permission 403 (fork PRs).
+func isRateLimited(resp *http.Response) bool {
+	return resp.Header.Get("Retry-After") != "" || resp.Header.Get("X-RateLimit-Remaining") == "0"
+}
+
+// headerWait reads Retry-After (seconds or an HTTP date), then
+// X-RateLimit-Reset (epoch seconds) when the quota is spent.
+func (t *transport) headerWait(resp *http.Response) (time.Duration, bool) {
+	if v := resp.Header.Get("Retry-After"); v != "" {
+		if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+			return time.Duration(s) * time.Second, true
+		}
+		if at, err := http.ParseTime(v); err == nil {
+			return max(at.Sub(t.now()), 0), true
+		}
+	}
+	if resp.Header.Get("X-RateLimit-Remaining") == "0" {
+		if s, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+			return max(time.Unix(s, 0).Sub(t.now())+time.Second, 0), true
+		}
+	}
+	return 0, false
+}
+
+// redactURLError keeps the error text but drops the URL's query, which
+// never carries a token here but could carry one in a proxy setup.
+func redactURLError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + " " + ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// templates are the endpoints the Action calls, in the OpenAPI spelling,
+// so that the audit log names the endpoint rather than the filled-in URL.
+var templates = []string{
+	"/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+	"/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+	"/repos/{owner}/{repo}/pulls/{pull_number}/files",
+	"/repos/{owner}/{repo}/pulls/{pull_number}/commits",
+	"/repos/{owner}/{repo}/pulls/comments/{comment_id}",
+	"/repos/{owner}/{repo}/pulls/{pull_number}",
+	"/repos/{owner}/{repo}/commits/{ref}",
+	"/repos/{owner}/{repo}/compare/{basehead}",
+	"/repos/{owner}/{repo}/issues/{issue_number}/comments",
+	"/repos/{owner}/{repo}/issues/comments/{comment_id}",
+	"/repos/{owner}/{repo}/issues/{issue_number}",
+	"/repos/{owner}/{repo}/issues",
+	"/repos/{owner}/{repo}/check-runs/{check_run_id}",
+	"/repos/{owner}/{repo}/check-runs",
+	"/repos/{owner}/{repo}/code-scanning/sarifs",
+	"/repos/{owner}/{repo}",
+}
+
+// endpointTemplate maps a request path to its template, or "other".
+func endpointTemplate(path string) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, tpl := range templates {
+		ts := strings.Split(strings.Trim(tpl, "/"), "/")
+		last := ts[len(ts)-1]
+		// {basehead} and {ref} may hold slashes (branch names).
+		greedy := last == "{basehead}" || last == "{ref}"
+		if len(segs) != len(ts) && !(greedy && len(segs) > len(ts)) {
+			continue
+		}
+		ok := true
+		for i, s := range ts {
+			if !strings.HasPrefix(s, "{") && segs[i] != s {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return tpl
+		}
+	}
+	return "other"
+}
+
+// newClient returns a go-github client for apiURL (GITHUB_API_URL; GitHub
+// Enterprise Server included) that authenticates with token and goes
+// through the retrying, auditing transport.
+func newClient(apiURL, token string, base http.RoundTripper, audit *auditlog.Logger, sleep Sleeper, now func() time.Time) (*github.Client, *transport, error) {
+	if apiURL == "" {
+		apiURL = "https://api.github.com"
+	}
+	u, err := url.Parse(strings.TrimSuffix(apiURL, "/") + "/")
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, nil, fmt.Errorf("%w: GITHUB_API_URL %q is not an http(s) URL", ErrUsage, apiURL)
+	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	t := &transport{base: base, audit: audit, sleep: sleep, now: now, prefix: strings.TrimSuffix(u.Path, "/")}
+	c := github.NewClient(&http.Client{Transport: t, Timeout: 60 * time.Second})
+	if token != "" {
+		c = c.WithAuthToken(token)
+	}
+	// Set BaseURL directly: WithEnterpriseURLs would append /api/v3 to any
+	// host not named api.*, which is wrong for a proxy or a test server.
+	c.BaseURL = u
+	c.UploadURL = u
+	return c, t, nil
+}

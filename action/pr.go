@@ -1,0 +1,208 @@
+package action
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// reviewTarget is one finding placed on a line the PR adds.
+type reviewTarget struct {
+	finding scanner.Finding
+	path    string
+	line    int
+}
+
+// reviewTargets picks, for each finding, the first location on a line the
+// PR adds (GitHub rejects the whole review when one comment falls outside
+// the diff hunks) and skips findings already commented on.
+func reviewTargets(fs []scanner.Finding, added map[string][]LineRange, done map[string]bool) []reviewTarget {
+	var out []reviewTarget
+	for _, f := range fs {
+		if done[f.ID] {
+			continue
+		}
+		for _, l := range f.Locations {
+			if l.InnerPath != "" || l.Object != "" || l.Change == "removed" || l.Line <= 0 {
+				continue
+			}
+			if inRanges(added[l.Path], l.Line) {
+				out = append(out, reviewTarget{f, l.Path, l.Line})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// prPoster posts the review and the sticky comment of one PR. Failures
+// degrade to warnings: annotations and the job summary still carry every
+// finding.
+type prPoster struct {
+	gh     *github.Client
+	repo   repoRef
+	number int
+	head   string
+	warn   func(string)
+}
+
+// existingMarkers returns the finding ids already carried by review
+// comments on the PR, so that a re-run posts nothing twice.
+func (p *prPoster) existingMarkers(ctx context.Context) (map[string]bool, error) {
+	done := map[string]bool{}
+	opts := &github.PullRequestListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
+	for {
+		cs, resp, err := p.gh.PullRequests.ListComments(ctx, p.repo.owner, p.repo.name, p.number, opts)
+		if err != nil {
+			return done, fmt.Errorf("failed to list the review comments of pull request #%d: %w", p.number, err)
+		}
+		for _, c := range cs {
+			for _, id := range report.ReviewMarkers(c.GetBody()) {
+				done[id] = true
+			}
+		}
+		if resp.NextPage == 0 {
+			return done, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// review posts one review with a comment per new finding on an added line,
+// at most report.ReviewCommentLimit. It returns how many comments it
+// posted.
+func (p *prPoster) review(ctx context.Context, fs []scanner.Finding, added map[string][]LineRange) int {
+	done, err := p.existingMarkers(ctx)
+	if err != nil {
+		p.warn(degraded("could not read earlier review comments, so none were posted", err))
+		return 0
+	}
+	targets := reviewTargets(fs, added, done)
+	if len(targets) == 0 {
+		return 0
+	}
+	extra := 0
+	if len(targets) > report.ReviewCommentLimit {
+		extra = len(targets) - report.ReviewCommentLimit
+		targets = targets[:report.ReviewCommentLimit]
+	}
+	req := &github.PullRequestReviewRequest{
+		CommitID: github.String(p.head),
+		Event:    github.String("COMMENT"),
+		Body:     github.String(reviewBody(len(targets), extra)),
+	}
+	for _, t := range targets {
+		req.Comments = append(req.Comments, &github.DraftReviewComment{
+			Path: github.String(t.path),
+			Line: github.Int(t.line),
+			Side: github.String("RIGHT"),
+			Body: github.String(report.ReviewCommentBody(t.finding)),
+		})
+	}
+	if _, _, err := p.gh.PullRequests.CreateReview(ctx, p.repo.owner, p.repo.name, p.number, req); err != nil {
+		p.warn(degraded("could not post the pull request review; the findings are in the annotations and the job summary", err))
+		return 0
+	}
+	return len(targets)
+}
+
+func reviewBody(n, extra int) string {
+	s := fmt.Sprintf("ClickUp secret scan found %d credential(s) on lines this pull request adds. Each one must be rotated, not only removed.", n)
+	if extra > 0 {
+		s += fmt.Sprintf(" %d more are listed in the sticky comment and the job summary.", extra)
+	}
+	return s
+}
+
+// sticky creates or edits the one comment that lists every finding of the
+// PR, and marks earlier ones resolved when a later push removed them. It
+// posts nothing on a clean PR that never had a finding.
+func (p *prPoster) sticky(ctx context.Context, fs []scanner.Finding, notes []string) {
+	existing, err := p.findSticky(ctx)
+	if err != nil {
+		p.warn(degraded("could not read the pull request's comments, so the summary comment was not updated", err))
+		return
+	}
+	var before []report.StickyEntry
+	if existing != nil {
+		before = report.ParseStickyState(existing.GetBody())
+	}
+	var resolved []report.StickyEntry
+	for _, e := range before {
+		if !slices.ContainsFunc(fs, func(f scanner.Finding) bool { return f.ID == e.ID }) {
+			resolved = append(resolved, e)
+		}
+	}
+	if existing == nil && len(fs) == 0 {
+		return
+	}
+	if existing != nil && len(fs) == 0 && len(before) == 0 {
+		// Already says "clean"; keep it as it is rather than bump it.
+		return
+	}
+	body := report.StickyCommentBody(fs, resolved, notes)
+	if existing != nil {
+		if existing.GetBody() == body {
+			return
+		}
+		_, _, err = p.gh.Issues.EditComment(ctx, p.repo.owner, p.repo.name, existing.GetID(), &github.IssueComment{Body: github.String(body)})
+	} else {
+		_, _, err = p.gh.Issues.CreateComment(ctx, p.repo.owner, p.repo.name, p.number, &github.IssueComment{Body: github.String(body)})
+	}
+	if err != nil {
+		p.warn(degraded("could not post the summary comment on the pull request", err))
+	}
+}
+
+func (p *prPoster) findSticky(ctx context.Context) (*github.IssueComment, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
+	for {
+		cs, resp, err := p.gh.Issues.ListComments(ctx, p.repo.owner, p.repo.name, p.number, opts)
+		if err != nil {
+			return nil, fmt.Errorf("failed to list the comments of pull request #%d: %w", p.number, err)
+		}
+		for _, c := range cs {
+			if strings.Contains(c.GetBody(), report.StickyMarker) {
+				return c, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return nil, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// degraded words a GitHub failure for the log: a 403 is what fork PRs get
+// with their read-only token.
+func degraded(what string, err error) string {
+	switch statusOf(err) {
+	case http.StatusForbidden:
+		return what + " (403: the token cannot write here; on pull requests from forks GitHub gives a read-only token)"
+	case http.StatusNotFound:
+		return what + " (404: not found, or the token cannot see it)"
+	case http.StatusUnprocessableEntity:
+		return what + " (422: GitHub rejected the request)"
+	}
+	return what + ": " + shortError(err)
+}
+
+// shortError keeps the first line of a go-github error, which names the
+// method, URL and status but not the request body.
+func shortError(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}

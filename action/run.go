@@ -1,0 +1,638 @@
+// Package action is the GitHub Actions runtime of clickup-secret-scan: it
+// reads the inputs and the event payload, picks what to scan (the commits a
+// pull request or push adds, the history on schedule, build output paths),
+// and reports through annotations, a PR review, a sticky PR comment, the
+// job summary, a SARIF file, outputs and a tracking issue. Every GitHub
+// call goes through one retrying, auditing client. Secrets are masked with
+// ::add-mask:: before anything else is printed, and only ever rendered in
+// their redacted form.
+package action
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/google/go-github/v60/github"
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// RangeFunc scans the commits base..head of the repository at repoPath and
+// returns the lines head adds per path (1-based, where review comments may
+// go) and warnings. It must return an error wrapping ErrBaseNotFound when a
+// commit is not in the local clone.
+type RangeFunc func(ctx context.Context, repoPath, base, head string, sc *scanner.Scanner, col *scanner.Collector) (map[string][]LineRange, []string, error)
+
+// HistoryFunc scans the whole history of the repository at repoPath.
+type HistoryFunc func(ctx context.Context, repoPath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
+
+// DirsFunc scans directory trees (absolute roots) with doublestar include
+// and exclude patterns.
+type DirsFunc func(ctx context.Context, roots, include, exclude []string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
+
+// AuditFunc runs the repository checklist (mode: audit) and reports whether
+// a check failed.
+type AuditFunc func(ctx context.Context, repoPath string, stdout io.Writer) (failed bool, err error)
+
+// Sources are the scanners the Action drives. A nil Range, History or Dirs
+// takes the project's source (source/diff, source/history, source/dir); a
+// nil Audit makes mode audit unavailable. Tests replace them to inject
+// faults.
+type Sources struct {
+	Range   RangeFunc
+	History HistoryFunc
+	Dirs    DirsFunc
+	Audit   AuditFunc
+}
+
+// Options are what Run needs besides the inputs.
+type Options struct {
+	// Getenv reads the environment (GITHUB_*, RUNNER_*).
+	Getenv func(string) string
+	// Stdout receives workflow commands; Stderr, errors.
+	Stdout, Stderr io.Writer
+	// Transport carries GitHub calls (nil: http.DefaultTransport).
+	Transport http.RoundTripper
+	// Sleep waits between retries (nil: a real timer).
+	Sleep Sleeper
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+	// Sources are the scanners; see Sources.
+	Sources Sources
+	// PostProcess applies ignore rules and live verification (nil: none).
+	PostProcess func(context.Context, report.Report) (report.Report, error)
+	// Scanner tunes the scanner.
+	Scanner scanner.Options
+}
+
+// Outcome is what a run found, for the exit code.
+type Outcome struct {
+	// Findings is the number of findings left after ignore rules.
+	Findings int
+	// Live is the number of findings verified live.
+	Live int
+	// Incomplete is true when what the event asked to scan could not be
+	// scanned at all (the API failed throughout): never a silent pass.
+	Incomplete bool
+	// AuditFailed is true when mode audit found a failed check.
+	AuditFailed bool
+}
+
+// runner holds the state of one run.
+type runner struct {
+	in      Inputs
+	o       Options
+	gha     *githubactions.Action
+	env     func(string) string
+	ws      string
+	event   string
+	ev      *Event
+	repo    repoRef
+	gh      *github.Client
+	tr      *transport
+	audit   *auditlog.Logger
+	sc      *scanner.Scanner
+	stats   *scanner.Stats
+	col     *scanner.Collector
+	scanned bool
+	// added is the lines the PR adds per path, where review comments go.
+	added map[string][]LineRange
+	// warnings are scan-level notices that go into the report; posting
+	// problems go to postWarnings, printed and added to the summary.
+	warnings     []string
+	postWarnings []string
+	notices      []string
+}
+
+// Run performs one Action run. It returns an error wrapping ErrUsage for
+// bad inputs or a bad event payload, another error for internal failures;
+// otherwise the Outcome says what was found.
+func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = realSleep
+	}
+	if o.Stdout == nil {
+		o.Stdout = io.Discard
+	}
+	if o.Stderr == nil {
+		o.Stderr = io.Discard
+	}
+	r := &runner{in: in, o: o, env: o.Getenv}
+	r.gha = githubactions.New(githubactions.WithWriter(o.Stdout), githubactions.WithGetenv(o.Getenv))
+	r.ws = r.env("GITHUB_WORKSPACE")
+	if r.ws == "" {
+		r.ws = "."
+	}
+	r.event = r.env("GITHUB_EVENT_NAME")
+
+	mode, err := r.resolveMode()
+	if err != nil {
+		return Outcome{}, err
+	}
+	if mode == "" {
+		r.gha.Noticef("clickup-secret-scan: event %q has nothing to scan (PR, push, merge_group, schedule and workflow_dispatch are supported; set the paths input to scan build output on any event)", r.event)
+		return Outcome{}, nil
+	}
+	if mode == "audit" {
+		return r.runAudit(ctx)
+	}
+	required := mode == "diff"
+	if r.ev, err = readEvent(r.env("GITHUB_EVENT_PATH"), required); err != nil {
+		return Outcome{}, err
+	}
+	if err := r.setupRepo(); err != nil && required {
+		return Outcome{}, err
+	}
+	if in.AuditLog != "" {
+		f, err := os.OpenFile(r.abs(in.AuditLog), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("%w: failed to open the audit log %s: %w", ErrUsage, in.AuditLog, err)
+		}
+		defer f.Close()
+		r.audit = auditlog.New(f)
+	}
+	if r.gh, r.tr, err = newClient(r.env("GITHUB_API_URL"), in.Token, o.Transport, r.audit, o.Sleep, o.Now); err != nil {
+		return Outcome{}, err
+	}
+
+	r.stats = &scanner.Stats{}
+	r.sc = scanner.New(o.Scanner, r.stats)
+	r.col = scanner.NewCollector()
+
+	out := Outcome{}
+	switch mode {
+	case "diff":
+		done, err := r.scanDiff(ctx)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if !done {
+			out.Incomplete = true
+		}
+	case "history":
+		if err := r.scanHistory(ctx); err != nil {
+			return Outcome{}, err
+		}
+	}
+	if err := r.scanPaths(ctx); err != nil {
+		return Outcome{}, err
+	}
+	if ctx.Err() != nil {
+		return Outcome{}, ctx.Err()
+	}
+	return r.finish(ctx, mode, out)
+}
+
+// resolveMode maps the mode input and the event to what to scan: "diff",
+// "history", "dir", "audit", or "" for nothing.
+func (r *runner) resolveMode() (string, error) {
+	switch r.in.Mode {
+	case "auto":
+		switch r.event {
+		case "pull_request", "pull_request_target", "push", "merge_group":
+			return "diff", nil
+		case "schedule", "workflow_dispatch":
+			return "history", nil
+		}
+		if len(r.in.Paths) > 0 {
+			return "dir", nil
+		}
+		return "", nil
+	case "diff":
+		switch r.event {
+		case "pull_request", "pull_request_target", "push", "merge_group":
+			return "diff", nil
+		}
+		return "", fmt.Errorf("%w: mode diff needs a pull_request, pull_request_target, push or merge_group event, not %q", ErrUsage, r.event)
+	}
+	return r.in.Mode, nil
+}
+
+// setupRepo names the repository from GITHUB_REPOSITORY or the payload.
+func (r *runner) setupRepo() error {
+	full := r.env("GITHUB_REPOSITORY")
+	if full == "" && r.ev != nil && r.ev.Repository != nil {
+		full = r.ev.Repository.FullName
+	}
+	owner, name, ok := strings.Cut(full, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return fmt.Errorf("%w: GITHUB_REPOSITORY %q is not owner/name", ErrUsage, full)
+	}
+	r.repo = repoRef{owner, name}
+	return nil
+}
+
+// abs resolves a path input against the workspace, as the runner mounts
+// it, so that the result is the same whatever the working directory.
+func (r *runner) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(r.ws, filepath.FromSlash(p))
+}
+
+func (r *runner) warn(s string) { r.warnings = append(r.warnings, s) }
+
+func (r *runner) rangeFunc() RangeFunc {
+	if r.o.Sources.Range != nil {
+		return r.o.Sources.Range
+	}
+	return diffRange
+}
+
+// scanDiff scans what the event adds. It returns false when nothing could
+// be scanned (the API failed throughout).
+func (r *runner) scanDiff(ctx context.Context) (bool, error) {
+	switch r.event {
+	case "pull_request", "pull_request_target":
+		return r.scanPR(ctx)
+	case "merge_group":
+		if r.ev.MergeGroup == nil || !shaRE.MatchString(r.ev.MergeGroup.BaseSHA) || !shaRE.MatchString(r.ev.MergeGroup.HeadSHA) {
+			return false, fmt.Errorf("%w: the merge_group payload lacks base_sha/head_sha", ErrUsage)
+		}
+		return r.scanCommitRange(ctx, r.ev.MergeGroup.BaseSHA, r.ev.MergeGroup.HeadSHA)
+	}
+	before, after, err := r.ev.pushRange()
+	if err != nil {
+		return false, err
+	}
+	if after == zeroSHA {
+		r.notices = append(r.notices, fmt.Sprintf("%s was deleted: nothing to scan", r.ev.Ref))
+		r.scanned = true
+		return true, nil
+	}
+	if before == zeroSHA {
+		return r.scanNewBranch(ctx, after)
+	}
+	return r.scanCommitRange(ctx, before, after)
+}
+
+// scanCommitRange scans base..head locally when both commits are in the
+// clone, else through the compare API.
+func (r *runner) scanCommitRange(ctx context.Context, base, head string) (bool, error) {
+	if haveCommits(r.ws, base, head) {
+		_, warns, err := r.rangeFunc()(ctx, r.ws, base, head, r.sc, r.col)
+		r.warnings = append(r.warnings, warns...)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, ErrBaseNotFound) {
+			return false, fmt.Errorf("failed to scan %s..%s: %w", shortSHA(base), shortSHA(head), err)
+		}
+	}
+	r.notices = append(r.notices, fmt.Sprintf("commit %s is not in the local clone (shallow checkout): scanning through the GitHub API; actions/checkout with fetch-depth: 0 gives a complete local scan", shortSHA(base)))
+	api := r.api(true)
+	shas, err := api.compareCommits(ctx, base, head)
+	if err != nil {
+		r.warn(degraded("could not list the pushed commits, so they were NOT scanned", err))
+		return false, nil
+	}
+	return r.scanAPICommits(ctx, api, shas, true), nil
+}
+
+// scanNewBranch scans the commits of a new branch that are not on the
+// default branch.
+func (r *runner) scanNewBranch(ctx context.Context, head string) (bool, error) {
+	def := ""
+	if r.ev.Repository != nil {
+		def = r.ev.Repository.DefaultBranch
+	}
+	if strings.TrimPrefix(r.ev.Ref, "refs/heads/") != def {
+		if base, err := newBranchBase(r.ws, def, head); err == nil {
+			return r.scanCommitRange(ctx, base, head)
+		}
+		api := r.api(true)
+		if shas, err := api.compareCommits(ctx, def, head); err == nil {
+			r.notices = append(r.notices, "new branch: scanning its commits that are not on "+def+" through the GitHub API")
+			return r.scanAPICommits(ctx, api, shas, true), nil
+		}
+	}
+	// The first push of the default branch (or no usable base): scan the
+	// commits the payload lists.
+	var shas []string
+	for _, c := range r.ev.Commits {
+		if shaRE.MatchString(c.ID) {
+			shas = append(shas, c.ID)
+		}
+	}
+	if len(shas) == 0 {
+		shas = []string{head}
+	}
+	r.notices = append(r.notices, fmt.Sprintf("new branch: scanning the %d commit(s) the push event lists", len(shas)))
+	return r.scanAPICommits(ctx, r.api(true), shas, true), nil
+}
+
+func (r *runner) api(readWorkspace bool) *apiScanner {
+	ws := r.ws
+	if !readWorkspace {
+		ws = ""
+	}
+	return &apiScanner{gh: r.gh, repo: r.repo, sc: r.sc, col: r.col, workspace: ws, warn: r.warn}
+}
+
+// scanAPICommits scans each commit through the API; it returns false when
+// none could be fetched.
+func (r *runner) scanAPICommits(ctx context.Context, api *apiScanner, shas []string, wholeIfOmitted bool) bool {
+	ok := 0
+	for _, sha := range shas {
+		if err := api.scanCommit(ctx, sha, wholeIfOmitted); err != nil {
+			r.warn(degraded("commit "+shortSHA(sha)+" could not be fetched and was NOT scanned", err))
+			r.stats.Skip("commit "+shortSHA(sha), errors.New("not fetched"))
+			continue
+		}
+		ok++
+	}
+	return ok > 0 || len(shas) == 0
+}
+
+// prState is what a PR scan learned for posting.
+type prState struct {
+	number int
+	head   string
+}
+
+var errNoPR = errors.New("not a pull request")
+
+func (r *runner) prInfo() (prState, error) {
+	if r.ev == nil || r.ev.PullRequest == nil {
+		return prState{}, errNoPR
+	}
+	n, _, head, err := r.ev.prRange()
+	return prState{number: n, head: head}, err
+}
+
+// scanPR scans base.sha..head.sha of a pull request (never GITHUB_SHA, the
+// merge commit): locally when the clone has both commits, else through the
+// API. On pull_request_target the PR's code is never read from the
+// workspace: only the API is used.
+func (r *runner) scanPR(ctx context.Context) (bool, error) {
+	number, base, head, err := r.ev.prRange()
+	if err != nil {
+		return false, err
+	}
+	target := r.event == "pull_request_target"
+	if !target && haveCommits(r.ws, base, head) {
+		added, warns, err := r.rangeFunc()(ctx, r.ws, base, head, r.sc, r.col)
+		r.warnings = append(r.warnings, warns...)
+		if err == nil {
+			r.added = added
+			return true, nil
+		}
+		if !errors.Is(err, ErrBaseNotFound) {
+			return false, fmt.Errorf("failed to scan %s..%s: %w", shortSHA(base), shortSHA(head), err)
+		}
+	}
+	if !target {
+		r.notices = append(r.notices, "the pull request's base commit is not in the local clone (the default shallow checkout): scanning it through the GitHub API; actions/checkout with fetch-depth: 0 gives a complete local scan")
+	}
+	api := r.api(!target)
+	shas, cerr := api.prCommits(ctx, number)
+	if cerr != nil {
+		r.warn(degraded("could not list the pull request's commits, so each commit was NOT scanned", cerr))
+	}
+	fetched := r.scanAPICommits(ctx, api, shas, false)
+	added, ferr := api.prFiles(ctx, number, head)
+	if ferr != nil {
+		r.warn(degraded("could not list the pull request's files", ferr))
+	}
+	r.added = added
+	return (cerr == nil && fetched) || ferr == nil, nil
+}
+
+// scanHistory scans the whole history of the workspace's repository.
+func (r *runner) scanHistory(ctx context.Context) error {
+	hist := r.o.Sources.History
+	if hist == nil {
+		hist = historyScan
+	}
+	warns, err := hist(ctx, r.ws, r.sc, r.col)
+	r.warnings = append(r.warnings, warns...)
+	if err != nil {
+		return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
+	}
+	return nil
+}
+
+// scanPaths scans the build output directories named by the paths input.
+// A pattern that matches nothing is a warning: never scan nothing silently.
+func (r *runner) scanPaths(ctx context.Context) error {
+	if len(r.in.Paths) == 0 {
+		return nil
+	}
+	var roots []string
+	fsys := os.DirFS(r.ws)
+	for _, p := range r.in.Paths {
+		p = strings.TrimPrefix(filepath.ToSlash(p), "./")
+		if filepath.IsAbs(p) {
+			roots = append(roots, p)
+			continue
+		}
+		ms, err := doublestar.Glob(fsys, p, doublestar.WithFilesOnly(), doublestar.WithNoFollow())
+		if err != nil {
+			return fmt.Errorf("%w: paths pattern %q: %w", ErrUsage, p, err)
+		}
+		dirs, _ := doublestar.Glob(fsys, p)
+		seen := map[string]bool{}
+		for _, m := range append(dirs, ms...) {
+			if !seen[m] {
+				seen[m] = true
+				roots = append(roots, filepath.Join(r.ws, filepath.FromSlash(m)))
+			}
+		}
+		if len(seen) == 0 {
+			r.warn(fmt.Sprintf("paths: %q matched nothing in the workspace, so it was not scanned (did the build step run first?)", p))
+		}
+	}
+	if len(roots) == 0 {
+		return nil
+	}
+	dirs := r.o.Sources.Dirs
+	if dirs == nil {
+		dirs = dirScan
+	}
+	warns, err := dirs(ctx, roots, r.in.Include, r.in.Exclude, r.sc, r.col)
+	r.warnings = append(r.warnings, warns...)
+	if err != nil {
+		return fmt.Errorf("failed to scan the paths: %w", err)
+	}
+	return nil
+}
+
+func (r *runner) runAudit(ctx context.Context) (Outcome, error) {
+	if r.o.Sources.Audit == nil {
+		return Outcome{}, fmt.Errorf("%w: mode audit is not available in this build", ErrUsage)
+	}
+	failed, err := r.o.Sources.Audit(ctx, r.ws, r.o.Stdout)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("failed to audit %s: %w", r.ws, err)
+	}
+	return Outcome{AuditFailed: failed}, nil
+}
+
+// finish masks, reports, posts and sets the outputs.
+func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome, error) {
+	found := r.col.Findings()
+	// Mask every raw value before anything else reaches the log.
+	for _, f := range found {
+		r.gha.AddMask(f.Secret.Reveal())
+	}
+	r.relativize(found)
+	rep := report.Report{Mode: mode, Findings: found, Stats: r.stats.Snapshot(), Warnings: r.warnings}
+	if r.o.PostProcess != nil {
+		var err error
+		if rep, err = r.o.PostProcess(ctx, rep); err != nil {
+			return Outcome{}, err
+		}
+	}
+	for _, n := range r.notices {
+		r.gha.Noticef("%s", n)
+	}
+	if out.Incomplete {
+		r.gha.Errorf("%s", "clickup-secret-scan could not scan what this event adds: the GitHub API failed throughout (see the warnings); the run fails rather than pass silently")
+	}
+
+	out.Findings = len(rep.Findings)
+	for _, f := range rep.Findings {
+		if f.Verification == "live" {
+			out.Live++
+		}
+	}
+
+	sarifOK := r.writeSARIF(rep)
+	r.setOutput("findings", strconv.Itoa(out.Findings))
+	if sarifOK {
+		r.setOutput("sarif-file", r.in.SARIFFile)
+	}
+	if r.in.Verify {
+		r.setOutput("live", strconv.Itoa(out.Live))
+	}
+
+	report.WriteAnnotations(r.gha, rep.Findings, report.AnnotationLimit)
+
+	if r.in.Comment && r.in.Token != "" && (r.event == "pull_request" || r.event == "pull_request_target") {
+		r.postPR(ctx, rep.Findings)
+	} else if r.in.Comment && r.in.Token == "" && (r.event == "pull_request" || r.event == "pull_request_target") {
+		r.postWarnings = append(r.postWarnings, "no github-token: the review and the summary comment were not posted")
+	}
+	if r.in.TrackingIssue && mode == "history" && (r.event == "schedule" || r.event == "workflow_dispatch") {
+		msg, err := trackIssue(ctx, r.gh, r.repo, rep.Findings, r.runURL())
+		if err != nil {
+			r.postWarnings = append(r.postWarnings, degraded("could not update the tracking issue", err))
+		} else if msg != "" {
+			r.gha.Noticef("%s", msg)
+		}
+	}
+
+	all := append(append([]string(nil), rep.Warnings...), r.postWarnings...)
+	for i, w := range all {
+		if i == report.AnnotationLimit-1 && len(all) > report.AnnotationLimit {
+			r.gha.Warningf("+%d more warning(s), see the job summary", len(all)-i)
+			break
+		}
+		r.gha.Warningf("%s", w)
+	}
+	if r.in.Summary {
+		sumRep := rep
+		sumRep.Warnings = all
+		r.addSummary(report.StepSummary(sumRep, report.StepSummaryLimit))
+	}
+	fmt.Fprintf(r.o.Stdout, "clickup-secret-scan: %d finding(s), %d item(s) scanned, %d GitHub retries\n", out.Findings, rep.Stats.Files, r.tr.retries)
+	return out, nil
+}
+
+// relativize turns the absolute workspace paths of dir findings into
+// repository paths, which annotations and the review need.
+func (r *runner) relativize(fs []scanner.Finding) {
+	ws, err := filepath.Abs(r.ws)
+	if err != nil {
+		return
+	}
+	prefix := filepath.ToSlash(ws) + "/"
+	for i := range fs {
+		for j := range fs[i].Locations {
+			l := &fs[i].Locations[j]
+			if p := filepath.ToSlash(l.Path); strings.HasPrefix(p, prefix) {
+				l.Path = strings.TrimPrefix(p, prefix)
+			}
+		}
+	}
+}
+
+func (r *runner) postPR(ctx context.Context, fs []scanner.Finding) {
+	st, err := r.prInfo()
+	if err != nil {
+		return
+	}
+	p := &prPoster{gh: r.gh, repo: r.repo, number: st.number, head: st.head, warn: func(s string) { r.postWarnings = append(r.postWarnings, s) }}
+	p.review(ctx, fs, r.added)
+	p.sticky(ctx, fs, nil)
+}
+
+func (r *runner) runURL() string {
+	srv, id := r.env("GITHUB_SERVER_URL"), r.env("GITHUB_RUN_ID")
+	if srv == "" || id == "" {
+		return ""
+	}
+	return srv + "/" + r.repo.String() + "/actions/runs/" + id
+}
+
+// writeSARIF writes the SARIF file for github/codeql-action/upload-sarif.
+func (r *runner) writeSARIF(rep report.Report) bool {
+	if r.in.SARIFFile == "" {
+		return false
+	}
+	p := r.abs(r.in.SARIFFile)
+	f, err := os.Create(p)
+	if err == nil {
+		err = report.Write(f, "sarif", rep)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		r.postWarnings = append(r.postWarnings, fmt.Sprintf("could not write the SARIF file %s: %v", r.in.SARIFFile, err))
+		return false
+	}
+	return true
+}
+
+// setOutput writes an output when GITHUB_OUTPUT is set; go-githubactions
+// panics on a write error, which must not crash the run.
+func (r *runner) setOutput(k, v string) {
+	if r.env("GITHUB_OUTPUT") == "" {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: could not set output %s: %v\n", k, p)
+		}
+	}()
+	r.gha.SetOutput(k, v)
+}
+
+func (r *runner) addSummary(md string) {
+	if r.env("GITHUB_STEP_SUMMARY") == "" {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: could not write the job summary: %v\n", p)
+		}
+	}()
+	r.gha.AddStepSummary(md)
+}
