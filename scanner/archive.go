@@ -49,6 +49,17 @@ func sniffArchive(head []byte) archiveKind {
 	return notArchive
 }
 
+// validGzipHeader reports whether head starts with a gzip header that
+// compress/gzip accepts.
+func validGzipHeader(head []byte) bool {
+	zr, err := gzip.NewReader(bytes.NewReader(head))
+	if err != nil {
+		return false
+	}
+	zr.Close()
+	return true
+}
+
 // item is one stream being scanned, inside zero or more archives.
 type item struct {
 	name   string // display name for errors: path plus inner path
@@ -86,6 +97,10 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 		stream, head = newSniffer(r)
 	}
 	kind := sniffArchive(head)
+	if kind == gzipArchive && !validGzipHeader(head) {
+		// Two magic bytes by chance: scan the bytes rather than lose them.
+		kind = notArchive
+	}
 	if kind != notArchive && it.depth >= s.opts.MaxArchiveDepth {
 		s.stats.Error(it.name, ErrArchiveDepth)
 		kind = notArchive
@@ -273,14 +288,19 @@ func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, out *[]Mat
 	if sniffArchive(head) == tarArchive {
 		// A .tar.gz is one archive to the user: its members are named
 		// directly under it.
-		return s.finishMember(it, l, s.scanTar(ctx, it, br, out))
+		err := s.finishMember(it, l, s.scanTar(ctx, it, br, out))
+		if err != nil && ctx.Err() == nil {
+			s.stats.Error(it.name, err)
+			return nil
+		}
+		return err
 	}
 	m := it.member(inner)
 	err = s.finishMember(m, l, s.scanItem(ctx, m, br, -1, out))
-	if err == nil && l.cut == nil {
-		if _, rerr := zr.Read(make([]byte, 1)); rerr != nil && !errors.Is(rerr, io.EOF) {
-			s.stats.Error(m.name, fmt.Errorf("corrupt gzip stream: %w", rerr))
-		}
+	if err != nil && ctx.Err() == nil {
+		// A corrupt stream ends the member; what came before is kept.
+		s.stats.Error(m.name, err)
+		return nil
 	}
 	return err
 }

@@ -159,9 +159,13 @@ func contextMatch(buf []byte, start int, shapeKind Kind, value, uid, enc string)
 	switch shapeKind {
 	case OAuthClientSecret:
 		switch {
-		case strings.Contains(lkey, "webhook"), strings.Contains(lkey, "secret") && strings.Contains(before, "webhook"):
+		case strings.Contains(lkey, "webhook"):
 			kind = WebhookSecret
-		case strings.Contains(lkey, "secret"), strings.Contains(lkey, "client"):
+		case strings.Contains(lkey, "client"):
+			kind = OAuthClientSecret
+		case strings.Contains(lkey, "secret") && strings.Contains(before, "webhook"):
+			kind = WebhookSecret
+		case strings.Contains(lkey, "secret"):
 			kind = OAuthClientSecret
 		default:
 			return rawMatch{}, false

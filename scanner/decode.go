@@ -144,7 +144,13 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 		return
 	}
 	decoded = decoded[:n]
+	outerKey := keyBefore(buf, segStart)
 	matchWindow(decoded, depth+1, func(m rawMatch) {
+		if m.key == "" && m.start < 3 {
+			// The whole encoded value is the credential: its name is the
+			// one the encoded run is assigned to (a Kubernetes data key).
+			m.key = outerKey
+		}
 		m.start = segStart + (m.start/3)*4
 		m.encoding = joinEncoding("base64", m.encoding)
 		emit(m)

@@ -1,0 +1,148 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden .out files under testdata/")
+
+// describe renders matches the way the golden files hold them: redacted,
+// with every field a user relies on.
+func describe(ms []Match, stats StatsSnapshot) string {
+	var b strings.Builder
+	for _, m := range ms {
+		fmt.Fprintf(&b, "%d:%d %s %v uid=%q key=%q enc=%q inner=%q allow=%v id=%s\n",
+			m.Line, m.Column, m.Kind, m.Secret, m.UserID, m.Key, m.Encoding, m.InnerPath, m.AllowMarker, m.Secret.ID()[:12])
+	}
+	fmt.Fprintf(&b, "placeholders=%d errors=%d\n", stats.Placeholders, stats.ErrorCount)
+	return b.String()
+}
+
+func scanString(t *testing.T, name string, data []byte) ([]Match, StatsSnapshot) {
+	t.Helper()
+	stats := &Stats{}
+	ms, err := New(Options{}, stats).Scan(context.Background(), name, bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("Scan(%s): %v", name, err)
+	}
+	return ms, stats.Snapshot()
+}
+
+// TestMatchGolden runs every testdata/match/*.in through the scanner and
+// compares with the .out beside it (go test ./scanner -update rewrites).
+func TestMatchGolden(t *testing.T) {
+	t.Parallel()
+	inputs, err := filepath.Glob("testdata/match/*.in")
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no golden inputs: %v", err)
+	}
+	for _, in := range inputs {
+		t.Run(filepath.Base(in), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms, stats := scanString(t, in, data)
+			got := describe(ms, stats)
+			for _, m := range ms {
+				if strings.Contains(got, m.Secret.Reveal()) {
+					t.Fatalf("golden description holds a raw secret (%v)", m.Secret)
+				}
+			}
+			out := strings.TrimSuffix(in, ".in") + ".out"
+			if *update {
+				if err := os.WriteFile(out, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatalf("%v (run go test ./scanner -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s: scan result differs from %s\n--- got\n%s--- want\n%s", in, out, got, want)
+			}
+		})
+	}
+}
+
+func TestNeverReportFamiliesFindNothing(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"never_report_vendors", "never_report_placeholders", "context_required"} {
+		data, err := os.ReadFile("testdata/match/" + name + ".in")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, stats := scanString(t, name, data)
+		if len(ms) != 0 {
+			t.Errorf("%s: want no findings, got %s", name, describe(ms, stats))
+		}
+		if name == "never_report_placeholders" && stats.Placeholders < 5 {
+			t.Errorf("%s: want the placeholders counted, got %d", name, stats.Placeholders)
+		}
+	}
+}
+
+// TestWindowBoundaries plants tokens on both sides of every window edge of
+// a multi-megabyte single-line stream and expects each once, with its
+// column.
+func TestWindowBoundaries(t *testing.T) {
+	t.Parallel()
+	tok := "pk_7043602_Q8ZK3M1TR7WX9B2NV4HJ6LD0PC5YG8VY"
+	data := bytes.Repeat([]byte("a=b;"), (3*windowSize)/4)
+	var offsets []int
+	for edge := windowSize - windowOverlap; edge < len(data)-100; edge += windowSize - windowOverlap - windowLookback {
+		for _, d := range []int{-len(tok) - 1, -len(tok) / 2, 0, 1, windowOverlap / 2} {
+			offsets = append(offsets, edge+d)
+		}
+	}
+	last := -1000
+	var planted []int
+	for _, off := range offsets {
+		if off-last < len(tok)+2 || off+len(tok)+1 >= len(data) {
+			continue
+		}
+		data[off-1] = ';'
+		copy(data[off:], tok)
+		data[off+len(tok)] = ';'
+		planted = append(planted, off)
+		last = off
+	}
+	ms, _ := scanString(t, "bundle.js", data)
+	if len(ms) != len(planted) {
+		t.Fatalf("want %d matches, got %d", len(planted), len(ms))
+	}
+	for i, m := range ms {
+		if m.Offset != int64(planted[i]) || m.Line != 1 || m.Column != planted[i]+1 {
+			t.Errorf("match %d: offset %d line %d col %d, want offset %d line 1 col %d", i, m.Offset, m.Line, m.Column, planted[i], planted[i]+1)
+		}
+	}
+}
+
+func TestLinesAcrossWindows(t *testing.T) {
+	t.Parallel()
+	tok := "pk_7043602_Q8ZK3M1TR7WX9B2NV4HJ6LD0PC5YG8VY"
+	var b bytes.Buffer
+	wantLine := 0
+	for line := 1; b.Len() < 3*windowSize; line++ {
+		if line%5000 == 0 {
+			fmt.Fprintf(&b, "token = %s\n", tok)
+			wantLine = line
+			continue
+		}
+		b.WriteString("const x = require('y'); // filler line\n")
+	}
+	ms, _ := scanString(t, "x.js", b.Bytes())
+	if len(ms) == 0 || ms[len(ms)-1].Line != wantLine || ms[len(ms)-1].Column != 9 {
+		t.Fatalf("want last match on line %d column 9, got %v", wantLine, describe(ms, StatsSnapshot{}))
+	}
+}
