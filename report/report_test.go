@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,16 +164,25 @@ func leakForms(s scanner.Secret) []string {
 	return forms
 }
 
-// assertNoSecret fails if out holds any leak form of the secrets; the
-// failure message names the secret only by its redacted form.
-func assertNoSecret(t *testing.T, what string, out []byte, secrets []scanner.Secret) {
-	t.Helper()
+// leaks returns, for each leak form of secrets found in out, a
+// description naming the secret by its redacted form only.
+func leaks(out []byte, secrets []scanner.Secret) []string {
+	var found []string
 	for _, s := range secrets {
 		for i, form := range leakForms(s) {
 			if at := bytes.Index(out, []byte(form)); at >= 0 {
-				t.Errorf("%s holds secret %v (leak form #%d) at byte %d", what, s, i, at)
+				found = append(found, fmt.Sprintf("secret %v (leak form #%d) at byte %d", s, i, at))
 			}
 		}
+	}
+	return found
+}
+
+// assertNoSecret fails if out holds any leak form of the secrets.
+func assertNoSecret(t *testing.T, what string, out []byte, secrets []scanner.Secret) {
+	t.Helper()
+	for _, l := range leaks(out, secrets) {
+		t.Errorf("%s holds %s", what, l)
 	}
 }
 
@@ -205,34 +215,39 @@ func TestNoSecretInGuidance(t *testing.T) {
 		for _, f := range s.report.Findings {
 			var all []string
 			all = append(all, Guidance(f)...)
-			all = append(all, GuidanceMarkdown(f), Headline(f), RotateHint(f))
+			all = append(all, GuidanceMarkdown(f), Headline(f), HeadlineMarkdown(f), RotateHint(f))
 			assertNoSecret(t, "guidance of "+f.Secret.Redacted(), []byte(strings.Join(all, "\n")), s.secrets)
 		}
 	}
 }
 
-// TestLeakFormsDetect proves the leak check can fail: output that holds a
-// raw secret, or its base64, must be caught.
-func TestLeakFormsDetect(t *testing.T) {
+// TestLeakCheckDetects proves the leak check can fail: output holding a
+// raw secret, its base64, or a slice of its hidden part must be caught,
+// and the redacted form alone must not be.
+func TestLeakCheckDetects(t *testing.T) {
 	t.Parallel()
 	tok := fakePersonal(9, "1234567")
-	for _, form := range leakForms(tok)[:2] {
-		ft := &testing.T{}
-		_ = ft
-		found := false
-		for _, f := range leakForms(tok) {
-			if strings.Contains("prefix "+form+" suffix", f) {
-				found = true
-			}
-		}
-		if !found {
-			t.Errorf("leak form of %v not detected", tok)
-		}
+	raw := tok.Reveal()
+	tests := []struct {
+		name string
+		out  string
+		leak bool
+	}{
+		{"raw", "token=" + raw + "\n", true},
+		{"base64", "data: " + base64.StdEncoding.EncodeToString([]byte(raw)), true},
+		{"middle", "x" + raw[14:26] + "x", true},
+		{"redacted", "token=" + tok.Redacted(), false},
+		{"id", "id " + tok.ID(), false},
 	}
-	// The redacted form alone must not trip the check.
-	for _, f := range leakForms(tok) {
-		if strings.Contains(tok.Redacted(), f) {
-			t.Errorf("redacted form %v counted as a leak", tok)
+	for _, tt := range tests {
+		got := leaks([]byte(tt.out), []scanner.Secret{tok})
+		if (len(got) > 0) != tt.leak {
+			t.Errorf("%s: leaks() = %v, want leak=%v", tt.name, got, tt.leak)
+		}
+		for _, g := range got {
+			if strings.Contains(g, raw) {
+				t.Errorf("%s: the leak description itself holds the raw token", tt.name)
+			}
 		}
 	}
 }
