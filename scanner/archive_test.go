@@ -109,3 +109,12 @@ func TestZipFileReadInPlace(t *testing.T) {
 		t.Fatalf("want the wheel member found at 1:18, got %v %s", err, describe(ms, stats.Snapshot()))
 	}
 }
+
+func TestByteOrderMarkOnBinaryIsScannedAsBytes(t *testing.T) {
+	t.Parallel()
+	data := append([]byte{0xFF, 0xFE}, []byte(strings.Repeat("binary header ", 8)+"t="+testToken+"\n")...)
+	ms, stats := scanString(t, "blob.bin", data)
+	if len(ms) != 1 || ms[0].Encoding != "" {
+		t.Fatalf("want the ASCII token found in a file that merely starts with FF FE, got %s", describe(ms, stats))
+	}
+}

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"io"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -17,10 +18,13 @@ const (
 // by the zero bytes that ASCII characters leave in every other position.
 // bom is the number of mark bytes to drop.
 func sniffUTF16(head []byte) (order byteOrder, bom int) {
+	// A mark followed by a long sample with no zero byte at all is more
+	// likely binary that starts with those bytes than UTF-16 holding ASCII.
+	plausible := len(head) < 64 || bytes.IndexByte(head[2:], 0) >= 0
 	switch {
-	case len(head) >= 2 && head[0] == 0xFF && head[1] == 0xFE:
+	case len(head) >= 2 && head[0] == 0xFF && head[1] == 0xFE && plausible:
 		return littleEndian, 2
-	case len(head) >= 2 && head[0] == 0xFE && head[1] == 0xFF:
+	case len(head) >= 2 && head[0] == 0xFE && head[1] == 0xFF && plausible:
 		return bigEndian, 2
 	}
 	pairs := len(head) / 2
