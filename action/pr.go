@@ -121,10 +121,41 @@ func reviewBody(n, extra int) string {
 	return s
 }
 
+// presentAtHead reports whether location l is still in the PR's head: a
+// secret that an earlier commit of the PR added and a later one removed is
+// resolved in the PR, though it was pushed and must still be rotated.
+func presentAtHead(l scanner.Location, head string) bool {
+	switch {
+	case l.Change == "removed":
+		return false
+	case l.AtHead != nil:
+		return *l.AtHead
+	case l.Source == "diff":
+		// API mode: only the PR-wide diff and the head commit are known
+		// to be at head.
+		return l.Commit == head
+	}
+	return true
+}
+
+// splitAtHead separates the findings still in the PR's head from those
+// only in its earlier commits.
+func splitAtHead(fs []scanner.Finding, head string) (open, gone []scanner.Finding) {
+	for _, f := range fs {
+		if slices.ContainsFunc(f.Locations, func(l scanner.Location) bool { return presentAtHead(l, head) }) {
+			open = append(open, f)
+		} else {
+			gone = append(gone, f)
+		}
+	}
+	return open, gone
+}
+
 // sticky creates or edits the one comment that lists every finding of the
 // PR, and marks earlier ones resolved when a later push removed them. It
 // posts nothing on a clean PR that never had a finding.
-func (p *prPoster) sticky(ctx context.Context, fs []scanner.Finding, notes []string) {
+func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, notes []string) {
+	fs, gone := splitAtHead(all, p.head)
 	existing, err := p.findSticky(ctx)
 	if err != nil {
 		p.warn(degraded("could not read the pull request's comments, so the summary comment was not updated", err))
@@ -135,16 +166,20 @@ func (p *prPoster) sticky(ctx context.Context, fs []scanner.Finding, notes []str
 		before = report.ParseStickyState(existing.GetBody())
 	}
 	var resolved []report.StickyEntry
+	isOpen := func(id string) bool {
+		return slices.ContainsFunc(fs, func(f scanner.Finding) bool { return f.ID == id })
+	}
 	for _, e := range before {
-		if !slices.ContainsFunc(fs, func(f scanner.Finding) bool { return f.ID == e.ID }) {
+		if !isOpen(e.ID) {
 			resolved = append(resolved, e)
 		}
 	}
-	if existing == nil && len(fs) == 0 {
-		return
+	for _, f := range gone {
+		if !slices.ContainsFunc(resolved, func(e report.StickyEntry) bool { return e.ID == f.ID }) {
+			resolved = append(resolved, report.EntryOf(f))
+		}
 	}
-	if existing != nil && len(fs) == 0 && len(before) == 0 {
-		// Already says "clean"; keep it as it is rather than bump it.
+	if existing == nil && len(all) == 0 {
 		return
 	}
 	body := report.StickyCommentBody(fs, resolved, notes)

@@ -1,0 +1,292 @@
+package action
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+const payloads = "../testdata/octokit-webhooks/payload-examples/api.github.com/"
+
+// fakeToken returns a FAKE personal token in the real shape with a random
+// body that the scanner reports (not a placeholder). seed makes it
+// reproducible.
+func fakeToken(t *testing.T, seed uint64) string {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for try := 0; try < 100; try++ {
+		var b strings.Builder
+		b.WriteString("pk_")
+		for i := 0; i < 8; i++ {
+			b.WriteByte(byte('1' + r.IntN(9)))
+		}
+		b.WriteByte('_')
+		for i := 0; i < 32; i++ {
+			b.WriteByte(alphabet[r.IntN(len(alphabet))])
+		}
+		tok := b.String()
+		sc := scanner.New(scanner.Options{}, &scanner.Stats{})
+		if ms := sc.ScanBytes([]byte(`token = "` + tok + `"`)); len(ms) == 1 && ms[0].Secret.Reveal() == tok {
+			return tok
+		}
+	}
+	t.Fatal("could not generate a fake token the scanner reports")
+	return ""
+}
+
+// repo is a real git repository in a temporary directory.
+type repo struct {
+	t   *testing.T
+	dir string
+	r   *git.Repository
+	n   int
+}
+
+func newRepo(t *testing.T) *repo {
+	t.Helper()
+	dir := t.TempDir()
+	r, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &repo{t: t, dir: dir, r: r}
+}
+
+// commit writes files (path -> content; "" deletes) and commits them,
+// returning the commit id.
+func (g *repo) commit(files map[string]string) string {
+	g.t.Helper()
+	wt, err := g.r.Worktree()
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	for p, c := range files {
+		full := filepath.Join(g.dir, filepath.FromSlash(p))
+		if c == "" {
+			if _, err := wt.Remove(p); err != nil {
+				g.t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			g.t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			g.t.Fatal(err)
+		}
+		if _, err := wt.Add(p); err != nil {
+			g.t.Fatal(err)
+		}
+	}
+	g.n++
+	sig := &object.Signature{Name: "Dev", Email: "dev@example.com", When: time.Date(2026, 1, 1, 0, g.n, 0, 0, time.UTC)}
+	h, err := wt.Commit("commit "+string(rune('a'+g.n)), &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true})
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return h.String()
+}
+
+func (g *repo) branch(name, sha string) {
+	g.t.Helper()
+	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), plumbing.NewHash(sha))
+	if err := g.r.Storer.SetReference(ref); err != nil {
+		g.t.Fatal(err)
+	}
+}
+
+// payload copies a webhook example into dir with edits applied. The
+// examples' commit ids are rewritten to the test repository's, since no
+// repository with the examples' commits exists.
+func payload(t *testing.T, dir, example string, edit func(m map[string]any)) string {
+	t.Helper()
+	data, err := os.ReadFile(payloads + example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(m)
+	}
+	out, _ := json.Marshal(m)
+	p := filepath.Join(dir, "event.json")
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// setPR points a pull_request payload at base..head.
+func setPR(base, head string) func(map[string]any) {
+	return func(m map[string]any) {
+		pr := m["pull_request"].(map[string]any)
+		pr["base"].(map[string]any)["sha"] = base
+		pr["head"].(map[string]any)["sha"] = head
+	}
+}
+
+// sleeps records the waits the client asked for instead of waiting.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, d)
+	return nil
+}
+
+func (s *sleeps) total() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var t time.Duration
+	for _, d := range s.d {
+		t += d
+	}
+	return t
+}
+
+// run is one Action run and everything it wrote.
+type run struct {
+	out            Outcome
+	err            error
+	stdout, stderr string
+	outputs        string
+	summary        string
+	sarif          string
+	audit          string
+	sleeps         *sleeps
+}
+
+// actionEnv is a runner environment for the workspace ws.
+func actionEnv(ws, event, eventPath, apiURL string) map[string]string {
+	tmp := filepath.Join(filepath.Dir(eventPath))
+	return map[string]string{
+		"GITHUB_WORKSPACE":    ws,
+		"GITHUB_EVENT_NAME":   event,
+		"GITHUB_EVENT_PATH":   eventPath,
+		"GITHUB_REPOSITORY":   "Codertocat/Hello-World",
+		"GITHUB_API_URL":      apiURL,
+		"GITHUB_SERVER_URL":   "https://github.com",
+		"GITHUB_RUN_ID":       "42",
+		"GITHUB_OUTPUT":       filepath.Join(tmp, "output"),
+		"GITHUB_STEP_SUMMARY": filepath.Join(tmp, "summary.md"),
+		"INPUT_GITHUB-TOKEN":  "test-github-token",
+		"INPUT_AUDIT-LOG":     filepath.Join(tmp, "audit.jsonl"),
+		"INPUT_SARIF-FILE":    "out.sarif",
+	}
+}
+
+// runAction runs the Action with env and collects its outputs.
+func runAction(t *testing.T, env map[string]string, src Sources) run {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	gha := githubactions.New(githubactions.WithWriter(&stdout), githubactions.WithGetenv(getenv))
+	res := run{sleeps: &sleeps{}}
+	in, err := ReadInputs(gha)
+	if err != nil {
+		res.err = err
+	} else {
+		res.out, res.err = Run(context.Background(), in, Options{Getenv: getenv, Stdout: &stdout, Stderr: &stderr, Sleep: res.sleeps.sleep, Sources: src})
+	}
+	res.stdout, res.stderr = stdout.String(), stderr.String()
+	read := func(p string) string {
+		if p == "" {
+			return ""
+		}
+		b, _ := os.ReadFile(p)
+		return string(b)
+	}
+	res.outputs = read(env["GITHUB_OUTPUT"])
+	res.summary = read(env["GITHUB_STEP_SUMMARY"])
+	res.audit = read(env["INPUT_AUDIT-LOG"])
+	if s := env["INPUT_SARIF-FILE"]; s != "" {
+		res.sarif = read(filepath.Join(env["GITHUB_WORKSPACE"], s))
+	}
+	return res
+}
+
+// assertNoLeak searches every byte a run wrote, and every request the fake
+// server received, for the raw secrets. The only place a raw value may
+// appear is a ::add-mask:: line on stdout, which the runner consumes and
+// never shows; those lines must come before any other output.
+func assertNoLeak(t *testing.T, r run, gh *fakeGitHub, secrets ...string) {
+	t.Helper()
+	var stdout []string
+	masking := true
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, "::add-mask::") {
+			if !masking {
+				t.Errorf("::add-mask:: came after other output")
+			}
+			continue
+		}
+		if l != "" {
+			masking = false
+		}
+		stdout = append(stdout, l)
+	}
+	blobs := map[string][]byte{
+		"stdout":  []byte(strings.Join(stdout, "\n")),
+		"stderr":  []byte(r.stderr),
+		"outputs": []byte(r.outputs),
+		"summary": []byte(r.summary),
+		"sarif":   []byte(r.sarif),
+		"audit":   []byte(r.audit),
+	}
+	if gh != nil {
+		for i, b := range gh.allBodies() {
+			blobs["request "+string(rune('0'+i%10))] = b
+			for _, s := range secrets {
+				if bytes.Contains(b, []byte(s)) {
+					t.Errorf("request %d sent to GitHub holds the raw secret %s", i, scanner.NewSecret(s))
+				}
+			}
+		}
+	}
+	for name, b := range blobs {
+		for _, s := range secrets {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds the raw secret %s", name, scanner.NewSecret(s))
+			}
+		}
+	}
+	if r.err != nil {
+		for _, s := range secrets {
+			if strings.Contains(r.err.Error(), s) {
+				t.Errorf("the error holds the raw secret %s", scanner.NewSecret(s))
+			}
+		}
+	}
+}
+
+// masked reports whether stdout masks each secret.
+func masked(stdout string, secrets ...string) bool {
+	for _, s := range secrets {
+		if !strings.Contains(stdout, "::add-mask::"+s+"\n") {
+			return false
+		}
+	}
+	return true
+}
