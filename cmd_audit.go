@@ -2,12 +2,78 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/audit"
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
-// runAudit is a placeholder until its issue lands.
+// runAudit implements `audit [--repo PATH] [--format text|json]`: the
+// ClickUp security checklist. It exits 1 when a check fails or cannot run.
 func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "clickup-secret-scan: this command is not implemented yet")
-	return exitInternal
+	fs := newFlagSet("audit", stderr)
+	repo := fs.String("repo", ".", "the repository `path` to audit")
+	format := fs.String("format", "text", "output format: text or json")
+	output := fs.String("output", "", "write the checklist to this `file` instead of stdout")
+	var p pipelineOptions
+	addPipelineFlags(fs, &p)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: clickup-secret-scan audit [--repo PATH] [--format text|json] [flags]")
+		fmt.Fprintln(stderr, "checks the repository against the ClickUp security checklist; exit 1 when a check fails")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "clickup-secret-scan: audit takes no arguments (use --repo PATH)\n")
+		return exitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "clickup-secret-scan: unknown --format %q (want text or json)\n", *format)
+		return exitUsage
+	}
+	p.RepoRoot = *repo
+	cl, err := audit.Run(ctx, audit.Options{
+		RepoPath: *repo,
+		PostProcess: func(ctx context.Context, rep report.Report) (report.Report, error) {
+			return postProcess(ctx, env, &p, rep, stderr)
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+		if errors.Is(err, audit.ErrBadRepo) {
+			return exitUsage
+		}
+		return exitCodeFor(err)
+	}
+	if err := writeChecklist(*output, *format, cl, stdout); err != nil {
+		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+		return exitInternal
+	}
+	if cl.Failed() > 0 {
+		return exitFindings
+	}
+	return exitClean
+}
+
+func writeChecklist(output, format string, cl report.Checklist, stdout io.Writer) error {
+	if output == "" {
+		return report.WriteChecklist(stdout, format, cl)
+	}
+	f, err := os.Create(output)
+	if err != nil {
+		return fmt.Errorf("failed to create %s: %w", output, err)
+	}
+	if err := report.WriteChecklist(f, format, cl); err != nil {
+		f.Close()
+		return fmt.Errorf("failed to write %s: %w", output, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("failed to write %s: %w", output, err)
+	}
+	return nil
 }
