@@ -11,28 +11,13 @@ import (
 var keywordVariants = [][]byte{[]byte("clickup"), []byte("CLICKUP"), []byte("ClickUp"), []byte("Clickup"), []byte("clickUp")}
 
 // matchContext finds the credentials that have no unique shape (OAuth
-// client secrets, webhook secrets, OAuth access tokens) near a ClickUp
-// keyword. The keyword may sit in the value's own name
-// (CLICKUP_CLIENT_SECRET=...), in an enclosing object ("clickup": {...}) or
-// in an API call close by (https://api.clickup.com).
-func matchContext(buf []byte, emit func(rawMatch)) {
-	var hits []int
-	for _, kw := range keywordVariants {
-		for i := 0; ; {
-			j := bytes.Index(buf[i:], kw)
-			if j < 0 {
-				break
-			}
-			hits = append(hits, i+j)
-			i += j + len(kw)
-		}
-	}
-	if len(hits) == 0 {
-		return
-	}
+// client secrets, webhook secrets, OAuth access tokens) near the ClickUp
+// keywords at the sorted offsets hits. The keyword may sit in the value's
+// own name (CLICKUP_CLIENT_SECRET=...), in an enclosing object
+// ("clickup": {...}) or in an API call close by (https://api.clickup.com).
+func matchContext(buf []byte, hits []int, emit func(rawMatch)) {
 	// Merge the reach of every hit into disjoint regions so that each
 	// candidate is judged once.
-	sortInts(hits)
 	done := -1
 	for _, h := range hits {
 		lo := max(0, h-contextReach, done)
@@ -40,42 +25,48 @@ func matchContext(buf []byte, emit func(rawMatch)) {
 		if lo >= hi {
 			continue
 		}
-		scanContextRegion(buf, lo, hi, emit)
+		forEachRun(buf, lo, hi, longSecretLen, func(start, end int) {
+			padEnd := end
+			for padEnd < len(buf) && padEnd-end < 2 && buf[padEnd] == '=' {
+				padEnd++
+			}
+			judgeContextValue(buf, start, end, padEnd, emit)
+		})
 		done = hi
 	}
 }
 
-func sortInts(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
-}
-
-// scanContextRegion looks for 64-character upper-case alphanumeric values,
-// <user id>_<64 hex> values and base64 runs that decode to either, in
-// buf[lo:hi], and keeps those whose name or surroundings say ClickUp.
-func scanContextRegion(buf []byte, lo, hi int, emit func(rawMatch)) {
+// forEachRun calls fn with the bounds of every maximal run of base64
+// characters (letters, digits, + / - _) at least minLen long that starts
+// in buf[lo:hi]. It probes one byte in minLen: where that byte is not in a
+// run, no long run can cover the bytes before it.
+func forEachRun(buf []byte, lo, hi, minLen int, fn func(start, end int)) {
 	for i := lo; i < hi; {
-		c := buf[i]
-		if !is(c, clsB64) {
-			i++
+		probe := i + minLen - 1
+		if probe >= len(buf) {
+			return
+		}
+		if !is(buf[probe], clsB64) {
+			i = probe + 1
 			continue
 		}
-		// A run of base64 characters: a word, a value, or a blob.
-		start := i
-		for i < len(buf) && is(buf[i], clsB64) {
-			i++
+		start := probe
+		for start > i && is(buf[start-1], clsB64) {
+			start--
 		}
-		end := i
-		for i < len(buf) && i-end < 2 && buf[i] == '=' {
-			i++
+		if start == i && i == lo {
+			for start > 0 && is(buf[start-1], clsB64) {
+				start--
+			}
 		}
-		if start > 0 && is(buf[start-1], clsWord) {
-			continue
+		end := probe + 1
+		for end < len(buf) && is(buf[end], clsB64) {
+			end++
 		}
-		judgeContextValue(buf, start, end, i, emit)
+		if end-start >= minLen && start < hi {
+			fn(start, end)
+		}
+		i = end + 1
 	}
 }
 

@@ -60,38 +60,9 @@ func encodedLiteral(lit string, align int) blobLiteral {
 // the full matcher. Matches inside point at the first character of the
 // 4-character group that encodes them.
 func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
-	for i := 0; i+minBlobRun <= len(buf); {
-		// Skip ahead: a run of minBlobRun characters must cover position
-		// i+minBlobRun-1, so when that byte is not base64 nothing before
-		// it can start one.
-		probe := i + minBlobRun - 1
-		if !is(buf[probe], clsB64) {
-			i = probe + 1
-			continue
-		}
-		start := probe
-		for start > i && is(buf[start-1], clsB64) {
-			start--
-		}
-		if probe-start+1 < minBlobRun {
-			// The run through probe starts too late; extend forward to see
-			// whether it still reaches minBlobRun.
-			end := probe + 1
-			for end < len(buf) && is(buf[end], clsB64) && end-start < minBlobRun {
-				end++
-			}
-			if end-start < minBlobRun {
-				i = end + 1
-				continue
-			}
-		}
-		end := probe + 1
-		for end < len(buf) && is(buf[end], clsB64) {
-			end++
-		}
+	forEachRun(buf, 0, len(buf), minBlobRun, func(start, end int) {
 		scanBlob(buf, start, end, depth, emit)
-		i = end + 1
-	}
+	})
 }
 
 // scanBlob decodes and scans the parts of buf[start:end] around literal hits.

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -75,48 +76,92 @@ func is(b byte, cls uint8) bool { return classes[b]&cls != 0 }
 // matchWindow finds every credential in buf. depth counts the decodings
 // already applied (0 for raw bytes).
 func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
-	matchPersonal(buf, emit)
-	matchContext(buf, emit)
+	keywords := findAnchors(buf, func(p int) { matchPersonalAt(buf, p, emit) })
+	if len(keywords) > 0 {
+		matchContext(buf, keywords, emit)
+	}
 	if depth < maxDecodeDepth {
 		matchBase64Blobs(buf, depth, emit)
 	}
 }
 
-// matchPersonal finds personal tokens, plain or under JSON/JS or URL escapes.
-func matchPersonal(buf []byte, emit func(rawMatch)) {
-	for i := 0; ; {
-		j := bytes.Index(buf[i:], []byte("pk"))
+// findAnchors makes one pass over buf per 'k' and 'K', the rarest letter
+// that both "pk_" and every spelling of "clickup" contain. It calls
+// personal with the offset of each "pk" that may open a personal token and
+// returns the sorted offsets of the ClickUp keywords.
+func findAnchors(buf []byte, personal func(p int)) []int {
+	var keywords []int
+	for i := 0; i < len(buf); {
+		j := bytes.IndexByte(buf[i:], 'k')
 		if j < 0 {
+			break
+		}
+		k := i + j
+		i = k + 1
+		if k >= 1 && buf[k-1] == 'p' && k+1 < len(buf) {
+			personal(k - 1)
+		}
+		if isKeywordAt(buf, k-4) {
+			keywords = append(keywords, k-4)
+		}
+	}
+	for i := 0; i < len(buf); {
+		j := bytes.IndexByte(buf[i:], 'K')
+		if j < 0 {
+			break
+		}
+		k := i + j
+		i = k + 1
+		if isKeywordAt(buf, k-4) {
+			keywords = append(keywords, k-4)
+		}
+	}
+	slices.Sort(keywords)
+	return keywords
+}
+
+// isKeywordAt reports whether "clickup", in any letter case, starts at s.
+func isKeywordAt(buf []byte, s int) bool {
+	const kw = "clickup"
+	if s < 0 || s+len(kw) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(kw); i++ {
+		if buf[s+i]|0x20 != kw[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// matchPersonalAt checks the "pk" at p for a personal token, plain or under
+// JSON/JS or URL escapes.
+func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
+	if p+3 > len(buf) {
+		return
+	}
+	switch buf[p+2] {
+	case '_':
+		if !boundaryBefore(buf, p) {
 			return
 		}
-		p := i + j
-		i = p + 2
-		if p+3 > len(buf) {
+		if n, uid := personalShape(buf[p:]); n > 0 {
+			emit(personalMatch(string(buf[p:p+n]), uid, keyBefore(buf, p), p, ""))
+		}
+	case '\\', '%':
+		if !boundaryBefore(buf, p) {
 			return
 		}
-		switch buf[p+2] {
-		case '_':
-			if !boundaryBefore(buf, p) {
-				continue
-			}
-			if n, uid := personalShape(buf[p:]); n > 0 {
-				emit(personalMatch(string(buf[p:p+n]), uid, keyBefore(buf, p), p, ""))
-			}
-		case '\\', '%':
-			if !boundaryBefore(buf, p) {
-				continue
-			}
-			end := min(len(buf), p+escapedWindow)
-			var decoded []byte
-			enc := "json-escape"
-			if buf[p+2] == '%' {
-				decoded, enc = urlDecode(buf[p:end]), "url"
-			} else {
-				decoded = jsonUnescape(buf[p:end])
-			}
-			if n, uid := personalShape(decoded); n > 0 {
-				emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, enc))
-			}
+		end := min(len(buf), p+escapedWindow)
+		var decoded []byte
+		enc := "json-escape"
+		if buf[p+2] == '%' {
+			decoded, enc = urlDecode(buf[p:end]), "url"
+		} else {
+			decoded = jsonUnescape(buf[p:end])
+		}
+		if n, uid := personalShape(decoded); n > 0 {
+			emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, enc))
 		}
 	}
 }

@@ -1,0 +1,56 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchCorpus returns 8 MiB of minified-looking JavaScript with no token,
+// or, when dense is true, with a near miss (pk_live_, pk_id, Mapbox pk.,
+// ClickUp-named config without a secret) every 200 bytes.
+func benchCorpus(dense bool) []byte {
+	r := rand.New(rand.NewPCG(1, 2))
+	words := []string{"function", "return", "var", "this", "null", "undefined", "prototype", "length", "push", "call", "apply", "Object", "Array", "e", "t", "n", "r", "i", "o", "a", "s"}
+	nearMisses := []string{`"pk_live_51Hc8ZKJ2eZvKYlo2C0aBcDe"`, `pk_id`, `pk.eyJ1IjoiZXhhbXBsZSJ9`, `pk_users_id`, `{clickup:{team:"9012"}}`, `"pk_test_Y2xlcmsuZXhhbXBsZS5jb20k"`, `data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==`}
+	var b bytes.Buffer
+	next := 200
+	for b.Len() < 8<<20 {
+		b.WriteString(words[r.IntN(len(words))])
+		b.WriteByte("(){};,.=+ "[r.IntN(10)])
+		if dense && b.Len() > next {
+			b.WriteString(nearMisses[r.IntN(len(nearMisses))])
+			next += 200
+		}
+	}
+	return b.Bytes()
+}
+
+func benchmarkScan(b *testing.B, data []byte) {
+	sc := New(Options{}, &Stats{})
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for range b.N {
+		ms, err := sc.Scan(context.Background(), "bundle.js", bytes.NewReader(data))
+		if err != nil || len(ms) != 0 {
+			b.Fatalf("want no match, got %d (%v)", len(ms), err)
+		}
+	}
+}
+
+// BenchmarkScanNoToken measures the matcher on text with no credential.
+func BenchmarkScanNoToken(b *testing.B) { benchmarkScan(b, benchCorpus(false)) }
+
+// BenchmarkScanNearMisses measures the matcher on text dense with near misses.
+func BenchmarkScanNearMisses(b *testing.B) { benchmarkScan(b, benchCorpus(true)) }
+
+// BenchmarkScanRandomBinary measures the matcher on incompressible bytes.
+func BenchmarkScanRandomBinary(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	data := make([]byte, 8<<20)
+	for i := range data {
+		data[i] = byte(r.UintN(256))
+	}
+	benchmarkScan(b, data)
+}
