@@ -157,7 +157,8 @@ func myers(a, b []int32, maxD int) (delA, insB []int, ok bool) {
 	return delA, insB, true
 }
 
-// splitLines splits text into lines without their '\n'.
+// splitLines splits text into lines, each with its '\n' if it has one, so
+// that a last line gaining or losing its newline is a change, as in git.
 func splitLines(text []byte) [][]byte {
 	if len(text) == 0 {
 		return nil
@@ -169,7 +170,7 @@ func splitLines(text []byte) [][]byte {
 			lines = append(lines, text)
 			break
 		}
-		lines = append(lines, text[:i])
+		lines = append(lines, text[:i+1])
 		text = text[i+1:]
 	}
 	return lines

@@ -74,7 +74,7 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 		}
 		staged[ent.Name] = true
 		switch {
-		case ent.Stage != index.Merged:
+		case ent.Stage != 0: // go-git's index.Merged is 1, but a merged entry decodes as 0
 			conflicted++
 			continue
 		case ent.IntentToAdd || ent.Mode == filemode.Submodule || !scannable(ent.Mode):

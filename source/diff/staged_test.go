@@ -1,0 +1,80 @@
+package diff
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+func scanStaged(t *testing.T, dir string) ([]scanner.Finding, Result) {
+	t.Helper()
+	col := scanner.NewCollector()
+	res, err := ScanStaged(context.Background(), dir, scanner.New(scanner.Options{}, &scanner.Stats{}), col)
+	if err != nil {
+		t.Fatalf("ScanStaged: %v", err)
+	}
+	return col.Findings(), res
+}
+
+func TestScanStagedEmptyRepository(t *testing.T) {
+	t.Parallel()
+	tok := fakeToken(20)
+	r := newRepo(t)
+	// Nothing staged yet: a repository without commits or index.
+	if got, _ := scanStaged(t, r.dir); len(got) != 0 {
+		t.Fatalf("fresh repository: %v", locs(got))
+	}
+	r.write("src/config.py", "import os\n\nTOKEN = \""+tok+"\"\n")
+	r.git("add", "src/config.py")
+	got, _ := scanStaged(t, r.dir)
+	want := []loc{{Token: redact(tok), Path: "src/config.py", Line: 3, Change: "added"}}
+	if diff := cmp.Diff(want, locs(got)); diff != "" {
+		t.Errorf("locations (-want +got):\n%s", diff)
+	}
+	if got[0].Locations[0].Source != "staged" || got[0].Locations[0].Column != 10 {
+		t.Errorf("location %+v, want source staged, column 10", got[0].Locations[0])
+	}
+}
+
+func TestScanStaged(t *testing.T) {
+	t.Parallel()
+	old, tok, tZip, tMoved, tUnstaged := fakeToken(21), fakeToken(22), fakeToken(23), fakeToken(24), fakeToken(25)
+	movedBody := "M=" + tMoved + "\n" + strings.Repeat("a = b\nc = d\n", 15)
+	r := newRepo(t)
+	r.write("app.env", "OLD="+old+"\nX=1\n")
+	r.write("legacy/secrets.ini", movedBody)
+	r.commit("base")
+
+	// Staged: a new token below the old one (whose line is edited), a
+	// zip with a token, a rename with an edit. Not staged: a worktree edit.
+	r.write("app.env", "OLD="+old+" # keep\nX=1\nNEW="+tok+"\n")
+	r.write("dist/bundle.zip", string(zipOf(t, map[string]string{"a/.env": "T=" + tZip + "\n"})))
+	r.git("rm", "-q", "legacy/secrets.ini")
+	r.write("config/secrets.ini", movedBody+"e = f\n")
+	r.git("add", "-A")
+	r.write("notes.txt", "U="+tUnstaged+"\n")
+
+	got, _ := scanStaged(t, r.dir)
+	want := []loc{
+		{Token: redact(tok), Path: "app.env", Line: 3, Change: "added"},
+		{Token: redact(tZip), Path: "dist/bundle.zip", Line: 1, Change: "added"},
+	}
+	gotLocs := locs(got)
+	sortLocs(gotLocs)
+	if diff := cmp.Diff(want, gotLocs); diff != "" {
+		t.Errorf("locations (-want +got):\n%s", diff)
+	}
+}
+
+func TestScanStagedNotRepository(t *testing.T) {
+	t.Parallel()
+	col := scanner.NewCollector()
+	_, err := ScanStaged(context.Background(), t.TempDir(), scanner.New(scanner.Options{}, &scanner.Stats{}), col)
+	if err == nil || !strings.Contains(err.Error(), "not a git repository") {
+		t.Fatalf("err = %v, want ErrNotRepository", err)
+	}
+}
