@@ -401,7 +401,8 @@ func TestSharedEnvs(t *testing.T) {
 func TestClientSecret(t *testing.T) {
 	t.Parallel()
 	mk := func(loc scanner.Location) []scanner.Finding {
-		s := scanner.NewSecret("Q7M2XK9VTR4PWH3ZJ8NDL5BC6YF0GS1EH3J7K1L9P2O8I4U6Y0T5R3E7W1Q9A2SD")
+		tok := fakeToken(5)
+		s := scanner.NewSecret(strings.Repeat(tok[len(tok)-32:], 2))
 		return []scanner.Finding{{ID: s.ID(), Kind: scanner.OAuthClientSecret, Secret: s, Locations: []scanner.Location{loc}}}
 	}
 	tests := []struct {

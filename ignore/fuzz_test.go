@@ -37,7 +37,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("id not normalised: %q", r.ID)
 			}
 		}
-		s := scanner.NewSecret("pk_81234567_Q7M2XK9VTR4PWH3ZJ8NDL5BC6YF0GS1E")
+		s := scanner.NewSecret(genToken(4))
 		fi := scanner.Finding{ID: s.ID(), Secret: s, Locations: []scanner.Location{{Path: "a/b.js"}, {Path: "testdata/c", AllowMarker: true}}}
 		kept, ignored := rules.Apply([]scanner.Finding{fi}, "/r")
 		n := 0
