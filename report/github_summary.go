@@ -86,16 +86,6 @@ func ghRotationSection(fs []scanner.Finding, budget int) string {
 	return b.String()
 }
 
-// ghScrubAll replaces any raw secret of fs that reached s (through a hostile
-// file name, say) with its redacted form.
-func ghScrubAll(s string, fs []scanner.Finding) string {
-	secrets := make([]scanner.Secret, 0, len(fs))
-	for _, f := range fs {
-		secrets = append(secrets, f.Secret)
-	}
-	return scrub(s, secrets...)
-}
-
 // StepSummary renders r as the job summary (GITHUB_STEP_SUMMARY): a table of
 // findings, the rotation steps of each kind found, the warnings and the
 // counters. The result is at most limit bytes (use StepSummaryLimit): rows
@@ -138,7 +128,7 @@ func StepSummary(r Report, limit int) string {
 	}
 	tailStr := ghClip(tail.String(), limit/3)
 	if n == 0 {
-		return ghClip(ghScrubAll(head.String()+tailStr, r.Findings), limit)
+		return ghClip(head.String()+tailStr, limit)
 	}
 	const moreNote = 200
 	table, left := ghFindingsTable(r.Findings, limit-head.Len()-len(tailStr)-moreNote)
@@ -146,7 +136,7 @@ func StepSummary(r Report, limit int) string {
 	if left > 0 {
 		out += fmt.Sprintf("\n%d more finding(s) did not fit in the summary; see the SARIF file or run the CLI with --format json.\n", left)
 	}
-	return ghClip(ghScrubAll(out+tailStr, r.Findings), limit)
+	return ghClip(out+tailStr, limit)
 }
 
 func ghTruncate(s string, n int) string {
@@ -253,7 +243,7 @@ func StickyCommentBody(open []scanner.Finding, resolved []StickyEntry, notes []s
 			fmt.Fprintf(&b, "\n%d more finding(s) did not fit; see the job summary.\n", left)
 		}
 	}
-	return ghClip(ghScrubAll(b.String()+tailStr, open), ghIssueBodyLimit)
+	return ghClip(b.String()+tailStr, ghIssueBodyLimit)
 }
 
 // TrackingIssueTitle is the title of the tracking issue.
@@ -281,5 +271,5 @@ func TrackingIssueBody(open []scanner.Finding, runURL string) string {
 		fmt.Fprintf(&b, "\n%d more finding(s) did not fit; see the run's job summary.\n", left)
 	}
 	b.WriteString("\n### How to rotate\n\n" + rot)
-	return ghClip(ghScrubAll(b.String(), open), ghIssueBodyLimit)
+	return ghClip(b.String(), ghIssueBodyLimit)
 }
