@@ -135,7 +135,16 @@ type sarifSuppression struct {
 	Justification string `json:"justification"`
 }
 
+// maxSARIFResults is the most results GitHub code scanning accepts in one
+// run; beyond it the upload is cut or rejected, so we cut first, keeping the
+// most urgent (findings are sorted live first, then by kind).
+const maxSARIFResults = 25000
+
 func writeSARIF(w io.Writer, r Report) error {
+	return writeSARIFLimit(w, r, maxSARIFResults)
+}
+
+func writeSARIFLimit(w io.Writer, r Report, limit int) error {
 	rules := make([]sarifRule, len(scanner.Kinds))
 	ruleIndex := map[scanner.Kind]int{}
 	for i, k := range scanner.Kinds {
@@ -151,6 +160,14 @@ func writeSARIF(w io.Writer, r Report) error {
 		results = append(results, sarifResults(ig.Finding, ruleIndex, sup)...)
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
+	if len(results) > limit {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "warning",
+			Message: sarifText{Text: strconv.Itoa(len(results)-limit) + " more results left out: GitHub code scanning accepts at most " +
+				strconv.Itoa(limit) + " per run; the JSON report (--format json) lists every location."},
+		})
+		results = results[:limit]
+	}
 	for _, warn := range r.Warnings {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarifNotification{Level: "warning", Message: sarifText{Text: sarifEscape(warn)}})
@@ -256,6 +273,9 @@ func sarifResults(f scanner.Finding, ruleIndex map[scanner.Kind]int, sup *sarifS
 		idx = 0
 	}
 	secretLen := len(f.Secret.Reveal())
+	// The headline and hint depend on all locations: compute them once,
+	// not once per location.
+	headline, hint := sarifEscape(Headline(f)), sarifEscape(RotateHint(f))
 	var out []sarifResult
 	for _, l := range f.Locations {
 		line := max(l.Line, 1)
@@ -264,7 +284,7 @@ func sarifResults(f scanner.Finding, ruleIndex map[scanner.Kind]int, sup *sarifS
 			RuleID:    f.Kind.Rule(),
 			RuleIndex: idx,
 			Level:     "error",
-			Message:   sarifText{Text: sarifMessage(f, l)},
+			Message:   sarifText{Text: sarifMessage(headline, hint, l)},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
 				ArtifactLocation: sarifArtifact{URI: sarifURI(scrub(l.Path, f.Secret))},
 				Region:           sarifRegion{StartLine: line, StartColumn: col, EndLine: line, EndColumn: col + max(secretLen, 1)},
@@ -320,11 +340,12 @@ func sarifProperties(f scanner.Finding, l scanner.Location) map[string]any {
 	return p
 }
 
-// sarifMessage says what was found where, and what to do first; every
-// value from the scan is escaped so it cannot form a SARIF embedded link.
-func sarifMessage(f scanner.Finding, l scanner.Location) string {
+// sarifMessage says what was found where, and what to do first. headline
+// and hint come escaped; every value from the scan is escaped too, so that
+// it cannot form a SARIF embedded link.
+func sarifMessage(headline, hint string, l scanner.Location) string {
 	var b strings.Builder
-	b.WriteString(sarifEscape(Headline(f)))
+	b.WriteString(headline)
 	if l.Path == "" {
 		b.WriteString(". Found")
 	} else {
@@ -349,7 +370,7 @@ func sarifMessage(f scanner.Finding, l scanner.Location) string {
 	if l.Source == "history" {
 		b.WriteString(" (git history)")
 	}
-	b.WriteString(". Next: " + sarifEscape(RotateHint(f)) + ".")
+	b.WriteString(". Next: " + hint + ".")
 	return b.String()
 }
 

@@ -341,3 +341,26 @@ func TestGitleaksSARIFLeaksSnippet(t *testing.T) {
 		}
 	}
 }
+
+func TestSARIFResultLimit(t *testing.T) {
+	t.Parallel()
+	s := samples()[0]
+	var buf bytes.Buffer
+	if err := writeSARIFLimit(&buf, normalize(s.report), 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := validateSARIF(t, buf.Bytes()); err != nil {
+		t.Fatalf("cut SARIF does not validate: %v", err)
+	}
+	d := parseSARIF(t, buf.Bytes())
+	if n := len(d.Runs[0].Results); n != 3 {
+		t.Errorf("%d results, want the limit 3", n)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte("more results left out")) {
+		t.Error("no notification says results were left out")
+	}
+	// The live finding comes first, so it survives the cut.
+	if !strings.HasPrefix(d.Runs[0].Results[0].Message.Text, "LIVE ") {
+		t.Errorf("first result is not the live finding: %q", d.Runs[0].Results[0].Message.Text)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -74,13 +75,25 @@ func secretsOf(r Report) []scanner.Secret {
 	return out
 }
 
+// scrubBytes replaces every raw secret in b by its redacted form, in one
+// pass over b whatever the number of secrets (a Replacer builds a trie).
 func scrubBytes(b []byte, secrets []scanner.Secret) []byte {
+	var pairs []string
 	for _, s := range secrets {
-		if raw := s.Reveal(); len(raw) >= 8 && bytes.Contains(b, []byte(raw)) {
-			b = bytes.ReplaceAll(b, []byte(raw), []byte(s.Redacted()))
+		if raw := s.Reveal(); len(raw) >= 8 {
+			pairs = append(pairs, raw, s.Redacted())
 		}
 	}
-	return b
+	if len(pairs) == 0 {
+		return b
+	}
+	var out bytes.Buffer
+	out.Grow(len(b))
+	if _, err := strings.NewReplacer(pairs...).WriteString(&out, string(b)); err != nil {
+		// bytes.Buffer does not fail; keep the unscrubbed-free path simple.
+		panic(err)
+	}
+	return out.Bytes()
 }
 
 func firstPath(f scanner.Finding) string {
