@@ -1,0 +1,25 @@
+# The GitHub Action's image: action.yml says `runs: using: docker, image: Dockerfile`,
+# so the runner builds this file on every job. Keep it to syntax that both BuildKit
+# and buildah 1.28 (podman, used by .ci/run) accept: no heredocs, absolute --mount targets.
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+# Modules first, so that a source-only change reuses the download layer.
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+# VERSION is stamped into the binary (clickup-secret-scan version).
+ARG VERSION=dev
+# CGO_ENABLED=0: the final stage is scratch, with no libc to link against.
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
+        -o /out/clickup-secret-scan . && \
+    /out/clickup-secret-scan version
+
+FROM scratch
+# The CA bundle lets the opt-in ClickUp live check and the GitHub API use TLS.
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /out/clickup-secret-scan /clickup-secret-scan
+# No USER line: Docker actions run as root, and another user cannot write to
+# the runner's /github/file_commands (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY).
+ENTRYPOINT ["/clickup-secret-scan", "action"]
