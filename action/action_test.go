@@ -546,3 +546,53 @@ func TestBuildOutputPaths(t *testing.T) {
 		t.Errorf("no warning for the pattern that matched nothing:\n%s", r.stdout)
 	}
 }
+
+// TestAPIFailingThroughoutIsNotAPass: on a shallow checkout with GitHub
+// down, nothing could be scanned; the run must say so and not pass.
+func TestAPIFailingThroughoutIsNotAPass(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 13)
+	gh := newFakeGitHub(t, "")
+	gh.fault = func(method, endpoint string, n int) (int, http.Header, bool) {
+		return http.StatusBadGateway, nil, true
+	}
+	r := runAction(t, actionEnv(t.TempDir(), "pull_request", p.event, gh.URL()), Sources{})
+	gh.check()
+	assertNoLeak(t, r, gh, p.token)
+	if r.err != nil || !r.out.Incomplete || r.out.Findings != 0 {
+		t.Errorf("err=%v outcome=%+v, want an incomplete run with no findings", r.err, r.out)
+	}
+	if !strings.Contains(r.stdout, "::error::") || !strings.Contains(r.summary, "NOT scanned") {
+		t.Errorf("the failure is not shown:\nstdout: %s\nsummary: %s", r.stdout, r.summary)
+	}
+	if r.sleeps.total() > maxTotalWait {
+		t.Errorf("waited %v, over the %v budget", r.sleeps.total(), maxTotalWait)
+	}
+}
+
+// TestFakeGitHubRejectsInvalidRequests checks the checker: a request the
+// OpenAPI description does not allow is recorded as invalid.
+func TestFakeGitHubRejectsInvalidRequests(t *testing.T) {
+	t.Parallel()
+	gh := newFakeGitHub(t, "")
+	for _, tc := range []struct{ method, path, body string }{
+		{"POST", "/repos/o/r/pulls/2/reviews", `{"event":"SHOUT","comments":[{"path":"a","line":"three","side":"MIDDLE","body":"x"}]}`},
+		{"GET", "/repos/o/r/pulls/2/commits?per_page=banana", ""},
+		{"PATCH", "/repos/o/r/issues/1", `{"state":"exploded"}`},
+		{"GET", "/repos/o/r/no-such-endpoint", ""},
+	} {
+		req, _ := http.NewRequest(tc.method, gh.URL()+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Authorization", "Bearer test-github-token")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	gh.mu.Lock()
+	defer gh.mu.Unlock()
+	if len(gh.invalid) != 4 {
+		t.Errorf("invalid requests recorded = %d, want 4: %q", len(gh.invalid), gh.invalid)
+	}
+}

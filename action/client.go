@@ -24,7 +24,7 @@ const (
 	// maxTotalWait bounds the sum of every wait of one run.
 	maxTotalWait = 90 * time.Second
 	// maxOneWait bounds a single Retry-After or reset wait.
-	maxOneWait = 60 * time.Second
+	maxOneWait  = 60 * time.Second
 	baseBackoff = time.Second
 )
 

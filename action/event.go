@@ -35,12 +35,12 @@ type Event struct {
 			} `json:"repo"`
 		} `json:"head"`
 	} `json:"pull_request"`
-	Before     string `json:"before"`
-	After      string `json:"after"`
-	Ref        string `json:"ref"`
-	Deleted    bool   `json:"deleted"`
-	Created    bool   `json:"created"`
-	Commits    []struct {
+	Before  string `json:"before"`
+	After   string `json:"after"`
+	Ref     string `json:"ref"`
+	Deleted bool   `json:"deleted"`
+	Created bool   `json:"created"`
+	Commits []struct {
 		ID string `json:"id"`
 	} `json:"commits"`
 	MergeGroup *struct {

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// actionToken is a FAKE personal token (random body) used only here.
+const actionToken = "pk_52718364_K3V9QZ2M7TXR4B8N1WJ6HD0PLC5YGE9A"
+
+// actionRepo commits a file without and then with the token; it returns
+// the workspace and both commit ids.
+func actionRepo(t *testing.T) (ws, base, head string) {
+	t.Helper()
+	ws = t.TempDir()
+	r, err := git.PlainInit(ws, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	commit := func(content string) string {
+		if err := os.WriteFile(filepath.Join(ws, "app.js"), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := wt.Add("app.js"); err != nil {
+			t.Fatal(err)
+		}
+		sig := &object.Signature{Name: "Dev", Email: "dev@example.com", When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		h, err := wt.Commit("c", &git.CommitOptions{Author: sig})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.String()
+	}
+	base = commit("const a = 1;\n")
+	head = commit("const a = 1;\nconst token = '" + actionToken + "';\n")
+	return ws, base, head
+}
+
+// prEvent writes the octokit pull_request example with its commit ids
+// rewritten to base and head (no repository has the example's commits).
+func prEvent(t *testing.T, dir, base, head string) string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/octokit-webhooks/payload-examples/api.github.com/pull_request/opened.payload.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	json.Unmarshal(data, &m)
+	pr := m["pull_request"].(map[string]any)
+	pr["base"].(map[string]any)["sha"] = base
+	pr["head"].(map[string]any)["sha"] = head
+	out, _ := json.Marshal(m)
+	p := filepath.Join(dir, "event.json")
+	os.WriteFile(p, out, 0o644)
+	return p
+}
+
+func TestRunActionExitCodes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		edit  func(env map[string]string, tmp string)
+		want  int
+		found bool
+	}{
+		{"findings fail the step", nil, exitFindings, true},
+		{"fail-on-findings false", func(e map[string]string, _ string) { e["INPUT_FAIL-ON-FINDINGS"] = "false" }, exitClean, true},
+		{"bad input", func(e map[string]string, _ string) { e["INPUT_SUMMARY"] = "maybe" }, exitUsage, false},
+		{"unknown mode", func(e map[string]string, _ string) { e["INPUT_MODE"] = "all" }, exitUsage, false},
+		{"malformed payload", func(e map[string]string, tmp string) {
+			p := filepath.Join(tmp, "bad.json")
+			os.WriteFile(p, []byte("{"), 0o644)
+			e["GITHUB_EVENT_PATH"] = p
+		}, exitUsage, false},
+		{"branch deletion", func(e map[string]string, tmp string) {
+			e["GITHUB_EVENT_NAME"] = "push"
+			e["GITHUB_EVENT_PATH"] = "testdata/octokit-webhooks/payload-examples/api.github.com/push/payload.json"
+		}, exitClean, false},
+		{"unsupported event", func(e map[string]string, _ string) { e["GITHUB_EVENT_NAME"] = "issues" }, exitClean, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws, base, head := actionRepo(t)
+			tmp := t.TempDir()
+			env := map[string]string{
+				"GITHUB_WORKSPACE":    ws,
+				"GITHUB_EVENT_NAME":   "pull_request",
+				"GITHUB_EVENT_PATH":   prEvent(t, tmp, base, head),
+				"GITHUB_REPOSITORY":   "Codertocat/Hello-World",
+				"GITHUB_API_URL":      "http://127.0.0.1:1",
+				"GITHUB_OUTPUT":       filepath.Join(tmp, "output"),
+				"GITHUB_STEP_SUMMARY": filepath.Join(tmp, "summary.md"),
+				"INPUT_COMMENT":       "false",
+			}
+			if tc.edit != nil {
+				tc.edit(env, tmp)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{"action"}, func(k string) string { return env[k] }, &stdout, &stderr)
+			if code != tc.want {
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tc.want, stdout.String(), stderr.String())
+			}
+			outputs, _ := os.ReadFile(env["GITHUB_OUTPUT"])
+			summary, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"])
+			sarif, _ := os.ReadFile(filepath.Join(ws, "clickup-secret-scan.sarif"))
+			if tc.found {
+				if !strings.HasPrefix(stdout.String(), "::add-mask::"+actionToken+"\n") {
+					t.Errorf("stdout does not start by masking the token")
+				}
+				if !strings.Contains(string(outputs), "findings<<") || !strings.Contains(string(outputs), "\n1\n") ||
+					!strings.Contains(string(outputs), "sarif-file<<_GitHubActionsFileCommandDelimeter_\nclickup-secret-scan.sarif\n") {
+					t.Errorf("outputs = %q, want findings=1 and sarif-file", outputs)
+				}
+				if len(summary) == 0 || len(sarif) == 0 {
+					t.Errorf("summary (%d bytes) or SARIF (%d bytes) missing", len(summary), len(sarif))
+				}
+			}
+			rest := strings.ReplaceAll(stdout.String(), "::add-mask::"+actionToken+"\n", "")
+			for name, b := range map[string]string{"stdout": rest, "stderr": stderr.String(), "outputs": string(outputs), "summary": string(summary), "sarif": string(sarif)} {
+				if strings.Contains(b, actionToken) {
+					t.Errorf("%s holds the raw token %s", name, scanner.NewSecret(actionToken))
+				}
+			}
+		})
+	}
+}
