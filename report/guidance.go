@@ -232,8 +232,11 @@ func summarize(f scanner.Finding) where {
 	var w where
 	for _, l := range f.Locations {
 		if l.Change == "removed" {
+			// Removed in this change, so present in the commits before it:
+			// it needs the same purge as a secret found in history.
 			w.removed = addUnique(w.removed, locDisplay(l))
 			w.removedCommits = addUnique(w.removedCommits, shortCommit(l.Commit))
+			w.historyPaths = addUnique(w.historyPaths, l.Path)
 			continue
 		}
 		switch l.Source {
@@ -392,7 +395,7 @@ func guidanceSteps(f scanner.Finding) []step {
 		steps = append(steps, ks...)
 	}
 
-	if w.history {
+	if w.history || len(w.removed) > 0 {
 		steps = append(steps, purgeSteps(w)...)
 	}
 	if len(w.buildPaths) > 0 {
@@ -492,6 +495,23 @@ func deploySteps(names []string) *stepBuilder {
 		t(", then redeploy.")
 }
 
+// allSecretFiles reports whether every path names a file that exists to
+// hold secrets (.env, credentials, keys), which history can lose entirely.
+func allSecretFiles(paths []string) bool {
+	for _, p := range paths {
+		base := strings.ToLower(path.Base(p))
+		switch {
+		case base == ".env" || strings.HasPrefix(base, ".env.") || strings.HasSuffix(base, ".env"),
+			strings.Contains(base, "secret"), strings.Contains(base, "credential"),
+			strings.HasSuffix(base, ".pem"), strings.HasSuffix(base, ".key"),
+			base == ".npmrc", base == ".netrc", strings.HasSuffix(base, ".tfvars"):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // purgeSteps remove a secret from git history once it is rotated.
 func purgeSteps(w where) []step {
 	var steps []step
@@ -505,26 +525,45 @@ func purgeSteps(w where) []step {
 			}
 			cmd += " --path " + shellQuote(p)
 		}
-		b := newStep().t("Once rotated, purge it from history: ").c(cmd)
-		if len(w.historyPaths) > maxListed {
-			b.t(fmt.Sprintf(" (and %d more paths)", len(w.historyPaths)-maxListed))
-		}
 		var bases []string
 		for _, p := range w.historyPaths {
 			bases = addUnique(bases, path.Base(p))
 		}
-		b.t(", or with BFG: ")
-		for i, base := range bases {
-			if i == maxListed {
-				break
+		dropFile := func(b *stepBuilder) {
+			b.t("to drop the file from every commit, ").c(cmd)
+			if len(w.historyPaths) > maxListed {
+				b.t(fmt.Sprintf(" (and %d more paths)", len(w.historyPaths)-maxListed))
 			}
-			if i > 0 {
-				b.t(", ")
+			b.t(", or with BFG ")
+			for i, base := range bases {
+				if i == maxListed {
+					break
+				}
+				if i > 0 {
+					b.t(", ")
+				}
+				b.c("bfg --delete-files " + shellQuote(base))
 			}
-			b.c("bfg --delete-files " + shellQuote(base))
+			b.t(" (BFG matches the name anywhere and spares the copy at HEAD: delete it in a commit first)")
 		}
-		b.t(" (BFG matches file names anywhere and keeps the files at HEAD: delete them in a commit first). To keep the files but drop the value, use ").
-			c("git filter-repo --replace-text replacements.txt").t(" with a file holding the old value (never commit that file).")
+		keepFile := func(b *stepBuilder) {
+			b.t("to keep the file but drop the value, put the old value on a line of a file outside the repository (").
+				c("replacements.txt").t(") and run ").c("git filter-repo --replace-text replacements.txt").
+				t(" (BFG: ").c("bfg --replace-text replacements.txt").t(")")
+		}
+		b := newStep().t("Once rotated, purge it from history: ")
+		// Lead with the likelier fix: a secrets file should go entirely; a
+		// source file must stay, minus the value.
+		if allSecretFiles(w.historyPaths) {
+			dropFile(b)
+			b.t("; or, ")
+			keepFile(b)
+		} else {
+			keepFile(b)
+			b.t("; or, ")
+			dropFile(b)
+		}
+		b.t(".")
 		add(b)
 	}
 	if len(w.messages) > 0 {

@@ -87,7 +87,7 @@ func TestGuidance(t *testing.T) {
 			name:  "personal/removed in diff",
 			f:     finding(scanner.PersonalToken, pk, "7043602", scanner.Location{Source: "diff", Path: "old.env", Line: 4, Column: 2, Change: "removed", Commit: commitB}),
 			first: "Removed here (old.env in commit 9a8b7c6d5e4f), but it is still in git history: rotate it",
-			want:  []string{"Regenerate"},
+			want:  []string{"Regenerate", "git filter-repo --invert-paths --path old.env", "Forks"},
 		},
 		{
 			name:  "personal/source tree",
