@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# bench/dir.sh: the `dir` benchmark (issue 2, Performance). Not run in CI.
+#
+# Builds clickup-secret-scan, generates (or reuses a cached) ~300 MB
+# build-output tree with bench/gencorpus, warms the page cache, then in the
+# same run times
+#   clickup-secret-scan dir --format json --output X CORPUS
+#   rg -uu -a -c 'pk_[0-9]{7,9}_[0-9A-Z]{32}' CORPUS
+# (median of --runs runs each, with hyperfine when it is installed), measures
+# our peak RSS with GNU time, and checks that every planted token was found
+# and nothing else was reported.
+#
+# Targets: wall time <= 1.5x ripgrep's, peak RSS < 200 MB, every planted
+# token found, no finding that was not planted.
+#
+# Exit status: 0 all correct (perf targets missed only print FAIL lines,
+# unless --strict); 1 a planted token missed, a near miss reported, or a
+# perf target missed under --strict; 2 a tool or build step failed.
+#
+# Usage: bench/dir.sh [--strict] [--size 300MB] [--seed 1] [--runs 3]
+#                     [--cache DIR | --no-cache] [--profile]
+#   --profile  also record a CPU profile of one scan with perf and print the
+#              hottest functions (self and with children).
+set -euo pipefail
+
+size=300MB
+seed=1
+runs=3
+strict=0
+profile=0
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/clickup-secret-scan/bench"
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--strict) strict=1 ;;
+	--profile) profile=1 ;;
+	--size) size="$2"; shift ;;
+	--seed) seed="$2"; shift ;;
+	--runs) runs="$2"; shift ;;
+	--cache) cache="$2"; shift ;;
+	--no-cache) cache="" ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "dir.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ "$runs" -lt 3 ]; then
+	echo "dir.sh: --runs must be at least 3 (a median of fewer says little)" >&2
+	exit 2
+fi
+
+die() { echo "FAIL: $*" >&2; exit 2; }
+say() { printf '\n== %s ==\n' "$*"; }
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/dirbench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# --- tools -------------------------------------------------------------------
+gnu_time() { /usr/bin/time --version 2>&1 | grep -q GNU; }
+if ! command -v rg >/dev/null || ! gnu_time || ! command -v hyperfine >/dev/null || { [ "$profile" = 1 ] && ! command -v perf >/dev/null; }; then
+	if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+		say "installing missing tools"
+		apt-get install -y ripgrep time hyperfine >&2 || true
+		[ "$profile" = 1 ] && { apt-get install -y linux-perf >&2 || true; }
+	fi
+fi
+command -v rg >/dev/null || die "ripgrep (rg) is required: apt-get install -y ripgrep"
+gnu_time || die "GNU time at /usr/bin/time is required: apt-get install -y time"
+[ "$profile" = 0 ] || command -v perf >/dev/null || die "--profile needs perf: apt-get install -y linux-perf"
+have_hyperfine=0
+command -v hyperfine >/dev/null && have_hyperfine=1
+
+# --- build -------------------------------------------------------------------
+say "build"
+cd "$root"
+go build -o "$work/clickup-secret-scan" . || die "go build of clickup-secret-scan failed"
+go build -o "$work/gencorpus" ./bench/gencorpus || die "go build of bench/gencorpus failed"
+bin="$work/clickup-secret-scan"
+gen="$work/gencorpus"
+echo "built $("$bin" version) with $(go version | cut -d' ' -f3)"
+
+# --- corpus ------------------------------------------------------------------
+# The cache key covers the generator's source and Go version, so a changed
+# generator never reuses a stale corpus.
+key="$({ cat bench/gencorpus/*.go; go version; echo "$size $seed"; } | sha256sum | cut -c1-12)"
+if [ -n "$cache" ]; then
+	mkdir -p "$cache"
+	corpus="$cache/corpus-$size-seed$seed-$key"
+else
+	corpus="$work/corpus"
+fi
+manifest="$corpus.manifest.json"
+if [ -f "$manifest" ] && [ -d "$corpus" ]; then
+	say "corpus (cached)"
+else
+	say "corpus (generating)"
+	rm -rf "$corpus.tmp" "$corpus.tmp.manifest.json"
+	start=$(date +%s.%N)
+	"$gen" -out "$corpus.tmp" -size "$size" -seed "$seed" -manifest "$corpus.tmp.manifest.json" >/dev/null || die "gencorpus failed"
+	echo "generated in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
+	mv "$corpus.tmp" "$corpus"
+	mv "$corpus.tmp.manifest.json" "$manifest"
+fi
+corpus_bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+corpus_files=$(find "$corpus" -type f | wc -l)
+echo "$corpus: $corpus_files files, $corpus_bytes bytes"
+echo "manifest: $manifest"
+
+say "warming the page cache"
+find "$corpus" -type f -exec cat {} + >/dev/null
+
+# --- timing ------------------------------------------------------------------
+pattern='pk_[0-9]{7,9}_[0-9A-Z]{32}'
+ours_cmd="$(printf '%q dir --format json --output %q %q' "$bin" "$work/timed.json" "$corpus")"
+rg_cmd="$(printf 'rg -uu -a -c %q %q' "$pattern" "$corpus")"
+say "timing (median of $runs runs each, $(nproc) cores)"
+if [ "$have_hyperfine" = 1 ]; then
+	# -i: ours exits 1 when it finds tokens, which is the expected outcome;
+	# the correctness run below checks its exit status.
+	hyperfine --style basic --warmup 1 --runs "$runs" -i --export-csv "$work/hf.csv" \
+		-n ours "$ours_cmd" -n rg "$rg_cmd" || die "hyperfine failed"
+	# CSV columns: command,mean,stddev,median,user,system,min,max (seconds).
+	ours_s=$(awk -F, '$1=="ours" {print $4}' "$work/hf.csv")
+	rg_s=$(awk -F, '$1=="rg" {print $4}' "$work/hf.csv")
+	ours_cpu=$(awk -F, '$1=="ours" {print $5 + $6}' "$work/hf.csv")
+	rg_cpu=$(awk -F, '$1=="rg" {print $5 + $6}' "$work/hf.csv")
+else
+	# Prints "median-wall median-cpu" in seconds over $runs runs after one
+	# warm-up run; cpu is user + system.
+	median() { sort -g | awk '{v[NR]=$1} END {m=int((NR+1)/2); print (NR%2 ? v[m] : (v[m]+v[m+1])/2)}'; }
+	median_of() {
+		local cmd="$1" i
+		bash -c "$cmd" >/dev/null 2>&1 || true
+		: >"$work/runs.txt"
+		for i in $(seq "$runs"); do
+			/usr/bin/time -f '%e %U %S' -o "$work/t.txt" bash -c "$cmd" >/dev/null 2>&1 || true
+			tail -n 1 "$work/t.txt" >>"$work/runs.txt"
+		done
+		echo "$(awk '{print $1}' "$work/runs.txt" | median) $(awk '{print $2 + $3}' "$work/runs.txt" | median)"
+	}
+	read -r ours_s ours_cpu < <(median_of "$ours_cmd")
+	read -r rg_s rg_cpu < <(median_of "$rg_cmd")
+	echo "ours: median wall $ours_s s, cpu $ours_cpu s; rg: median wall $rg_s s, cpu $rg_cpu s"
+fi
+[ -n "$ours_s" ] && [ -n "$rg_s" ] || die "no timings recorded"
+
+# --- correctness and memory ----------------------------------------------------
+say "correctness run under GNU time"
+set +e
+/usr/bin/time -v -o "$work/time.txt" "$bin" dir --format json --output "$work/ours.json" "$corpus" 2>"$work/stderr.txt"
+rc=$?
+set -e
+if [ "$rc" -ne 1 ]; then
+	sed 's/^/  stderr: /' "$work/stderr.txt" | head -20 >&2
+	die "clickup-secret-scan dir exited $rc, want 1 (findings)"
+fi
+rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+rss_mb=$(awk -v k="$rss_kb" 'BEGIN {printf "%.1f", k / 1024}')
+
+# The report and stderr must never hold a planted token in clear: look for
+# any token-shaped string in them and compare its id with the manifest.
+rg -a -o -N --no-filename "$pattern" "$work/ours.json" "$work/stderr.txt" | "$gen" -hash >"$work/leaked-ids.txt" || true
+grep -o '"id": "[0-9a-f]*"' "$manifest" | cut -d'"' -f4 >"$work/planted-ids.txt"
+leaked=$(grep -c -F -x -f "$work/planted-ids.txt" "$work/leaked-ids.txt" || true)
+
+# Which planted tokens a plain regex sees; the raw matches only pass through
+# the pipe into -hash.
+rg -uu -a -o -N --no-filename "$pattern" "$corpus" | "$gen" -hash >"$work/rg-ids.txt"
+set +e
+"$gen" -check -manifest "$manifest" -findings "$work/ours.json" -rg-ids "$work/rg-ids.txt" >"$work/check.txt"
+check_rc=$?
+set -e
+[ "$check_rc" -le 1 ] || die "gencorpus -check failed"
+# Thousands of EXTRA lines would bury the summary: show the first 20.
+awk '!/^EXTRA/' "$work/check.txt"
+awk '/^EXTRA/' "$work/check.txt" | awk 'NR <= 20; END {if (NR > 20) printf "... and %d more EXTRA lines\n", NR - 20}'
+result=$(grep '^RESULT ' "$work/check.txt")
+field() { echo "$result" | tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
+
+# --- profile -----------------------------------------------------------------
+if [ "$profile" = 1 ]; then
+	say "CPU profile of one scan (perf, 1999 Hz)"
+	perf record -q -F 1999 -g -o "$work/perf.data" -- "$bin" dir --format json --output /dev/null "$corpus" >/dev/null 2>&1 || true
+	# Whole reports go to files first: a reader that stops early (head)
+	# would kill perf with SIGPIPE under pipefail.
+	perf report -i "$work/perf.data" --stdio --no-children --sort symbol >"$work/perf-self.txt" 2>/dev/null || true
+	perf report -i "$work/perf.data" --stdio --children --sort symbol -g none >"$work/perf-children.txt" 2>/dev/null || true
+	echo "-- self time, top 25"
+	awk '/^ +[0-9]/ && n++ < 25 {sub(/ +- +- *$/, ""); print}' "$work/perf-self.txt"
+	echo "-- with children (cumulative), top 40"
+	awk '/^ +[0-9]/ && n++ < 40 {sub(/ +- +- *$/, ""); print}' "$work/perf-children.txt"
+fi
+
+# --- summary -----------------------------------------------------------------
+say "summary"
+ratio=$(awk -v a="$ours_s" -v b="$rg_s" 'BEGIN {printf "%.2f", a / b}')
+mbps=$(awk -v n="$corpus_bytes" -v s="$ours_s" 'BEGIN {printf "%.0f", n / s / 1e6}')
+fail=0
+perf_fail=0
+printf 'corpus            %s files, %s bytes (seed %s), %s cores\n' "$corpus_files" "$corpus_bytes" "$seed" "$(nproc)"
+printf 'ours (dir)        median %.3f s  (%s MB/s on disk; scanned %s bytes incl. decompressed)\n' "$ours_s" "$mbps" "$(field bytes)"
+printf 'ripgrep -uu -a -c median %.3f s\n' "$rg_s"
+printf 'cpu (user+sys)    ours %.2f s, ripgrep %.2f s, ratio %s (less sensitive than wall time to other load; load average now %s)\n' \
+	"$ours_cpu" "$rg_cpu" "$(awk -v a="$ours_cpu" -v b="$rg_cpu" 'BEGIN {printf "%.2f", a / b}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
+if awk -v r="$ratio" 'BEGIN {exit !(r <= 1.5)}'; then
+	echo "PASS wall time ours/rg = $ratio (target <= 1.5)"
+else
+	echo "FAIL wall time ours/rg = $ratio (target <= 1.5)"
+	perf_fail=1
+fi
+if [ "$rss_kb" -lt $((200 * 1024)) ]; then
+	echo "PASS peak RSS $rss_mb MB (target < 200 MB)"
+else
+	echo "FAIL peak RSS $rss_mb MB (target < 200 MB)"
+	perf_fail=1
+fi
+if [ "$(field missed)" = 0 ]; then
+	echo "PASS planted tokens found: $(field found) of $(field planted)"
+else
+	echo "FAIL planted tokens missed: $(field missed) of $(field planted) (see MISSED lines above)"
+	fail=1
+fi
+if [ "$(field extra)" = 0 ]; then
+	echo "PASS no finding outside the planted set ($(field placeholders) placeholders suppressed)"
+else
+	echo "FAIL $(field extra) findings that were not planted (near misses reported; see EXTRA lines above)"
+	fail=1
+fi
+if [ "$leaked" = 0 ]; then
+	echo "PASS no planted token in clear in the JSON report or stderr"
+else
+	echo "FAIL $leaked planted tokens in clear in the JSON report or stderr"
+	fail=1
+fi
+echo "info ripgrep sees $(field rg_seen) of $(field planted) planted tokens (not the archived or encoded ones)"
+echo "info scan stats: files=$(field files) skipped=$(field skipped) errors=$(field errors)"
+echo "command: bench/dir.sh --size $size --seed $seed --runs $runs"
+if [ "$fail" = 1 ]; then
+	exit 1
+fi
+if [ "$perf_fail" = 1 ] && [ "$strict" = 1 ]; then
+	exit 1
+fi
+exit 0
