@@ -296,3 +296,50 @@ func TestCodeSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestGuidanceMatrix checks every kind in every place: the steps always
+// hold the kind's own rotation and the place's own clean-up.
+func TestGuidanceMatrix(t *testing.T) {
+	t.Parallel()
+	kinds := []struct {
+		kind   scanner.Kind
+		secret scanner.Secret
+		user   string
+		marker string
+	}{
+		{scanner.PersonalToken, fakePersonal(61, "7043602"), "7043602", "Settings > Apps > API Token > Regenerate"},
+		{scanner.OAuthClientSecret, fake64(62), "", "regenerate its client secret"},
+		{scanner.OAuthAccessToken, fakeAccess(63, "7043602"), "7043602", "Revoke the app's authorization for user 7043602"},
+		{scanner.WebhookSecret, fake64(64), "", "Delete the webhook and create it again"},
+	}
+	places := []struct {
+		name   string
+		loc    scanner.Location
+		marker string
+	}{
+		{"history", scanner.Location{Source: "history", Path: "cfg/app.env", Line: 2, Column: 3, Commit: commitA}, "git filter-repo --invert-paths --path cfg/app.env"},
+		{"build", scanner.Location{Source: "dir", Path: "build/static/js/main.js", Line: 2, Column: 3}, "rebuild without it"},
+		{"source", scanner.Location{Source: "dir", Path: "src/app.py", Line: 2, Column: 3}, "Remove it from src/app.py and read it from the environment"},
+		{"diff", scanner.Location{Source: "diff", Path: "src/app.py", Line: 2, Column: 3, Change: "added"}, "before merging"},
+		{"diff removed", scanner.Location{Source: "diff", Path: "src/app.py", Line: 2, Column: 3, Change: "removed", Commit: commitB}, "still in git history: rotate it"},
+		{"staged", scanner.Location{Source: "staged", Path: "src/app.py", Line: 2, Column: 3}, "before committing"},
+	}
+	for _, k := range kinds {
+		for _, p := range places {
+			f := finding(k.kind, k.secret, k.user, p.loc)
+			all := strings.Join(Guidance(f), "\n")
+			if !strings.Contains(all, k.marker) {
+				t.Errorf("%s in %s: steps lack %q", k.kind, p.name, k.marker)
+			}
+			if !strings.Contains(all, p.marker) {
+				t.Errorf("%s in %s: steps lack %q", k.kind, p.name, p.marker)
+			}
+			if !strings.Contains(all, "gh secret set ") {
+				t.Errorf("%s in %s: steps do not say how to update deployment secrets", k.kind, p.name)
+			}
+			if strings.Contains(all, k.secret.Reveal()) {
+				t.Errorf("%s in %s: steps hold the raw secret %v", k.kind, p.name, k.secret)
+			}
+		}
+	}
+}
