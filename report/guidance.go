@@ -246,6 +246,11 @@ func summarize(f scanner.Finding) where {
 			if l.Unreachable {
 				w.unreachable = true
 			}
+			if l.Object == "blob" {
+				// A blob no tree reaches: Path is its hash, not a file.
+				w.unreachable = true
+				continue
+			}
 			if l.Object != "" {
 				w.messages = addUnique(w.messages, l.Object)
 				continue

@@ -56,6 +56,7 @@ func samples() []sample {
 	c.AddLocation(scanner.PersonalToken, personal, "7043602", scanner.Location{Source: "dir", Path: "src/config.ts", Line: 12, Column: 7})
 	c.AddLocation(scanner.PersonalToken, personal2, "81234567", scanner.Location{Source: "history", Path: "deploy/.env", Line: 1, Column: 24, Key: "CLICKUP_TOKEN", Commit: commitA, Author: "Dev One <dev@example.com>", Date: "2024-03-01T10:00:00Z", AtHead: boolPtr(false)})
 	c.AddLocation(scanner.PersonalToken, personal2, "81234567", scanner.Location{Source: "history", Path: "", Object: "commit-message", Commit: commitB, Unreachable: true})
+	c.AddLocation(scanner.PersonalToken, personal2, "81234567", scanner.Location{Source: "history", Path: "3b18e512dba79e4c8300dd08aeb37f8e728b8dad", Object: "blob", Line: 4, Column: 11, Unreachable: true})
 	c.AddLocation(scanner.OAuthClientSecret, client, "", scanner.Location{Source: "dir", Path: ".next/static/chunks/main.js", Line: 1, Column: 104857, Key: "CLICKUP_CLIENT_SECRET"})
 	c.AddLocation(scanner.OAuthAccessToken, access, "7043602", scanner.Location{Source: "diff", Path: "api/client.go", Line: 40, Column: 22, Change: "added", Commit: commitA})
 	c.AddLocation(scanner.WebhookSecret, webhook, "", scanner.Location{Source: "diff", Path: "hooks/verify.py", Line: 8, Column: 0, Change: "removed", Commit: commitB})

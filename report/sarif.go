@@ -346,15 +346,18 @@ func sarifProperties(f scanner.Finding, l scanner.Location) map[string]any {
 func sarifMessage(headline, hint string, l scanner.Location) string {
 	var b strings.Builder
 	b.WriteString(headline)
-	if l.Path == "" {
+	switch {
+	case l.Object == "blob":
+		b.WriteString(". Found in blob " + sarifEscape(display(l.Path)) + ", which no branch or tag reaches")
+	case l.Path == "":
 		b.WriteString(". Found")
-	} else {
+	default:
 		b.WriteString(". Found in " + sarifEscape(display(l.Path)))
 	}
 	if l.InnerPath != "" {
 		b.WriteString(", archive member " + sarifEscape(display(l.InnerPath)))
 	}
-	if l.Object != "" {
+	if l.Object != "" && l.Object != "blob" {
 		b.WriteString(", in the " + sarifEscape(display(l.Object)))
 	}
 	if l.Encoding != "" {

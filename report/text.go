@@ -70,6 +70,9 @@ func writeText(w io.Writer, r Report) error {
 func textLocation(l scanner.Location) string {
 	var b strings.Builder
 	switch {
+	case l.Object == "blob":
+		// The history source names unreachable blobs by hash.
+		b.WriteString("blob " + display(l.Path))
 	case l.Path == "" && l.Object != "":
 		// A commit or tag message: no file to point at.
 		b.WriteString(display(l.Object))
@@ -94,7 +97,10 @@ func locationExtras(l scanner.Location) []string {
 	if l.Source != "" && l.Source != "dir" {
 		extra = append(extra, l.Source)
 	}
-	if l.Object != "" {
+	// A path-less object (commit message) already leads with its name
+	// and commit in textLocation.
+	pathless := l.Path == "" && l.Object != ""
+	if l.Object != "" && l.Object != "blob" && !pathless {
 		extra = append(extra, "in "+display(l.Object))
 	}
 	if l.Encoding != "" {
@@ -106,7 +112,7 @@ func locationExtras(l scanner.Location) []string {
 	if l.Change != "" {
 		extra = append(extra, display(l.Change))
 	}
-	if l.Commit != "" {
+	if l.Commit != "" && !pathless {
 		extra = append(extra, "commit "+display(shortCommit(l.Commit)))
 	}
 	if l.Author != "" {

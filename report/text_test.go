@@ -28,7 +28,8 @@ func TestTextFull(t *testing.T) {
 		"rotate it: regenerate it in ClickUp",
 		"ignored: ClickUp personal API token pk_5550123_",
 		"reason: test fixture, revoked 2024-01-02",
-		"5 ClickUp credentials (1 live) found in 7 locations",
+		"5 ClickUp credentials (1 live) found in 8 locations",
+		"blob 3b18e512dba79e4c8300dd08aeb37f8e728b8dad:4:11 (history, unreachable)",
 		"2 skipped, 3 placeholders suppressed, 2 errors; 1 ignored",
 		"error: dist/big.zip: archive limit reached",
 	} {
