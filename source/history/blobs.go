@@ -14,17 +14,24 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
-// blobItem is one blob to scan: an entry of a pack, or a loose object.
+// blobItem is one object to read: an entry of a pack (p != nil), or a
+// loose object.
 type blobItem struct {
 	p    *pack
 	i    int32
 	hash plumbing.Hash
+	typ  plumbing.ObjectType
+}
+
+// objects is the repository's objects by type, each listed once.
+type objects struct {
+	blobs, trees, commits, tags []blobItem
 }
 
 // enumerate lists every object of the repository once: blobs to scan,
 // plus the commits and annotated tags (for --all-objects). Objects in
 // several packs, or both packed and loose, are listed once.
-func (db *objectDB) enumerate(stats *scanner.Stats) (blobs []blobItem, commits, tags []plumbing.Hash) {
+func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 	seen := map[plumbing.Hash]struct{}{}
 	for _, p := range db.packs {
 		for i := range p.entries {
@@ -33,14 +40,17 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (blobs []blobItem, commits, 
 				continue
 			}
 			seen[e.hash] = struct{}{}
-			switch db.entryType(p, i) {
+			t := db.entryType(p, i)
+			it := blobItem{p: p, i: int32(i), hash: e.hash, typ: t}
+			switch t {
 			case plumbing.BlobObject:
-				blobs = append(blobs, blobItem{p: p, i: int32(i), hash: e.hash})
+				o.blobs = append(o.blobs, it)
 			case plumbing.CommitObject:
-				commits = append(commits, e.hash)
+				o.commits = append(o.commits, it)
 			case plumbing.TagObject:
-				tags = append(tags, e.hash)
+				o.tags = append(o.tags, it)
 			case plumbing.TreeObject:
+				o.trees = append(o.trees, it)
 			default:
 				stats.Error("object "+e.hash.String(), fmt.Errorf("pack-%s: %w: unreadable header or delta chain", p.id, errCorrupt))
 			}
@@ -56,20 +66,23 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (blobs []blobItem, commits, 
 			stats.Error("object "+h.String(), err)
 			return nil
 		}
+		it := blobItem{i: -1, hash: h, typ: t}
 		switch t {
 		case plumbing.BlobObject:
-			blobs = append(blobs, blobItem{i: -1, hash: h})
+			o.blobs = append(o.blobs, it)
 		case plumbing.CommitObject:
-			commits = append(commits, h)
+			o.commits = append(o.commits, it)
 		case plumbing.TagObject:
-			tags = append(tags, h)
+			o.tags = append(o.tags, it)
+		case plumbing.TreeObject:
+			o.trees = append(o.trees, it)
 		}
 		return nil
 	})
 	if err != nil {
 		stats.Error("loose objects", err)
 	}
-	return blobs, commits, tags
+	return o
 }
 
 // item returns the blobItem for h, found in a pack or the loose store.
@@ -81,9 +94,19 @@ func (db *objectDB) item(h plumbing.Hash) blobItem {
 }
 
 // scanBlobs scans items on all cores and calls found for every blob that
-// matched. Items are taken in order (pack offset order), so that the
-// workers move through a pack together and share the delta base cache.
+// matched.
 func (db *objectDB) scanBlobs(ctx context.Context, sc *scanner.Scanner, items []blobItem, found func(plumbing.Hash, []scanner.Match)) {
+	parallel(ctx, items, func(it blobItem) {
+		if ms := db.scanBlob(ctx, sc, it); len(ms) > 0 {
+			found(it.hash, ms)
+		}
+	})
+}
+
+// parallel calls fn for every item on all cores, in order of the items
+// (pack offset order), so that the workers move through a pack together and
+// share the delta base cache.
+func parallel(ctx context.Context, items []blobItem, fn func(blobItem)) {
 	workers := runtime.GOMAXPROCS(0)
 	const batch = 32
 	var next atomic.Int64
@@ -98,9 +121,7 @@ func (db *objectDB) scanBlobs(ctx context.Context, sc *scanner.Scanner, items []
 					return
 				}
 				for _, it := range items[start:min(start+batch, len(items))] {
-					if ms := db.scanBlob(ctx, sc, it); len(ms) > 0 {
-						found(it.hash, ms)
-					}
+					fn(it)
 				}
 			}
 		}()
@@ -147,4 +168,13 @@ func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobIt
 		sc.Stats().Error(what, err)
 	}
 	return ms
+}
+
+// read returns the content of an item.
+func (db *objectDB) read(it blobItem) ([]byte, error) {
+	if it.p != nil {
+		return db.content(it.p, int(it.i), 0)
+	}
+	_, b, err := db.loose(it.hash)
+	return b, err
 }

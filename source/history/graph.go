@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -144,9 +145,15 @@ func (s *scan) hits(h plumbing.Hash) []hit {
 	if hs, ok := s.hitMemo[h]; ok {
 		return hs
 	}
-	entries, err := s.readTree(h)
-	if err != nil {
-		s.objectError("tree "+h.String(), err)
+	var entries []treeEntry
+	if n, ok := s.nodes[h]; ok {
+		entries = slices.Concat(n.blobs, n.subs)
+	} else {
+		var err error
+		entries, err = s.readTree(h)
+		if err != nil {
+			s.objectError("tree "+h.String(), err)
+		}
 	}
 	var out []hit
 	for _, e := range entries {

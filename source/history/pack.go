@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -69,7 +71,13 @@ type pack struct {
 	size    int64
 	idx     *idxfile.MemoryIndex
 	entries []packEntry // sorted by offset
+	// data is the mapped pack, nil where mmap is unavailable.
+	data []byte
 }
+
+type closer func() error
+
+func (c closer) Close() error { return c() }
 
 // objectDB reads objects from the packs and loose store of one repository
 // with a bounded delta base cache; it is safe for concurrent use.
@@ -127,11 +135,33 @@ func openPack(dg *dotgit.DotGit, id plumbing.Hash) (*pack, error) {
 		return nil, fmt.Errorf("failed to read %s.pack: %w", name, err)
 	}
 	p := &pack{id: id, r: f, closer: f, size: size, idx: idx}
+	p.mmap(f)
 	if err := p.load(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("failed to read %s.pack: %w", name, err)
 	}
 	return p, nil
+}
+
+// mmap maps the pack when the platform allows it. billy wraps the os.File
+// (a chroot file hides Fd), so the absolute name is opened again.
+func (p *pack) mmap(f io.Closer) {
+	named, ok := f.(interface{ Name() string })
+	if !ok || !filepath.IsAbs(named.Name()) {
+		return
+	}
+	osf, err := os.Open(named.Name())
+	if err != nil {
+		return
+	}
+	data, unmap, err := mmapFile(osf.Fd(), p.size)
+	osf.Close() // the mapping outlives the descriptor
+	if err != nil {
+		return
+	}
+	p.data = data
+	p.r = bytes.NewReader(data)
+	p.closer = closer(func() error { return errors.Join(unmap(), f.Close()) })
 }
 
 // load reads every object header in one sequential pass and resolves the
@@ -411,6 +441,14 @@ func (db *objectDB) stream(p *pack, e *packEntry) (io.ReadCloser, error) {
 	if e.size > comp*maxZlibRatio+64 {
 		return nil, fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
+	if p.data != nil {
+		// A bytes.Reader is an io.ByteReader: flate reads it directly.
+		z, err := db.zreader(bytes.NewReader(p.data[e.dataOff:e.end]))
+		if err != nil {
+			return nil, err
+		}
+		return &zstream{z: z, db: db, left: e.size}, nil
+	}
 	br, _ := db.bpool.Get().(*bufio.Reader)
 	sr := io.NewSectionReader(p.r, e.dataOff, comp)
 	if br == nil {
@@ -456,7 +494,9 @@ func (s *zstream) Read(b []byte) (int, error) {
 func (s *zstream) Close() error {
 	if s.z != nil {
 		s.db.zpool.Put(s.z)
-		s.db.bpool.Put(s.br)
+		if s.br != nil {
+			s.db.bpool.Put(s.br)
+		}
 		s.z = nil
 	}
 	return nil

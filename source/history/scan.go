@@ -53,6 +53,10 @@ type scan struct {
 	inTree  map[plumbing.Hash]struct{}
 
 	tagsSeen map[plumbing.Hash]bool
+	// parsed and nodes hold the commits and trees of a full scan, read in
+	// parallel passes; nil in incremental runs, which read on demand.
+	parsed map[plumbing.Hash]*parsedCommit
+	nodes  map[plumbing.Hash]*treeNode
 	// extra holds blobs outside the scanned range read on demand
 	// (--since-commit parents); they are not findings.
 	extra map[plumbing.Hash][]scanner.Match
@@ -62,7 +66,12 @@ type scan struct {
 }
 
 func open(opts Options, sc *scanner.Scanner, col *scanner.Collector) (*scan, error) {
-	repo, err := git.PlainOpenWithOptions(opts.RepoPath, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	// Bare repositories first: detection walks up the parents looking for
+	// a .git directory and would miss a bare repository at RepoPath.
+	repo, err := git.PlainOpenWithOptions(opts.RepoPath, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		repo, err = git.PlainOpenWithOptions(opts.RepoPath, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	}
 	if err != nil {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			return nil, fmt.Errorf("failed to open %s: %w", opts.RepoPath, ErrNotRepository)
@@ -160,10 +169,15 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 		}
 	}
 
+	var objs objects
+	if !limited {
+		objs = s.db.enumerate(s.stats)
+		s.parseCommits(ctx, objs.commits)
+	}
 	roots := s.peelTips(tips, false)
 	s.walk(ctx, roots, stop, false)
 	if s.opts.AllObjects {
-		s.walkUnreachable(ctx)
+		s.walkUnreachable(ctx, objs)
 	}
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
@@ -172,19 +186,23 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 	if limited {
 		s.scanNewBlobs(ctx)
 	} else {
-		blobs, _, _ := s.db.enumerate(s.stats)
-		s.db.scanBlobs(ctx, s.sc, blobs, s.found)
+		s.db.scanBlobs(ctx, s.sc, objs.blobs, s.found)
+		if len(s.matched) > 0 {
+			s.loadTrees(ctx, objs.trees)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
 
 	headKeys := map[string]struct{}{}
-	if t, ok := s.treeOf(head); ok && !head.IsZero() {
-		if len(s.matched) > 0 {
-			headKeys = s.keys(t)
+	if !head.IsZero() {
+		if t, ok := s.treeOf(head); ok {
+			if len(s.matched) > 0 {
+				headKeys = s.keys(t)
+			}
+			s.checkSubmodules(t)
 		}
-		s.checkSubmodules(t)
 	}
 	s.provenance(headKeys)
 	if incremental {
@@ -377,20 +395,26 @@ func (s *scan) walk(ctx context.Context, roots []plumbing.Hash, stop map[plumbin
 		if _, done := s.commits[h]; done || stop[h] {
 			continue
 		}
-		c, err := s.readCommit(h)
-		if err != nil {
-			s.commits[h] = &commitInfo{unreachable: unreachable}
-			s.objectError("commit "+h.String(), err)
-			continue
+		pc, ok := s.parsed[h]
+		if !ok {
+			c, err := s.readCommit(h)
+			if err != nil {
+				s.commits[h] = &commitInfo{unreachable: unreachable}
+				s.objectError("commit "+h.String(), err)
+				continue
+			}
+			author, date := signature(c.Author)
+			pc = &parsedCommit{info: commitInfo{tree: c.TreeHash, parents: c.ParentHashes, author: author, date: date},
+				msg: s.sc.ScanBytes([]byte(c.Message))}
 		}
-		author, date := signature(c.Author)
-		ci := &commitInfo{tree: c.TreeHash, parents: c.ParentHashes, author: author, date: date, unreachable: unreachable}
+		ci := &commitInfo{tree: pc.info.tree, parents: pc.info.parents, author: pc.info.author, date: pc.info.date, unreachable: unreachable}
+		author, date := ci.author, ci.date
 		if s.shallow[h] {
 			// The parents were not fetched: treat the commit as a root.
 			ci.parents = nil
 		}
 		s.commits[h] = ci
-		for _, m := range s.sc.ScanBytes([]byte(c.Message)) {
+		for _, m := range pc.msg {
 			loc := scanner.Location{Source: "history", Object: "commit-message", Commit: h.String(), Author: author, Date: date, Unreachable: unreachable}
 			s.add(m, loc, h)
 		}
@@ -399,17 +423,17 @@ func (s *scan) walk(ctx context.Context, roots []plumbing.Hash, stop map[plumbin
 }
 
 // walkUnreachable walks the commits and tags that no ref reaches.
-func (s *scan) walkUnreachable(ctx context.Context) {
-	_, commits, tags := s.db.enumerate(&scanner.Stats{})
+func (s *scan) walkUnreachable(ctx context.Context, objs objects) {
 	var roots []plumbing.Hash
-	for _, c := range commits {
-		if _, ok := s.commits[c]; !ok {
-			roots = append(roots, c)
+	for _, c := range objs.commits {
+		if _, ok := s.commits[c.hash]; !ok {
+			roots = append(roots, c.hash)
 		}
 	}
 	sort.Slice(roots, func(i, j int) bool { return roots[i].String() < roots[j].String() })
 	s.walk(ctx, roots, nil, true)
-	for _, t := range tags {
+	for _, it := range objs.tags {
+		t := it.hash
 		if s.tagsSeen[t] {
 			continue
 		}

@@ -1,0 +1,90 @@
+package history
+
+import (
+	"context"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// parsedCommit is a commit read in the parallel pass, message scanned.
+type parsedCommit struct {
+	info commitInfo
+	msg  []scanner.Match
+}
+
+// treeNode is the part of a tree that provenance needs: its subtrees and
+// its matched blobs. Other blob entries are dropped, which keeps the whole
+// tree graph of a large history in tens of MB.
+type treeNode struct {
+	subs  []treeEntry
+	blobs []treeEntry
+}
+
+// parseCommits reads every commit on all cores and scans its message; the
+// walk then runs in memory.
+func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
+	s.parsed = make(map[plumbing.Hash]*parsedCommit, len(items))
+	parallel(ctx, items, func(it blobItem) {
+		b, err := s.db.read(it)
+		if err != nil {
+			s.mu.Lock()
+			s.objectError("commit "+it.hash.String(), err)
+			s.mu.Unlock()
+			return
+		}
+		o := &plumbing.MemoryObject{}
+		o.SetType(plumbing.CommitObject)
+		o.Write(b)
+		c := &object.Commit{}
+		if err := c.Decode(o); err != nil {
+			s.mu.Lock()
+			s.objectError("commit "+it.hash.String(), err)
+			s.mu.Unlock()
+			return
+		}
+		author, date := signature(c.Author)
+		pc := &parsedCommit{info: commitInfo{tree: c.TreeHash, parents: c.ParentHashes, author: author, date: date}}
+		pc.msg = s.sc.ScanBytes([]byte(c.Message))
+		s.mu.Lock()
+		s.parsed[it.hash] = pc
+		s.mu.Unlock()
+	})
+}
+
+// loadTrees reads every tree on all cores, in pack order so that each
+// delta base is inflated once, and keeps the subtrees and matched blobs.
+func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
+	s.nodes = make(map[plumbing.Hash]*treeNode, len(items))
+	parallel(ctx, items, func(it blobItem) {
+		b, err := s.db.read(it)
+		var entries []treeEntry
+		if err == nil {
+			entries, err = parseTree(b)
+		}
+		n := &treeNode{}
+		sub := false
+		for _, e := range entries {
+			switch e.kind {
+			case kindTree:
+				n.subs = append(n.subs, e)
+			case kindBlob:
+				if _, ok := s.matched[e.hash]; ok {
+					n.blobs = append(n.blobs, e)
+				}
+			case kindSubmodule:
+				sub = true
+			}
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if err != nil {
+			// Not stored: hits reads it again and counts the error.
+			return
+		}
+		s.submodules = s.submodules || sub
+		s.nodes[it.hash] = n
+	})
+}
