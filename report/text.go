@@ -24,6 +24,9 @@ func writeText(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "  id: %s\n", f.ID)
 		if f.Verification != "" {
 			v := f.Verification
+			if v == "unknown" {
+				v += " (ClickUp gave no answer: treat it as live)"
+			}
 			if f.Username != "" {
 				v += ", username " + display(f.Username)
 			}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 func TestTextClean(t *testing.T) {
@@ -81,6 +83,33 @@ func TestTextHostilePaths(t *testing.T) {
 	} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("text lacks the safe rendering %q", want)
+		}
+	}
+}
+
+func TestTextVerification(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		verification, username string
+		want                   []string
+		notWant                string
+	}{
+		{"", "", []string{"rotate it now"}, "verification:"},
+		{"live", "dev.one", []string{"LIVE ClickUp", "verification: live, username dev.one"}, "revoked"},
+		{"revoked", "", []string{"revoked, remove it", "verification: revoked", "ClickUp already rejects it"}, "LIVE"},
+		{"unknown", "", []string{"verification: unknown (ClickUp gave no answer: treat it as live)", "rotate it now"}, "LIVE"},
+	}
+	for _, tt := range tests {
+		f := finding(scanner.PersonalToken, fakePersonal(71, "7043602"), "7043602", scanner.Location{Source: "dir", Path: "a.env", Line: 1, Column: 1})
+		f.Verification, f.Username = tt.verification, tt.username
+		out := string(render(t, "text", Report{Findings: []scanner.Finding{f}}))
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("verification %q: text lacks %q", tt.verification, w)
+			}
+		}
+		if strings.Contains(out, tt.notWant) {
+			t.Errorf("verification %q: text holds %q", tt.verification, tt.notWant)
 		}
 	}
 }
