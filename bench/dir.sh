@@ -186,6 +186,23 @@ if [ "$profile" = 1 ]; then
 	# would kill perf with SIGPIPE under pipefail.
 	perf report -i "$work/perf.data" --stdio --no-children --sort symbol >"$work/perf-self.txt" 2>/dev/null || true
 	perf report -i "$work/perf.data" --stdio --children --sort symbol -g none >"$work/perf-children.txt" 2>/dev/null || true
+	# Where time goes, by stage: cumulative shares of all samples (stages
+	# nest: the matcher includes the base64 run search and blob decoding).
+	echo "-- by stage (cumulative % of all samples)"
+	stage() {
+		awk -v sym="$2" -v label="$1" '$3 == "[.]" && $4 == sym {printf "  %-44s %s\n", label, $1; found=1} END {if (!found) printf "  %-44s (no samples)\n", label}' "$work/perf-children.txt"
+	}
+	mod=github.com/clickup-secret-scan/clickup-secret-scan
+	stage "walk (source/dir walker)" "$mod/source/dir.(*walker).walkRoot"
+	stage "file reads (pread syscalls)" "syscall.pread"
+	stage "file reads (read syscalls)" "syscall.read"
+	stage "archive inflate (compress/flate)" "compress/flate.(*decompressor).Read"
+	stage "matcher (scanner.matchWindow)" "$mod/scanner.matchWindow"
+	stage "  base64/context run search (forEachRun)" "$mod/scanner.forEachRun"
+	stage "  base64 blob decode+scan (scanBlob)" "$mod/scanner.scanBlob"
+	stage "  anchor search (findAnchors)" "$mod/scanner.findAnchors"
+	stage "allocation (runtime.mallocgc)" "runtime.mallocgc"
+	stage "GC workers (runtime.gcBgMarkWorker)" "runtime.gcBgMarkWorker"
 	echo "-- self time, top 25"
 	awk '/^ +[0-9]/ && n++ < 25 {sub(/ +- +- *$/, ""); print}' "$work/perf-self.txt"
 	echo "-- with children (cumulative), top 40"
