@@ -18,7 +18,9 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -65,19 +67,31 @@ var ErrNotRepository = errors.New("not a git repository")
 // from costing a similarity matrix of millions of pairs.
 var renameOptions = &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 400}
 
-func openRepo(path string) (*git.Repository, error) {
+// openRepo opens the repository containing path. Pack files stay open
+// until close is called: go-git otherwise reopens the pack for every object
+// read, which costs more than the scan itself.
+func openRepo(path string) (repo *git.Repository, close func(), err error) {
 	if path == "" {
 		path = "."
 	}
-	repo, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		abs, _ := filepath.Abs(path)
-		return nil, fmt.Errorf("%w: %s", ErrNotRepository, abs)
+		return nil, nil, fmt.Errorf("%w: %s", ErrNotRepository, abs)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("failed to open repository %s: %w", path, err)
+		return nil, nil, fmt.Errorf("failed to open repository %s: %w", path, err)
 	}
-	return repo, nil
+	fsst, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return r, func() {}, nil
+	}
+	st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	kept, err := git.Open(st, nil)
+	if err != nil {
+		return r, func() {}, nil // fall back to the plain storage
+	}
+	return kept, func() { st.Close() }, nil
 }
 
 func resolveCommit(repo *git.Repository, rev string) (*object.Commit, error) {
@@ -100,10 +114,11 @@ func resolveCommit(repo *git.Repository, rev string) (*object.Commit, error) {
 // scanner's Stats and the scan goes on.
 func ScanRange(ctx context.Context, opts Options, sc *scanner.Scanner, col *scanner.Collector) (Result, error) {
 	var res Result
-	repo, err := openRepo(opts.RepoPath)
+	repo, closeRepo, err := openRepo(opts.RepoPath)
 	if err != nil {
 		return res, err
 	}
+	defer closeRepo()
 	headRev := opts.Head
 	if headRev == "" {
 		headRev = "HEAD"

@@ -22,6 +22,13 @@ import (
 // memory beyond the scan.
 const maxLineDiffBytes = 8 << 20
 
+// Small blobs are kept in memory after their scan, up to a total, so the
+// line diffs that follow do not decompress them from the pack again.
+const (
+	maxKeptBlobBytes  = 1 << 20
+	maxKeptTotalBytes = 64 << 20
+)
+
 // binarySniffBytes is how much of a blob is checked for a NUL byte to call
 // it binary, as git does.
 const binarySniffBytes = 8000
@@ -40,6 +47,9 @@ type engine struct {
 	st    storer.EncodedObjectStorer
 	sc    *scanner.Scanner
 	scans map[plumbing.Hash]*blobScan
+	// texts holds the content of small scanned blobs; kept counts its bytes.
+	texts map[plumbing.Hash][]byte
+	kept  int64
 	// bigFiles holds the paths too big to diff by line.
 	bigFiles map[string]bool
 	// submodules counts gitlinks seen, which are not scanned.
@@ -47,7 +57,7 @@ type engine struct {
 }
 
 func newEngine(ctx context.Context, st storer.EncodedObjectStorer, sc *scanner.Scanner) *engine {
-	return &engine{ctx: ctx, st: st, sc: sc, scans: map[plumbing.Hash]*blobScan{}}
+	return &engine{ctx: ctx, st: st, sc: sc, scans: map[plumbing.Hash]*blobScan{}, texts: map[plumbing.Hash][]byte{}}
 }
 
 func (e *engine) warnings() []string {
@@ -82,7 +92,20 @@ func (e *engine) scan(h plumbing.Hash, path string) *blobScan {
 		return bs
 	}
 	defer r.Close()
-	sn := &sniffer{r: r}
+	var src io.Reader = r
+	if bs.size <= maxKeptBlobBytes && e.kept+bs.size <= maxKeptTotalBytes {
+		b := make([]byte, bs.size)
+		n, err := io.ReadFull(r, b)
+		b = b[:n]
+		if err == nil {
+			e.texts[h] = b
+			e.kept += int64(len(b))
+		}
+		// On a read error the scan sees the bytes read so far and
+		// reports the error itself.
+		src = io.MultiReader(bytes.NewReader(b), errReader{err})
+	}
+	sn := &sniffer{r: src}
 	ms, err := e.sc.Scan(e.ctx, path, sn)
 	if err != nil {
 		e.sc.Stats().Error(path+" (blob "+h.String()+")", err)
@@ -95,6 +118,9 @@ func (e *engine) scan(h plumbing.Hash, path string) *blobScan {
 // content reads a whole blob for line diffing; ok is false when it is too
 // big or unreadable (the caller then compares by secret).
 func (e *engine) content(h plumbing.Hash, path string) ([]byte, bool) {
+	if b, ok := e.texts[h]; ok {
+		return b, true
+	}
 	obj, err := e.st.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, false
@@ -116,6 +142,16 @@ func (e *engine) content(h plumbing.Hash, path string) ([]byte, bool) {
 		return nil, false
 	}
 	return b, true
+}
+
+// errReader returns err, or io.EOF when err is nil.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	return 0, io.EOF
 }
 
 // sniffer passes bytes through and notes a NUL in the first

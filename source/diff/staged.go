@@ -34,10 +34,11 @@ func ScanStaged(ctx context.Context, repoPath string, sc *scanner.Scanner, col *
 // that index, not .git/index, is what the commit will hold.
 func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scanner, col *scanner.Collector) (Result, error) {
 	var res Result
-	repo, err := openRepo(repoPath)
+	repo, closeRepo, err := openRepo(repoPath)
 	if err != nil {
 		return res, err
 	}
+	defer closeRepo()
 	idx, err := readIndex(repo, indexFile)
 	if err != nil {
 		return res, err
