@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/action"
+	"github.com/clickup-secret-scan/clickup-secret-scan/audit"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
@@ -44,13 +46,15 @@ func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		ClickUpAPIURL: in.ClickUpAPIURL,
 		AuditLog:      inWorkspace(ws, in.AuditLog),
 	}
+	post := func(ctx context.Context, rep report.Report) (report.Report, error) {
+		return postProcess(ctx, env, p, rep, stderr)
+	}
 	out, err := action.Run(ctx, in, action.Options{
-		Getenv: getenv,
-		Stdout: stdout,
-		Stderr: stderr,
-		PostProcess: func(ctx context.Context, rep report.Report) (report.Report, error) {
-			return postProcess(ctx, env, p, rep, stderr)
-		},
+		Getenv:      getenv,
+		Stdout:      stdout,
+		Stderr:      stderr,
+		PostProcess: post,
+		Sources:     action.Sources{Audit: actionAudit(post)},
 	})
 	if err != nil {
 		return actionError(gha, stderr, err)
@@ -64,6 +68,24 @@ func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		return exitInternal
 	}
 	return exitClean
+}
+
+// actionAudit runs the checklist of the audit command for mode: audit.
+func actionAudit(post func(context.Context, report.Report) (report.Report, error)) action.AuditFunc {
+	return func(ctx context.Context, repoPath string) (string, bool, error) {
+		cl, err := audit.Run(ctx, audit.Options{RepoPath: repoPath, PostProcess: post})
+		if err != nil {
+			if errors.Is(err, audit.ErrBadRepo) {
+				err = fmt.Errorf("%w: %w", action.ErrUsage, err)
+			}
+			return "", false, err
+		}
+		var b strings.Builder
+		if err := report.WriteChecklist(&b, "text", cl); err != nil {
+			return "", false, fmt.Errorf("failed to render the checklist: %w", err)
+		}
+		return b.String(), cl.Failed() > 0, nil
+	}
 }
 
 // actionError shows err as an error annotation and on stderr, and maps it

@@ -89,6 +89,12 @@ func TestRunActionExitCodes(t *testing.T) {
 			e["GITHUB_EVENT_PATH"] = "testdata/octokit-webhooks/payload-examples/api.github.com/push/payload.json"
 		}, exitClean, false},
 		{"unsupported event", func(e map[string]string, _ string) { e["GITHUB_EVENT_NAME"] = "issues" }, exitClean, false},
+		// The history holds a token, so the checklist fails.
+		{"audit mode", func(e map[string]string, _ string) { e["INPUT_MODE"] = "audit" }, exitFindings, false},
+		{"audit mode without a workspace", func(e map[string]string, tmp string) {
+			e["INPUT_MODE"] = "audit"
+			e["GITHUB_WORKSPACE"] = filepath.Join(tmp, "missing")
+		}, exitUsage, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -126,6 +132,9 @@ func TestRunActionExitCodes(t *testing.T) {
 				if len(summary) == 0 || len(sarif) == 0 {
 					t.Errorf("summary (%d bytes) or SARIF (%d bytes) missing", len(summary), len(sarif))
 				}
+			}
+			if env["INPUT_MODE"] == "audit" && code == exitFindings && !strings.Contains(string(summary), "ClickUp security checklist") {
+				t.Errorf("audit mode wrote no checklist to the job summary: %q", summary)
 			}
 			rest := strings.ReplaceAll(stdout.String(), "::add-mask::"+actionToken+"\n", "")
 			for name, b := range map[string]string{"stdout": rest, "stderr": stderr.String(), "outputs": string(outputs), "summary": string(summary), "sarif": string(sarif)} {

@@ -596,3 +596,37 @@ func TestFakeGitHubRejectsInvalidRequests(t *testing.T) {
 		t.Errorf("invalid requests recorded = %d, want 4: %q", len(gh.invalid), gh.invalid)
 	}
 }
+
+// TestVerifiedLiveOutput: with verify on, the live count is an output and
+// post-processing (ignore rules, verification) shapes what is reported.
+func TestVerifiedLiveOutput(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 14)
+	gh := newFakeGitHub(t, "")
+	env := p.env(gh)
+	env["INPUT_VERIFY"] = "true"
+	var stdout, stderr strings.Builder
+	getenv := func(k string) string { return env[k] }
+	in := Inputs{Mode: "auto", Token: "test-github-token", FailOnFindings: true, Comment: true, Summary: true, SARIFFile: "out.sarif", Verify: true}
+	var seen int
+	out, err := Run(context.Background(), in, Options{Getenv: getenv, Stdout: &stdout, Stderr: &stderr, Sleep: (&sleeps{}).sleep,
+		PostProcess: func(_ context.Context, rep report.Report) (report.Report, error) {
+			seen = len(rep.Findings)
+			for i := range rep.Findings {
+				rep.Findings[i].Verification = "live"
+			}
+			return rep, nil
+		}})
+	gh.check()
+	if err != nil || seen != 1 || out.Live != 1 {
+		t.Fatalf("err=%v post-processed=%d outcome=%+v, want one live finding", err, seen, out)
+	}
+	outputs, _ := os.ReadFile(env["GITHUB_OUTPUT"])
+	if !strings.Contains(string(outputs), "live<<_GitHubActionsFileCommandDelimeter_\n1\n") {
+		t.Errorf("outputs lack live=1:\n%s", outputs)
+	}
+	if !strings.Contains(stdout.String(), "LIVE") {
+		t.Errorf("the annotation does not say LIVE:\n%s", stdout.String())
+	}
+	assertNoLeak(t, run{stdout: stdout.String(), stderr: stderr.String(), outputs: string(outputs)}, gh, p.token)
+}

@@ -42,9 +42,10 @@ type HistoryFunc func(ctx context.Context, repoPath string, sc *scanner.Scanner,
 // and exclude patterns.
 type DirsFunc func(ctx context.Context, roots, include, exclude []string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
 
-// AuditFunc runs the repository checklist (mode: audit) and reports whether
-// a check failed.
-type AuditFunc func(ctx context.Context, repoPath string, stdout io.Writer) (failed bool, err error)
+// AuditFunc runs the repository checklist (mode: audit) and returns it as
+// text, and whether a check failed. An error wrapping ErrUsage is the
+// user's to fix.
+type AuditFunc func(ctx context.Context, repoPath string) (text string, failed bool, err error)
 
 // Sources are the scanners the Action drives. A nil Range, History or Dirs
 // takes the project's source (source/diff, source/history, source/dir); a
@@ -92,21 +93,20 @@ type Outcome struct {
 
 // runner holds the state of one run.
 type runner struct {
-	in      Inputs
-	o       Options
-	gha     *githubactions.Action
-	env     func(string) string
-	ws      string
-	event   string
-	ev      *Event
-	repo    repoRef
-	gh      *github.Client
-	tr      *transport
-	audit   *auditlog.Logger
-	sc      *scanner.Scanner
-	stats   *scanner.Stats
-	col     *scanner.Collector
-	scanned bool
+	in    Inputs
+	o     Options
+	gha   *githubactions.Action
+	env   func(string) string
+	ws    string
+	event string
+	ev    *Event
+	repo  repoRef
+	gh    *github.Client
+	tr    *transport
+	audit *auditlog.Logger
+	sc    *scanner.Scanner
+	stats *scanner.Stats
+	col   *scanner.Collector
 	// added is the lines the PR adds per path, where review comments go.
 	added map[string][]LineRange
 	// warnings are scan-level notices that go into the report; posting
@@ -273,7 +273,6 @@ func (r *runner) scanDiff(ctx context.Context) (bool, error) {
 	}
 	if after == zeroSHA {
 		r.notices = append(r.notices, fmt.Sprintf("%s was deleted: nothing to scan", r.ev.Ref))
-		r.scanned = true
 		return true, nil
 	}
 	if before == zeroSHA {
@@ -477,9 +476,16 @@ func (r *runner) runAudit(ctx context.Context) (Outcome, error) {
 	if r.o.Sources.Audit == nil {
 		return Outcome{}, fmt.Errorf("%w: mode audit is not available in this build", ErrUsage)
 	}
-	failed, err := r.o.Sources.Audit(ctx, r.ws, r.o.Stdout)
+	text, failed, err := r.o.Sources.Audit(ctx, r.ws)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("failed to audit %s: %w", r.ws, err)
+	}
+	fmt.Fprint(r.o.Stdout, text)
+	if failed {
+		r.gha.Errorf("%s", "the ClickUp security checklist has failed checks; see the job summary")
+	}
+	if r.in.Summary {
+		r.addSummary(report.ChecklistSummary(text, report.StepSummaryLimit))
 	}
 	return Outcome{AuditFailed: failed}, nil
 }

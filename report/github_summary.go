@@ -273,3 +273,12 @@ func TrackingIssueBody(open []scanner.Finding, runURL string) string {
 	b.WriteString("\n### How to rotate\n\n" + rot)
 	return ghClip(b.String(), ghIssueBodyLimit)
 }
+
+// ChecklistSummary wraps the text checklist of mode audit for the job
+// summary, cut to limit bytes.
+func ChecklistSummary(text string, limit int) string {
+	const head, tail = "## ClickUp security checklist\n\n~~~~text\n", "\n~~~~\n"
+	// A fence inside the text must not end the block early.
+	text = strings.ReplaceAll(text, "~~~~", "~ ~ ~ ~")
+	return head + ghClip(text, limit-len(head)-len(tail)) + tail
+}
