@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"math/rand/v2"
@@ -17,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -134,55 +136,107 @@ func TestParseSize(t *testing.T) {
 	}
 }
 
-// genSmall generates a small corpus and returns its root, manifest and the
-// raw tokens by id (the manifest never holds them).
-func genSmall(t *testing.T, seed uint64) (string, Manifest, map[string]token) {
-	t.Helper()
-	dir := t.TempDir()
-	root := filepath.Join(dir, "corpus")
-	manPath := filepath.Join(dir, "manifest.json")
+// smallSize is the size of the test corpus: large enough that bulk files
+// follow the planted ones.
+const smallSize = "20MB"
+
+// corpus is a generated corpus with what the tests need to know about it.
+type corpus struct {
+	root           string
+	manifestPath   string
+	m              Manifest
+	toks           map[string]token // raw tokens by id; the manifest never holds them
+	stdout, stderr []byte
+}
+
+// generateSmall generates a test corpus under dir.
+func generateSmall(dir string, seed uint64) (*corpus, error) {
+	c := &corpus{root: filepath.Join(dir, "corpus"), manifestPath: filepath.Join(dir, "manifest.json")}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-out", root, "-size", "8MB", "-seed", strconv.FormatUint(seed, 10), "-manifest", manPath}, &stdout, &stderr); code != 0 {
-		t.Fatalf("gencorpus exited %d: %s", code, stderr.String())
+	if code := run([]string{"-out", c.root, "-size", smallSize, "-seed", strconv.FormatUint(seed, 10), "-manifest", c.manifestPath}, &stdout, &stderr); code != 0 {
+		return nil, fmt.Errorf("gencorpus exited %d: %s", code, stderr.String())
 	}
-	var m Manifest
-	if err := readJSON(manPath, &m); err != nil {
-		t.Fatal(err)
+	c.stdout, c.stderr = stdout.Bytes(), stderr.Bytes()
+	if err := readJSON(c.manifestPath, &c.m); err != nil {
+		return nil, err
 	}
-	// Regenerate in memory to learn the raw tokens: generation is
-	// deterministic, which TestGenerateDeterministic checks on disk.
-	g := newGenerator(t.TempDir(), m.TargetSize, seed)
+	// Replay the planting in memory to learn the raw tokens: generation is
+	// deterministic (TestGenerateDeterministic) and plants come first.
+	tmp, err := os.MkdirTemp("", "gencorpus-replay")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	g := newGenerator(tmp, c.m.TargetSize, seed)
 	if err := g.plantAll(); err != nil {
+		return nil, err
+	}
+	c.toks = map[string]token{}
+	for _, p := range g.plants {
+		c.toks[p.ID] = p.tok
+	}
+	return c, nil
+}
+
+var (
+	sharedDir   string
+	sharedSmall = sync.OnceValues(func() (*corpus, error) {
+		return generateSmall(sharedDir, 7)
+	})
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gencorpus-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	sharedDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// small returns the shared test corpus (seed 7), generated once.
+func small(t *testing.T) *corpus {
+	t.Helper()
+	c, err := sharedSmall()
+	if err != nil {
 		t.Fatal(err)
 	}
-	toks := map[string]token{}
-	for _, p := range g.plants {
-		toks[p.ID] = p.tok
+	return c
+}
+
+func TestNoRawTokenInOutputs(t *testing.T) {
+	t.Parallel()
+	c := small(t)
+	man, err := os.ReadFile(c.manifestPath)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tok := range toks {
-		for name, b := range map[string][]byte{"stdout": stdout.Bytes(), "stderr": stderr.Bytes()} {
-			if bytes.Contains(b, []byte(tok.raw)) {
+	if len(c.toks) != len(c.m.Planted) {
+		t.Fatalf("replayed %d tokens, manifest lists %d", len(c.toks), len(c.m.Planted))
+	}
+	for _, tok := range c.toks {
+		for name, b := range map[string][]byte{"stdout": c.stdout, "stderr": c.stderr, "manifest": man} {
+			// The body's last 12 characters catch a token split or reformatted.
+			if bytes.Contains(b, []byte(tok.raw)) || bytes.Contains(b, []byte(tok.raw[len(tok.raw)-12:])) {
 				t.Fatalf("%s holds the raw token %s", name, tok)
 			}
 		}
-		raw, err := os.ReadFile(manPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if bytes.Contains(raw, []byte(tok.raw)) || bytes.Contains(raw, []byte(tok.raw[len(tok.raw)-12:])) {
-			t.Fatalf("the manifest holds the raw token %s", tok)
-		}
 	}
-	return root, m, toks
 }
 
 func TestGenerateDeterministic(t *testing.T) {
 	t.Parallel()
-	a, _, _ := genSmall(t, 7)
-	b, _, _ := genSmall(t, 7)
-	ha, hb := treeHash(t, a), treeHash(t, b)
-	if len(ha) < 20 {
-		t.Fatalf("only %d files generated", len(ha))
+	a := small(t)
+	b, err := generateSmall(t.TempDir(), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ha, hb := treeHash(t, a.root), treeHash(t, b.root)
+	if len(ha) < len(a.m.Planted)+20 {
+		t.Fatalf("only %d files generated for %d planted tokens: no bulk", len(ha), len(a.m.Planted))
 	}
 	for p, h := range ha {
 		if hb[p] != h {
@@ -191,6 +245,38 @@ func TestGenerateDeterministic(t *testing.T) {
 	}
 	if len(ha) != len(hb) {
 		t.Errorf("%d files vs %d with the same seed", len(ha), len(hb))
+	}
+}
+
+// TestGzipMirrors checks that some precompressed assets sit next to an
+// identical plain file, as compression plugins leave them.
+func TestGzipMirrors(t *testing.T) {
+	t.Parallel()
+	c := small(t)
+	gzs, mirrors := 0, 0
+	err := filepath.WalkDir(c.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".gz") || strings.HasSuffix(p, ".tar.gz") {
+			return err
+		}
+		gzs++
+		plain, err := os.ReadFile(strings.TrimSuffix(p, ".gz"))
+		if err != nil {
+			return nil // no sibling: a standalone precompressed asset
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if bytes.Equal(unwrap(t, p, data, filepath.Base(strings.TrimSuffix(p, ".gz"))), plain) {
+			mirrors++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mirrors == 0 || mirrors == gzs {
+		t.Fatalf("%d of %d .gz files mirror a sibling, want some but not all", mirrors, gzs)
 	}
 }
 
@@ -220,7 +306,8 @@ func treeHash(t *testing.T, root string) map[string]string {
 // chain independently and finds the token in the form the manifest names.
 func TestPlantsAreWhereTheManifestSays(t *testing.T) {
 	t.Parallel()
-	root, m, toks := genSmall(t, 7)
+	c := small(t)
+	root, m, toks := c.root, c.m, c.toks
 	if len(m.Planted) < 40 {
 		t.Fatalf("only %d tokens planted", len(m.Planted))
 	}
@@ -258,7 +345,8 @@ func TestPlantsAreWhereTheManifestSays(t *testing.T) {
 // plain bytes is a planted one.
 func TestNoUnplantedToken(t *testing.T) {
 	t.Parallel()
-	root, m, _ := genSmall(t, 7)
+	c := small(t)
+	root, m := c.root, c.m
 	planted := map[string]bool{}
 	for _, p := range m.Planted {
 		planted[p.ID] = true
