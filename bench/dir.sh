@@ -95,6 +95,11 @@ if [ -f "$manifest" ] && [ -d "$corpus" ]; then
 	say "corpus (cached)"
 else
 	say "corpus (generating)"
+	if [ -n "$cache" ]; then
+		# Corpora of the same size and seed from an older generator are
+		# stale: drop them rather than let 300 MB copies pile up.
+		find "$cache" -maxdepth 1 -name "corpus-$size-seed$seed-*" ! -name "corpus-$size-seed$seed-$key*" -exec rm -rf {} +
+	fi
 	rm -rf "$corpus.tmp" "$corpus.tmp.manifest.json"
 	start=$(date +%s.%N)
 	"$gen" -out "$corpus.tmp" -size "$size" -seed "$seed" -manifest "$corpus.tmp.manifest.json" >/dev/null || die "gencorpus failed"
