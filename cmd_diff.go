@@ -54,7 +54,7 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 // repoErrorCode maps a source/diff error to an exit code: the user's to fix
 // (no repository, base not fetched) or internal.
 func repoErrorCode(err error) int {
-	if errors.Is(err, diff.ErrBaseNotFound) || errors.Is(err, diff.ErrNotRepository) || errors.Is(err, errUsage) {
+	if errors.Is(err, diff.ErrBaseNotFound) || errors.Is(err, diff.ErrHeadNotFound) || errors.Is(err, diff.ErrNotRepository) || errors.Is(err, errUsage) {
 		return exitUsage
 	}
 	return exitInternal

@@ -12,16 +12,13 @@ import (
 )
 
 // stagedAdvice is printed on stderr when the staged change holds a
-// credential: the report names file, line and the redacted token; this
-// says how to get out of it.
-const stagedAdvice = `The commit was refused: the staged change adds a ClickUp credential (file, line and redacted token above).
-To fix it:
-  1. Unstage the file:  git restore --staged <file>   (git reset HEAD <file> on older git)
-  2. Move the value out of the code: read it from an environment variable (CLICKUP_API_TOKEN),
-     or from a .env file that .gitignore covers (add ".env" to .gitignore), then stage again.
-  3. If the value was ever pushed or shared, rotate it in ClickUp: Settings > Apps > API Token > Regenerate
-     (OAuth app secrets and webhook secrets: regenerate them in the app or webhook settings).
-A false positive? Mark the line with "clickup-secret-scan:allow" or add the finding's id to .clickup-secret-scan-ignore.`
+// credential. The report above names file, line and the redacted token and
+// the rotation steps; this adds where the value should live instead.
+const stagedAdvice = `clickup-secret-scan: do not commit this: the staged change adds a ClickUp credential (see above).
+  Unstage it:   git restore --staged <file>
+  Keep the value out of git: read it from an environment variable, or from a .env file listed in .gitignore; then stage again.
+  Rotate it in ClickUp if it was ever pushed or shared.
+  A false positive? Put "clickup-secret-scan:allow" on the line, or the finding's id in .clickup-secret-scan-ignore.`
 
 // runStaged scans the staged changes against HEAD; the pre-commit hook
 // runs it before every commit.

@@ -59,6 +59,10 @@ type LineRange struct{ Start, End int }
 var ErrBaseNotFound = errors.New("base revision not found in the repository: fetch more history " +
 	"(git fetch --unshallow, or actions/checkout with fetch-depth: 0) or use the Action's API mode")
 
+// ErrHeadNotFound is wrapped when the head revision does not resolve to a
+// commit in the repository.
+var ErrHeadNotFound = errors.New("head revision not found in the repository")
+
 // ErrNotRepository is wrapped when the path is not inside a git repository.
 var ErrNotRepository = errors.New("not a git repository")
 
@@ -128,11 +132,11 @@ func ScanRange(ctx context.Context, opts Options, sc *scanner.Scanner, col *scan
 	}
 	base, err := resolveCommit(repo, opts.Base)
 	if err != nil {
-		return res, fmt.Errorf("failed to resolve base %q: %w", opts.Base, errors.Join(ErrBaseNotFound, err))
+		return res, fmt.Errorf("failed to resolve base %q (%v): %w", opts.Base, err, ErrBaseNotFound)
 	}
 	head, err := resolveCommit(repo, headRev)
 	if err != nil {
-		return res, fmt.Errorf("failed to resolve head %q: %w", headRev, err)
+		return res, fmt.Errorf("failed to resolve head %q (%v): %w", headRev, err, ErrHeadNotFound)
 	}
 	commits, boundary, err := rangeCommits(ctx, repo, base, head)
 	if err != nil {

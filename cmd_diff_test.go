@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+)
+
+// dhRepo is a real git repository for the diff, staged and hook tests,
+// driven by the git binary with an isolated HOME.
+type dhRepo struct {
+	t    *testing.T
+	dir  string
+	home string
+	n    int
+}
+
+func newDHRepo(t *testing.T) *dhRepo {
+	t.Helper()
+	r := &dhRepo{t: t, dir: t.TempDir(), home: t.TempDir()}
+	r.git("init", "-q", "-b", "main")
+	return r
+}
+
+func (r *dhRepo) env() []string {
+	when := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.n) * time.Minute).Format(time.RFC3339)
+	return append(os.Environ(), "HOME="+r.home, "XDG_CONFIG_HOME="+r.home, "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=Ada", "GIT_AUTHOR_EMAIL=ada@example.com", "GIT_COMMITTER_NAME=Ada", "GIT_COMMITTER_EMAIL=ada@example.com",
+		"GIT_AUTHOR_DATE="+when, "GIT_COMMITTER_DATE="+when)
+}
+
+// run runs git and returns its exit code, stdout and stderr.
+func (r *dhRepo) run(args ...string) (int, string, string) {
+	r.t.Helper()
+	return r.runWithEnv(nil, args...)
+}
+
+// runWithEnv is run with extra environment variables.
+func (r *dhRepo) runWithEnv(extra []string, args ...string) (int, string, string) {
+	r.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = r.dir
+	cmd.Env = append(r.env(), extra...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), stdout.String(), stderr.String()
+	}
+	if err != nil {
+		r.t.Fatalf("git %s: %v", strings.Join(args, " "), err)
+	}
+	return 0, stdout.String(), stderr.String()
+}
+
+func (r *dhRepo) git(args ...string) string {
+	r.t.Helper()
+	code, out, errOut := r.run(args...)
+	if code != 0 {
+		r.t.Fatalf("git %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+	}
+	return strings.TrimSpace(out)
+}
+
+func (r *dhRepo) write(path, content string) {
+	r.t.Helper()
+	p := filepath.Join(r.dir, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *dhRepo) commit(msg string) string {
+	r.t.Helper()
+	r.git("add", "-A")
+	r.n++
+	r.git("commit", "-q", "--allow-empty", "-m", msg)
+	return r.git("rev-parse", "HEAD")
+}
+
+// dhRun runs the CLI in-process with the given environment.
+func dhRun(env map[string]string, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// dhAssertNoRaw fails when an output holds a raw token; it names the
+// redacted form only.
+func dhAssertNoRaw(t *testing.T, outputs map[string]string, tokens ...string) {
+	t.Helper()
+	for name, out := range outputs {
+		for _, tok := range tokens {
+			if strings.Contains(out, tok) {
+				t.Errorf("%s holds a raw token (…%s)", name, tok[len(tok)-4:])
+			}
+		}
+	}
+}
+
+type dhLocation struct {
+	Source string `json:"source"`
+	Path   string `json:"path"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Commit string `json:"commit"`
+	Change string `json:"change"`
+	AtHead *bool  `json:"at_head"`
+}
+
+type dhReport struct {
+	Mode     string `json:"mode"`
+	Findings []struct {
+		Redacted  string       `json:"redacted"`
+		Locations []dhLocation `json:"locations"`
+	} `json:"findings"`
+	Warnings []string `json:"warnings"`
+}
+
+func TestDiffCommand(t *testing.T) {
+	t.Parallel()
+	g := fixtures.NewGen(41)
+	tAdded, tRemoved := g.PersonalToken(), g.PersonalToken()
+	r := newDHRepo(t)
+	r.write("config/old.env", "A=1\nCLICKUP_TOKEN="+tRemoved+"\n")
+	base := r.commit("base")
+	r.write("src/app.js", "const a = 1;\nconst token = '"+tAdded+"';\n")
+	added := r.commit("add a token")
+	r.write("config/old.env", "A=1\n")
+	removed := r.commit("drop the old token")
+
+	code, stdout, stderr := dhRun(nil, "diff", "--base", base, "--repo", r.dir, "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+	}
+	dhAssertNoRaw(t, map[string]string{"stdout": stdout, "stderr": stderr}, tAdded, tRemoved)
+	var rep dhReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("json: %v", err)
+	}
+	if rep.Mode != "diff" {
+		t.Errorf("mode %q, want diff", rep.Mode)
+	}
+	got := map[string]dhLocation{}
+	for _, f := range rep.Findings {
+		for _, l := range f.Locations {
+			got[l.Change] = l
+		}
+	}
+	if l := got["added"]; l.Source != "diff" || l.Path != "src/app.js" || l.Line != 2 || l.Column != 16 || l.Commit != added || l.AtHead == nil || !*l.AtHead {
+		t.Errorf("added location %+v, want diff src/app.js:2:16 in %s, at head", l, added)
+	}
+	if l := got["removed"]; l.Path != "config/old.env" || l.Line != 2 || l.Commit != removed || l.AtHead == nil || *l.AtHead {
+		t.Errorf("removed location %+v, want config/old.env:2 in %s, not at head", l, removed)
+	}
+
+	// The text report says the same without the raw tokens.
+	code, stdout, stderr = dhRun(nil, "diff", "--base", base, "--head", "HEAD", "--repo", r.dir)
+	if code != exitFindings || !strings.Contains(stdout, "src/app.js") {
+		t.Errorf("text: exit %d, stdout:\n%s", code, stdout)
+	}
+	dhAssertNoRaw(t, map[string]string{"text stdout": stdout, "text stderr": stderr}, tAdded, tRemoved)
+
+	// A range without tokens is clean.
+	if code, _, stderr := dhRun(nil, "diff", "--base", removed, "--repo", r.dir); code != exitClean {
+		t.Errorf("empty range: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func TestDiffCommandErrors(t *testing.T) {
+	t.Parallel()
+	r := newDHRepo(t)
+	r.write("a.txt", "a\n")
+	c0 := r.commit("c0")
+	r.write("a.txt", "b\n")
+	r.commit("c1")
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	r.git("clone", "-q", "--depth", "1", "file://"+r.dir, shallow)
+
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{"shallow clone lacks the base", []string{"diff", "--base", c0, "--repo", shallow}, exitUsage, "fetch-depth: 0"},
+		{"missing --base", []string{"diff", "--repo", r.dir}, exitUsage, "--base"},
+		{"stray argument", []string{"diff", "--base", c0, "--repo", r.dir, "extra"}, exitUsage, "no arguments"},
+		{"not a repository", []string{"diff", "--base", "HEAD", "--repo", t.TempDir()}, exitUsage, "not a git repository"},
+		{"bad format", []string{"diff", "--base", c0, "--repo", r.dir, "--format", "xml"}, exitUsage, "xml"},
+		{"unknown head", []string{"diff", "--base", c0, "--head", "nope", "--repo", r.dir}, exitUsage, "nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := dhRun(nil, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
+				t.Errorf("exit %d, want %d; stderr %q should contain %q", code, tt.code, stderr, tt.inStderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing: no silent empty report", stdout)
+			}
+		})
+	}
+}

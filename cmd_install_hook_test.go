@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/hook"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+// buildBinary builds the real binary: the hook calls it by absolute path,
+// and a test binary cannot stand in for it.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "clickup-secret-scan")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runBinary runs the built binary with the repository's git environment.
+func runBinary(t *testing.T, r *dhRepo, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = r.dir
+	cmd.Env = r.env()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), stdout.String(), stderr.String()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, stdout.String(), stderr.String()
+}
+
+// TestInstallHookEndToEnd installs the hook with the real binary and lets
+// real `git commit` runs go through it: refused with a token, passed without.
+func TestInstallHookEndToEnd(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	g := fixtures.NewGen(43)
+	tok, tok2 := g.PersonalToken(), g.PersonalToken()
+
+	t.Run("commit refused, then passes", func(t *testing.T) {
+		t.Parallel()
+		r := newDHRepo(t)
+		r.write("README.md", "hello\n")
+		r.commit("root")
+
+		code, stdout, stderr := runBinary(t, r, bin, "install-hook")
+		hookPath := filepath.Join(r.dir, ".git", "hooks", "pre-commit")
+		if code != exitClean || !strings.Contains(stdout, "installed at "+hookPath) {
+			t.Fatalf("install-hook: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		code, stdout, _ = runBinary(t, r, bin, "install-hook", "--repo", r.dir)
+		if code != exitClean || !strings.Contains(stdout, "already installed") {
+			t.Errorf("second install-hook: exit %d, stdout %q", code, stdout)
+		}
+		content, err := os.ReadFile(hookPath)
+		if err != nil || !hook.IsOurs(content) || !strings.Contains(string(content), bin) {
+			t.Fatalf("hook content %q (%v): want our marker and %s", content, err, bin)
+		}
+
+		r.write("deploy/settings.env", "REGION=eu\nCLICKUP_API_TOKEN="+tok+"\n")
+		r.git("add", "deploy/settings.env")
+		r.n++
+		code, out, errOut := r.run("commit", "-m", "add settings")
+		all := out + errOut
+		if code != 1 {
+			t.Errorf("git commit with a token: exit %d, want 1\n%s", code, all)
+		}
+		for _, want := range []string{"deploy/settings.env:2", scanner.NewSecret(tok).Redacted(), "do not commit this", "git restore --staged"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("git commit output does not say %q:\n%s", want, all)
+			}
+		}
+		dhAssertNoRaw(t, map[string]string{"git commit output": all}, tok)
+		if n := r.git("rev-list", "--count", "HEAD"); n != "1" {
+			t.Errorf("%s commits after a refused commit, want 1", n)
+		}
+
+		r.git("restore", "--staged", "deploy/settings.env")
+		r.write("deploy/settings.env", "REGION=eu\nCLICKUP_API_TOKEN=${CLICKUP_API_TOKEN}\n")
+		r.git("add", "deploy/settings.env")
+		r.n++
+		if code, out, errOut := r.run("commit", "-m", "settings from the environment"); code != 0 {
+			t.Fatalf("clean commit refused: exit %d\n%s%s", code, out, errOut)
+		}
+
+		// `git commit -a` stages into a temporary index: still caught.
+		r.write("deploy/settings.env", "REGION=eu\nCLICKUP_API_TOKEN="+tok2+"\n")
+		r.n++
+		code, out, errOut = r.run("commit", "-a", "-m", "oops")
+		if code != 1 || !strings.Contains(out+errOut, scanner.NewSecret(tok2).Redacted()) {
+			t.Errorf("git commit -a with a token: exit %d, want 1\n%s%s", code, out, errOut)
+		}
+		dhAssertNoRaw(t, map[string]string{"git commit -a output": out + errOut}, tok2)
+		if n := r.git("rev-list", "--count", "HEAD"); n != "2" {
+			t.Errorf("%s commits, want 2", n)
+		}
+	})
+
+	t.Run("core.hooksPath", func(t *testing.T) {
+		t.Parallel()
+		r := newDHRepo(t)
+		r.git("config", "core.hooksPath", ".githooks")
+		code, stdout, stderr := runBinary(t, r, bin, "install-hook", "--repo", r.dir)
+		want := filepath.Join(r.dir, ".githooks", "pre-commit")
+		if code != exitClean || !strings.Contains(stdout, want) {
+			t.Fatalf("install-hook: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		r.write("a.env", "T="+tok+"\n")
+		r.git("add", "a.env")
+		r.n++
+		if code, out, errOut := r.run("commit", "-m", "first commit"); code != 1 {
+			t.Errorf("first commit with a token in a fresh repository: exit %d, want 1\n%s%s", code, out, errOut)
+		}
+	})
+
+	t.Run("foreign hook", func(t *testing.T) {
+		t.Parallel()
+		r := newDHRepo(t)
+		hookPath := filepath.Join(r.dir, ".git", "hooks", "pre-commit")
+		foreign := "#!/bin/sh\nexit 0\n"
+		if err := os.WriteFile(hookPath, []byte(foreign), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runBinary(t, r, bin, "install-hook", "--repo", r.dir)
+		if code != exitUsage || !strings.Contains(stderr, "--force") || !strings.Contains(stderr, hookPath) {
+			t.Errorf("install-hook over a foreign hook: exit %d, want %d\nstdout: %s\nstderr: %s", code, exitUsage, stdout, stderr)
+		}
+		if b, _ := os.ReadFile(hookPath); string(b) != foreign {
+			t.Fatalf("foreign hook changed: %q", b)
+		}
+		code, stdout, stderr = runBinary(t, r, bin, "install-hook", "--repo", r.dir, "--force")
+		if code != exitClean || !strings.Contains(stdout, hookPath+".bak") {
+			t.Errorf("install-hook --force: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		if b, _ := os.ReadFile(hookPath + ".bak"); string(b) != foreign {
+			t.Errorf("backup holds %q, want the foreign hook", b)
+		}
+	})
+}
+
+func TestInstallHookUsage(t *testing.T) {
+	t.Parallel()
+	if code, _, stderr := dhRun(nil, "install-hook", "--repo", t.TempDir()); code != exitUsage || !strings.Contains(stderr, "not a git repository") {
+		t.Errorf("outside a repository: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, _ := dhRun(nil, "install-hook", "extra"); code != exitUsage {
+		t.Errorf("stray argument: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+)
+
+func TestStagedCommand(t *testing.T) {
+	t.Parallel()
+	g := fixtures.NewGen(42)
+	tok, old := g.PersonalToken(), g.PersonalToken()
+
+	t.Run("empty repository", func(t *testing.T) {
+		t.Parallel()
+		r := newDHRepo(t)
+		r.write("settings.py", "import os\nCLICKUP = \""+tok+"\"\n")
+		r.git("add", "settings.py")
+		code, stdout, stderr := dhRun(nil, "staged", "--repo", r.dir)
+		if code != exitFindings {
+			t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+		}
+		// File and line, the redacted token, and the fix.
+		for _, want := range []string{"settings.py:2", scanner.NewSecret(tok).Redacted()} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("stdout does not name %q:\n%s", want, stdout)
+			}
+		}
+		for _, want := range []string{"git restore --staged", ".gitignore", "environment variable", "Rotate"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr does not say %q:\n%s", want, stderr)
+			}
+		}
+		dhAssertNoRaw(t, map[string]string{"stdout": stdout, "stderr": stderr}, tok)
+	})
+
+	t.Run("normal repository", func(t *testing.T) {
+		t.Parallel()
+		r := newDHRepo(t)
+		r.write("app.env", "OLD="+old+"\n")
+		r.commit("base")
+		r.write("app.env", "OLD="+old+"\nNAME=x\n")
+		r.git("add", "app.env")
+		// The token committed before is not new, and an unstaged token
+		// is not what the commit will hold.
+		r.write("notes.txt", "NEW="+tok+"\n")
+		code, stdout, stderr := dhRun(nil, "staged", "--repo", r.dir, "--format", "json")
+		if code != exitClean {
+			t.Fatalf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", code, exitClean, stdout, stderr)
+		}
+		r.write("app.env", "OLD="+old+"\nNAME=x\nNEW="+tok+"\n")
+		r.git("add", "app.env")
+		code, stdout, stderr = dhRun(nil, "staged", "--repo", r.dir, "--format", "json")
+		if code != exitFindings {
+			t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+		}
+		var rep dhReport
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("json: %v", err)
+		}
+		if len(rep.Findings) != 1 || len(rep.Findings[0].Locations) != 1 {
+			t.Fatalf("findings %+v, want one with one location", rep.Findings)
+		}
+		l := rep.Findings[0].Locations[0]
+		if rep.Mode != "staged" || l.Source != "staged" || l.Path != "app.env" || l.Line != 3 || l.Change != "added" || l.Commit != "" {
+			t.Errorf("mode %s, location %+v; want staged app.env:3 added, no commit", rep.Mode, l)
+		}
+		dhAssertNoRaw(t, map[string]string{"stdout": stdout, "stderr": stderr}, tok, old)
+	})
+
+	t.Run("temporary index of git commit -a", func(t *testing.T) {
+		t.Parallel()
+		r := newDHRepo(t)
+		r.write("a.env", "A=1\n")
+		r.commit("base")
+		// What `git commit -a` does: a temporary index holding the
+		// worktree's tracked changes, named in GIT_INDEX_FILE.
+		r.write("a.env", "A=1\nT="+tok+"\n")
+		idx := filepath.Join(r.dir, ".git", "next-index.lock")
+		data, err := os.ReadFile(filepath.Join(r.dir, ".git", "index"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(idx, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmdEnv := map[string]string{"GIT_INDEX_FILE": idx}
+		if code, _, stderr := dhRun(cmdEnv, "staged", "--repo", r.dir); code != exitClean {
+			t.Fatalf("before staging into the temporary index: exit %d\n%s", code, stderr)
+		}
+		r.runWithEnv([]string{"GIT_INDEX_FILE=" + idx}, "add", "a.env")
+		if code, _, stderr := dhRun(cmdEnv, "staged", "--repo", r.dir); code != exitFindings {
+			t.Errorf("temporary index: exit %d, want %d\n%s", code, exitFindings, stderr)
+		}
+		if code, _, stderr := dhRun(nil, "staged", "--repo", r.dir); code != exitClean {
+			t.Errorf("the real index is unchanged: exit %d, want %d\n%s", code, exitClean, stderr)
+		}
+	})
+
+	t.Run("usage", func(t *testing.T) {
+		t.Parallel()
+		if code, _, stderr := dhRun(nil, "staged", "--repo", t.TempDir()); code != exitUsage || !strings.Contains(stderr, "not a git repository") {
+			t.Errorf("outside a repository: exit %d, stderr %q", code, stderr)
+		}
+		if code, _, _ := dhRun(nil, "staged", "extra"); code != exitUsage {
+			t.Errorf("stray argument: exit %d, want %d", code, exitUsage)
+		}
+	})
+}
+
