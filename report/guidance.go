@@ -301,8 +301,10 @@ func shortCommit(c string) string {
 	return c
 }
 
-// envName is a shell variable name suitable for the finding: the first key
-// the scan saw that is a valid identifier, else a conventional name.
+// envNames returns the variable names to use in commands: the keys the scan
+// saw that are valid identifiers (never empty: a conventional name when
+// none is). Keys that are not identifiers are dropped rather than quoted,
+// because they also become GitHub secret names.
 func envNames(f scanner.Finding) []string {
 	var names []string
 	for _, k := range f.Keys() {
