@@ -112,4 +112,3 @@ func TestStagedCommand(t *testing.T) {
 		}
 	})
 }
-
