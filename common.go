@@ -80,6 +80,7 @@ func finish(ctx context.Context, env Env, o *outputOptions, rep report.Report, s
 		}
 		return exitInternal
 	}
+	rep.ToolVersion = version
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
