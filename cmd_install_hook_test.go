@@ -5,8 +5,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v4"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/hook"
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
@@ -159,5 +162,49 @@ func TestInstallHookUsage(t *testing.T) {
 	}
 	if code, _, _ := dhRun(nil, "install-hook", "extra"); code != exitUsage {
 		t.Errorf("stray argument: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestPreCommitHooksYAML checks the pre-commit framework manifest: a list of
+// hooks whose entry runs this binary's staged command, built as Go.
+func TestPreCommitHooksYAML(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(".pre-commit-hooks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks []struct {
+		ID            string   `yaml:"id"`
+		Name          string   `yaml:"name"`
+		Entry         string   `yaml:"entry"`
+		Language      string   `yaml:"language"`
+		PassFilenames *bool    `yaml:"pass_filenames"`
+		Stages        []string `yaml:"stages"`
+	}
+	if err := yaml.Unmarshal(data, &hooks); err != nil {
+		t.Fatalf(".pre-commit-hooks.yaml: %v", err)
+	}
+	if len(hooks) != 1 {
+		t.Fatalf("%d hooks, want 1", len(hooks))
+	}
+	h := hooks[0]
+	if h.ID != "clickup-secret-scan" || h.Name == "" || h.Language != "golang" || h.PassFilenames == nil || *h.PassFilenames {
+		t.Errorf("hook %+v: want id clickup-secret-scan, a name, language golang, pass_filenames false", h)
+	}
+	// pre-commit installs the module's main package, named after the
+	// module path's last element, and runs entry with it on PATH.
+	f := strings.Fields(h.Entry)
+	if len(f) != 2 || f[0] != "clickup-secret-scan" || f[1] != "staged" {
+		t.Errorf("entry %q, want \"clickup-secret-scan staged\"", h.Entry)
+	}
+	mod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(string(mod), "\n"); !strings.HasSuffix(first, "/clickup-secret-scan") {
+		t.Errorf("go.mod module line %q: the binary pre-commit builds would not be named clickup-secret-scan", first)
+	}
+	if !slices.Contains(h.Stages, "pre-commit") {
+		t.Errorf("stages %v lack pre-commit", h.Stages)
 	}
 }
