@@ -630,3 +630,22 @@ func TestVerifiedLiveOutput(t *testing.T) {
 	}
 	assertNoLeak(t, run{stdout: stdout.String(), stderr: stderr.String(), outputs: string(outputs)}, gh, p.token)
 }
+
+// TestReviewLineFollowsLaterCommits: the token is added by the PR's first
+// commit on line 3, then a second commit pushes it down to line 5; the
+// review comment must go on head's line 5.
+func TestReviewLineFollowsLaterCommits(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 15)
+	head2 := p.repo.commit(map[string]string{"src/config.js": "// license\n// header\n// config\nexport const url = 'https://api.clickup.com';\nexport const CLICKUP_TOKEN = '" + p.token + "';\n"})
+	payload(t, p.tmp, "pull_request/opened.payload.json", setPR(p.base, head2))
+	gh := newFakeGitHub(t, "")
+	r := runAction(t, p.env(gh), Sources{})
+	gh.check()
+	assertNoLeak(t, r, gh, p.token)
+	wantFindings(t, r, 1)
+	cs := reviewComments(t, gh)
+	if len(cs) != 1 || cs[0]["path"] != "src/config.js" || cs[0]["line"] != float64(5) {
+		t.Errorf("review comments = %v, want one on src/config.js:5", cs)
+	}
+}

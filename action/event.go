@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"strings"
 )
 
 // zeroSHA is what push events carry in before (new branch) or after
@@ -98,17 +97,4 @@ func (e *Event) pushRange() (before, after string, err error) {
 		return "", "", fmt.Errorf("%w: the push payload lacks before/after commit ids", ErrUsage)
 	}
 	return e.Before, e.After, nil
-}
-
-// isFork reports whether the PR comes from another repository, whose
-// workflow token is read-only.
-func (e *Event) isFork() bool {
-	pr := e.PullRequest
-	if pr == nil || pr.Head.Repo == nil {
-		return false
-	}
-	if pr.Head.Repo.Fork {
-		return true
-	}
-	return pr.Base.Repo != nil && !strings.EqualFold(pr.Head.Repo.FullName, pr.Base.Repo.FullName)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -76,6 +77,59 @@ func newBranchBase(repoPath, defaultBranch, head string) (string, error) {
 		return "", fmt.Errorf("%w: no merge base of %s and the default branch", ErrBaseNotFound, head)
 	}
 	return bases[0].Hash.String(), nil
+}
+
+// headLines finds where a secret sits in the head revision, since the
+// diff source locates a secret in the commit that added it, and later
+// commits of the PR may have moved that line.
+type headLines struct {
+	tree *object.Tree
+}
+
+// maxHeadFile bounds the file read to place a review comment.
+const maxHeadFile = 8 << 20
+
+func newHeadLines(repoPath, head string) *headLines {
+	r, err := openRepo(repoPath)
+	if err != nil {
+		return nil
+	}
+	c, err := r.CommitObject(plumbing.NewHash(head))
+	if err != nil {
+		return nil
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil
+	}
+	return &headLines{tree: t}
+}
+
+// lines returns the 1-based lines of path at head that hold raw verbatim;
+// nil when the file is missing, too big, or holds it only encoded.
+func (h *headLines) lines(path, raw string) []int {
+	if h == nil || raw == "" {
+		return nil
+	}
+	f, err := h.tree.File(path)
+	if err != nil || f.Size > maxHeadFile {
+		return nil
+	}
+	content, err := f.Contents()
+	if err != nil {
+		return nil
+	}
+	var out []int
+	line, from := 1, 0
+	for {
+		i := strings.Index(content[from:], raw)
+		if i < 0 {
+			return out
+		}
+		line += strings.Count(content[from:from+i], "\n")
+		out = append(out, line)
+		from += i + len(raw)
+	}
 }
 
 // diffRange is the default RangeFunc: the diff source, which scans each

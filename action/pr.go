@@ -22,20 +22,29 @@ type reviewTarget struct {
 
 // reviewTargets picks, for each finding, the first location on a line the
 // PR adds (GitHub rejects the whole review when one comment falls outside
-// the diff hunks) and skips findings already commented on.
-func reviewTargets(fs []scanner.Finding, added map[string][]LineRange, done map[string]bool) []reviewTarget {
+// the diff hunks) and skips findings already commented on. at, when not
+// nil, gives the lines of a path at head that hold the raw secret: a
+// location from an earlier commit may name a line that later commits moved.
+func reviewTargets(fs []scanner.Finding, added map[string][]LineRange, done map[string]bool, at func(path, raw string) []int) []reviewTarget {
 	var out []reviewTarget
 	for _, f := range fs {
 		if done[f.ID] {
 			continue
 		}
+	locations:
 		for _, l := range f.Locations {
-			if l.InnerPath != "" || l.Object != "" || l.Change == "removed" || l.Line <= 0 {
+			if l.InnerPath != "" || l.Object != "" || l.Change == "removed" || l.Line <= 0 || len(added[l.Path]) == 0 {
 				continue
 			}
-			if inRanges(added[l.Path], l.Line) {
-				out = append(out, reviewTarget{f, l.Path, l.Line})
-				break
+			var lines []int
+			if at != nil {
+				lines = at(l.Path, f.Secret.Reveal())
+			}
+			for _, n := range append(lines, l.Line) {
+				if inRanges(added[l.Path], n) {
+					out = append(out, reviewTarget{f, l.Path, n})
+					break locations
+				}
 			}
 		}
 	}
@@ -51,6 +60,9 @@ type prPoster struct {
 	number int
 	head   string
 	warn   func(string)
+	// at finds a secret's lines at head; nil in API mode, where the PR's
+	// file list already gives head-side lines.
+	at func(path, raw string) []int
 }
 
 // existingMarkers returns the finding ids already carried by review
@@ -84,7 +96,7 @@ func (p *prPoster) review(ctx context.Context, fs []scanner.Finding, added map[s
 		p.warn(degraded("could not read earlier review comments, so none were posted", err))
 		return 0
 	}
-	targets := reviewTargets(fs, added, done)
+	targets := reviewTargets(fs, added, done, p.at)
 	if len(targets) == 0 {
 		return 0
 	}

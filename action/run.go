@@ -109,6 +109,8 @@ type runner struct {
 	col   *scanner.Collector
 	// added is the lines the PR adds per path, where review comments go.
 	added map[string][]LineRange
+	// local is true when the PR was scanned from the local clone.
+	local bool
 	// warnings are scan-level notices that go into the report; posting
 	// problems go to postWarnings, printed and added to the summary.
 	warnings     []string
@@ -389,7 +391,7 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 		added, warns, err := r.rangeFunc()(ctx, r.ws, base, head, r.sc, r.col)
 		r.warnings = append(r.warnings, warns...)
 		if err == nil {
-			r.added = added
+			r.added, r.local = added, true
 			return true, nil
 		}
 		if !errors.Is(err, ErrBaseNotFound) {
@@ -585,6 +587,9 @@ func (r *runner) postPR(ctx context.Context, fs []scanner.Finding) {
 		return
 	}
 	p := &prPoster{gh: r.gh, repo: r.repo, number: st.number, head: st.head, warn: func(s string) { r.postWarnings = append(r.postWarnings, s) }}
+	if r.local {
+		p.at = newHeadLines(r.ws, st.head).lines
+	}
 	p.review(ctx, fs, r.added)
 	p.sticky(ctx, fs, nil)
 }
