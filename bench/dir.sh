@@ -61,15 +61,20 @@ gnu_time() { /usr/bin/time --version 2>&1 | grep -q GNU; }
 if ! command -v rg >/dev/null || ! gnu_time || ! command -v hyperfine >/dev/null || { [ "$profile" = 1 ] && ! command -v perf >/dev/null; }; then
 	if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
 		say "installing missing tools"
+		apt-get update -qq >&2 || true
 		apt-get install -y ripgrep time hyperfine >&2 || true
-		[ "$profile" = 1 ] && { apt-get install -y linux-perf >&2 || true; }
+		if [ "$profile" = 1 ]; then
+			apt-get install -y linux-perf >&2 || true
+		fi
 	fi
 fi
 command -v rg >/dev/null || die "ripgrep (rg) is required: apt-get install -y ripgrep"
 gnu_time || die "GNU time at /usr/bin/time is required: apt-get install -y time"
 [ "$profile" = 0 ] || command -v perf >/dev/null || die "--profile needs perf: apt-get install -y linux-perf"
 have_hyperfine=0
-command -v hyperfine >/dev/null && have_hyperfine=1
+if command -v hyperfine >/dev/null; then
+	have_hyperfine=1
+fi
 
 # --- build -------------------------------------------------------------------
 say "build"
