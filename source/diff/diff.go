@@ -143,6 +143,9 @@ func ScanRange(ctx context.Context, opts Options, sc *scanner.Scanner, col *scan
 		return res, err
 	}
 	res.Commits = len(commits)
+	if len(commits) == 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the range %s..%s holds no commits: %s is already part of %s", opts.Base, headRev, headRev, opts.Base))
+	}
 
 	e := newEngine(ctx, repo.Storer, sc)
 	var pending []pendingLoc

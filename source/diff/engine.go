@@ -360,8 +360,9 @@ func (e *engine) scanCommit(c *object.Commit, touched map[string]bool) ([]pendin
 			touched[fc.to] = true
 		}
 		added, removed := e.classify(fc)
-		if len(parents) > 1 && len(added) > 0 {
+		if len(parents) > 1 {
 			added = e.dropFromOtherParents(added, fc.to, parents[1:])
+			removed = e.keepRemovedByMerge(removed, fc.from, parents[1:])
 		}
 		for _, m := range added {
 			loc := base
@@ -381,6 +382,9 @@ func (e *engine) scanCommit(c *object.Commit, touched map[string]bool) ([]pendin
 // another parent's version of path: those are attributed to that parent's
 // history, not to the merge.
 func (e *engine) dropFromOtherParents(added []scanner.Match, path string, others []*object.Tree) []scanner.Match {
+	if len(added) == 0 {
+		return nil
+	}
 	have := map[string]bool{}
 	for _, t := range others {
 		ent, err := t.FindEntry(path)
@@ -394,6 +398,41 @@ func (e *engine) dropFromOtherParents(added []scanner.Match, path string, others
 	var out []scanner.Match
 	for _, m := range added {
 		if !have[secretKey(m)] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// keepRemovedByMerge keeps the removed matches whose secret every other
+// parent still has at path: only then did the merge itself drop it. When
+// another parent had already dropped it, that parent's history did.
+func (e *engine) keepRemovedByMerge(removed []scanner.Match, path string, others []*object.Tree) []scanner.Match {
+	if len(removed) == 0 {
+		return nil
+	}
+	var out []scanner.Match
+	for _, m := range removed {
+		kept := true
+		for _, t := range others {
+			ent, err := t.FindEntry(path)
+			if err != nil || !scannable(ent.Mode) {
+				kept = false
+				break
+			}
+			has := false
+			for _, o := range e.scan(ent.Hash, path).matches {
+				if secretKey(o) == secretKey(m) {
+					has = true
+					break
+				}
+			}
+			if !has {
+				kept = false
+				break
+			}
+		}
+		if kept {
 			out = append(out, m)
 		}
 	}

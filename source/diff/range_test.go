@@ -92,14 +92,15 @@ func TestScanRangeRenameDoesNotReport(t *testing.T) {
 }
 
 // TestScanRangeMerge: the feature branch adds one token and merges main,
-// which brought another token that is already in base; the merge itself
-// resolves a conflict by adding a third. Only the first (in its own commit)
-// and the third (in the merge) are new.
+// which brought another token that is already in base and removed a fourth;
+// the merge itself resolves a conflict by adding a third. Only the first
+// (in its own commit) and the third (in the merge) are reported.
 func TestScanRangeMerge(t *testing.T) {
 	t.Parallel()
-	tFeature, tMain, tMerge := fakeToken(7), fakeToken(8), fakeToken(9)
+	tFeature, tMain, tMerge, tShared := fakeToken(7), fakeToken(8), fakeToken(9), fakeToken(15)
 	r := newRepo(t)
 	r.write("conflict.txt", "line\n")
+	r.write("shared.env", "A=1\nS="+tShared+"\n")
 	r.commit("root")
 	r.git("checkout", "-q", "-b", "feature")
 	r.write("feature.env", "T="+tFeature+"\n")
@@ -108,6 +109,9 @@ func TestScanRangeMerge(t *testing.T) {
 	r.git("checkout", "-q", "main")
 	r.write("main.env", "T="+tMain+"\n")
 	r.write("conflict.txt", "main side\n")
+	// main drops a token the feature branch still has: the merge drops it
+	// relative to its first parent, but main's commit (in base) did.
+	r.write("shared.env", "A=1\n")
 	base := r.commit("main adds a token")
 	r.git("checkout", "-q", "feature")
 	if _, err := r.gitErr("merge", "-q", "main", "-m", "merge main"); err == nil {
@@ -292,6 +296,9 @@ func TestScanRangeEmptyWhenHeadIsAncestor(t *testing.T) {
 	got, res := scanRange(t, r.dir, c1, c0)
 	if len(got) != 0 || res.Commits != 0 {
 		t.Errorf("range %s..%s: %d findings, %d commits; want none", c1, c0, len(got), res.Commits)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "no commits") {
+		t.Errorf("warnings %q, want one saying the range is empty", res.Warnings)
 	}
 }
 
