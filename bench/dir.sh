@@ -20,7 +20,9 @@
 # Usage: bench/dir.sh [--strict] [--size 300MB] [--seed 1] [--runs 3]
 #                     [--cache DIR | --no-cache] [--profile]
 #   --profile  also record a CPU profile of one scan with perf and print the
-#              hottest functions (self and with children).
+#              time by stage and the hottest functions (self and with
+#              children); when main.go reads CLICKUP_SECRET_SCAN_CPUPROFILE,
+#              also go tool pprof -top of the binary's own profile.
 set -euo pipefail
 
 size=300MB
@@ -217,6 +219,19 @@ if [ "$profile" = 1 ]; then
 	awk '/^ +[0-9]/ && n++ < 25 {sub(/ +- +- *$/, ""); print}' "$work/perf-self.txt"
 	echo "-- with children (cumulative), top 40"
 	awk '/^ +[0-9]/ && n++ < 40 {sub(/ +- +- *$/, ""); print}' "$work/perf-children.txt"
+fi
+
+if [ "$profile" = 1 ] && grep -q CLICKUP_SECRET_SCAN_CPUPROFILE "$root"/*.go; then
+	# The binary's own pprof hook, once main.go has it, gives Go-level detail
+	# (inlined functions included) that perf cannot.
+	say "CPU profile of one scan (pprof via CLICKUP_SECRET_SCAN_CPUPROFILE)"
+	CLICKUP_SECRET_SCAN_CPUPROFILE="$work/cpu.pprof" "$bin" dir --format json --output /dev/null "$corpus" >/dev/null 2>&1 || true
+	if [ -s "$work/cpu.pprof" ]; then
+		go tool pprof -top -nodecount=15 "$bin" "$work/cpu.pprof" 2>/dev/null || echo "go tool pprof failed"
+		go tool pprof -top -cum -nodecount=25 "$bin" "$work/cpu.pprof" 2>/dev/null | tail -n 26 || true
+	else
+		echo "the hook wrote no profile"
+	fi
 fi
 
 # --- summary -----------------------------------------------------------------
