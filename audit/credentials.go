@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
@@ -122,7 +123,7 @@ func sharedEnvs(keys []string) []string {
 		} else {
 			e = "default"
 		}
-		if !contains(envs, e) {
+		if !slices.Contains(envs, e) {
 			envs = append(envs, e)
 		}
 	}

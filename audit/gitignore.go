@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
@@ -170,14 +171,14 @@ func (a *auditor) checkGitignore(walkErr error) report.Check {
 			continue
 		}
 		c.Details = append(c.Details, fmt.Sprintf("%s is not ignored (pattern %s)", p.probe, p.pattern))
-		if !contains(missing, p.pattern) {
+		if !slices.Contains(missing, p.pattern) {
 			missing = append(missing, p.pattern)
 		}
 	}
 	for _, f := range a.gitignore.files {
-		if isSensitiveName(path.Base(f)) && !contains(probeNames(), f) {
+		if isSensitiveName(path.Base(f)) && !slices.Contains(probeNames(), f) {
 			c.Details = append(c.Details, f+" exists and is not ignored")
-			if p := patternFor(path.Base(f)); !contains(missing, p) {
+			if p := patternFor(path.Base(f)); !slices.Contains(missing, p) {
 				missing = append(missing, p)
 			}
 		}
@@ -215,13 +216,4 @@ func patternFor(name string) string {
 		return "*.pem"
 	}
 	return ".env.*.local"
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
