@@ -68,9 +68,18 @@ func readEvent(path string, required bool) (*Event, error) {
 		}
 		return nil, fmt.Errorf("%w: failed to read the event payload %s: %w", ErrUsage, path, err)
 	}
+	e, err := parseEvent(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: failed to parse the event payload %s: %w", ErrUsage, path, err)
+	}
+	return e, nil
+}
+
+// parseEvent decodes a payload; unknown fields are ignored.
+func parseEvent(data []byte) (*Event, error) {
 	var e Event
 	if err := json.Unmarshal(data, &e); err != nil {
-		return nil, fmt.Errorf("%w: failed to parse the event payload %s: %w", ErrUsage, path, err)
+		return nil, err
 	}
 	return &e, nil
 }

@@ -222,3 +222,26 @@ func TestTrackingIssueBody(t *testing.T) {
 		t.Errorf("closing body = %q", closed)
 	}
 }
+
+// FuzzParseStickyState: comment bodies come from GitHub and anyone can
+// edit them; parsing must not panic, and what a body yields must survive a
+// render and a parse unchanged.
+func FuzzParseStickyState(f *testing.F) {
+	f.Add(StickyCommentBody([]scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(3), "a.js", 1)}, nil, nil))
+	f.Add(`<!-- clickup-secret-scan:state [{"id":"x","kind":"personal_token","redacted":"--><b>"}] -->`)
+	f.Fuzz(func(t *testing.T, body string) {
+		es := ParseStickyState(body)
+		ReviewMarkers(body)
+		if es == nil {
+			return
+		}
+		var fs []scanner.Finding
+		for _, e := range es {
+			fs = append(fs, scanner.Finding{ID: e.ID, Kind: e.Kind, UserID: e.UserID})
+		}
+		again := ParseStickyState(StickyCommentBody(fs, nil, nil))
+		if len(again) != len(es) {
+			t.Fatalf("state of %d entries re-parsed as %d", len(es), len(again))
+		}
+	})
+}
