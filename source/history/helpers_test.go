@@ -50,20 +50,22 @@ func redact(tok string) string { return scanner.NewSecret(tok).Redacted() }
 // builder writes commits straight into a repository's object store, with
 // fixed signatures and times so that commit ids are stable.
 type builder struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	repo *git.Repository
 	when time.Time
+	// blobs memoizes stored blobs by content: snapshots repeat files.
+	blobs map[string]plumbing.Hash
 }
 
-func newBuilder(t *testing.T) *builder {
+func newBuilder(t testing.TB) *builder {
 	t.Helper()
 	dir := t.TempDir()
 	repo, err := git.PlainInit(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &builder{t: t, dir: dir, repo: repo, when: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}
+	return &builder{t: t, dir: dir, repo: repo, when: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), blobs: map[string]plumbing.Hash{}}
 }
 
 func (b *builder) store(o interface {
@@ -83,6 +85,9 @@ func (b *builder) store(o interface {
 
 func (b *builder) blob(content string) plumbing.Hash {
 	b.t.Helper()
+	if h, ok := b.blobs[content]; ok {
+		return h
+	}
 	obj := b.repo.Storer.NewEncodedObject()
 	obj.SetType(plumbing.BlobObject)
 	w, _ := obj.Writer()
@@ -92,6 +97,7 @@ func (b *builder) blob(content string) plumbing.Hash {
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	b.blobs[content] = h
 	return h
 }
 
@@ -158,7 +164,7 @@ func (b *builder) tag(name, msg string, target plumbing.Hash) plumbing.Hash {
 var _ storage.Storer
 
 // gitCmd runs the git binary in dir (tests only: packing, shallow clones).
-func gitCmd(t *testing.T, dir string, args ...string) string {
+func gitCmd(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
