@@ -124,6 +124,11 @@ func TestPullRequestReviewOnAddedLine(t *testing.T) {
 	if n := len(gh.calls("POST", epIssueComments)); n != 1 {
 		t.Errorf("sticky comments created = %d, want 1", n)
 	}
+	// A full clone needs 4 calls: list review comments, review, list issue
+	// comments, create the summary comment.
+	if n := len(gh.requests); n != 4 {
+		t.Errorf("API calls = %d, want 4", n)
+	}
 	if !strings.Contains(r.stdout, "::error col=") || !strings.Contains(r.stdout, "file=src/config.js,line=3") {
 		t.Errorf("no error annotation on src/config.js:3:\n%s", r.stdout)
 	}
@@ -164,6 +169,10 @@ func TestPullRequestRerunPostsNothingTwice(t *testing.T) {
 	}
 	if n := len(gh.calls("PATCH", epIssueComment)); n != 0 {
 		t.Errorf("sticky comment edited %d times with nothing new, want 0", n)
+	}
+	// The re-run only reads: list review comments, list issue comments.
+	if n := len(gh.requests); n != 6 {
+		t.Errorf("API calls over two runs = %d, want 4 + 2", n)
 	}
 }
 
@@ -347,6 +356,11 @@ func TestShallowCheckoutUsesAPI(t *testing.T) {
 	}
 	if n := len(gh.calls("GET", epCommit)); n != 2 {
 		t.Errorf("commits fetched = %d, want 2", n)
+	}
+	// list commits, 2 commits, list files, list review comments, review,
+	// list issue comments, create the summary comment.
+	if n := len(gh.requests); n != 8 {
+		t.Errorf("API calls = %d, want 8", n)
 	}
 	cs := reviewComments(t, gh)
 	if len(cs) != 1 || cs[0]["path"] != "src/config.js" || cs[0]["line"] != float64(3) {
