@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// historyFakeToken returns a FAKE personal token with a random body that
+// no placeholder rule suppresses.
+func historyFakeToken(seed uint64) string {
+	rng := rand.New(rand.NewPCG(seed, 77))
+	const alpha = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for {
+		b := make([]byte, 32)
+		for i := range b {
+			b[i] = alpha[rng.IntN(len(alpha))]
+		}
+		ok := !strings.Contains(string(b), "XXXX") && !strings.Contains(string(b), "EXAMPLE")
+		for i := 0; ok && i+2 < len(b); i++ {
+			if b[i] == b[i+1] && b[i+1] == b[i+2] || b[i]+1 == b[i+1] && b[i+1]+1 == b[i+2] {
+				ok = false
+			}
+		}
+		if ok {
+			return fmt.Sprintf("pk_%d_%s", 10000000+rng.IntN(89999999), b)
+		}
+	}
+}
+
+// historyGit runs git in dir with fixed identities and dates, so that
+// commit ids are stable.
+func historyGit(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=Dev One", "GIT_AUTHOR_EMAIL=dev@example.com", "GIT_AUTHOR_DATE=2024-01-02T03:04:05Z",
+		"GIT_COMMITTER_NAME=Dev One", "GIT_COMMITTER_EMAIL=dev@example.com", "GIT_COMMITTER_DATE=2024-01-02T03:04:05Z")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// historyRepo makes a repository where tok is added to .env by the second
+// commit and removed by the third; it returns the dir and the commit ids.
+func historyRepo(t *testing.T, tok string) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	historyGit(t, dir, "init", "-q", "-b", "main")
+	var ids []string
+	steps := []func(){
+		func() { os.WriteFile(filepath.Join(dir, "README"), []byte("hello\n"), 0o644) },
+		func() { os.WriteFile(filepath.Join(dir, ".env"), []byte("DEBUG=1\nCLICKUP_API_TOKEN="+tok+"\n"), 0o644) },
+		func() { os.Remove(filepath.Join(dir, ".env")) },
+	}
+	for i, step := range steps {
+		step()
+		historyGit(t, dir, "add", "-A")
+		historyGit(t, dir, "commit", "-q", "-m", fmt.Sprintf("step %d", i))
+		ids = append(ids, historyGit(t, dir, "rev-parse", "HEAD"))
+	}
+	return dir, ids
+}
+
+func runHistoryCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append([]string{"history"}, args...), func(string) string { return "" }, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestHistoryCommand(t *testing.T) {
+	t.Parallel()
+	tok := historyFakeToken(1)
+	dir, ids := historyRepo(t, tok)
+	state := filepath.Join(t.TempDir(), "state.json")
+	for run := range 2 {
+		code, stdout, stderr := runHistoryCLI(t, "--repo", dir, "--format", "json", "--state", state)
+		if code != exitFindings {
+			t.Fatalf("run %d: exit %d, want %d; stderr: %s", run, code, exitFindings, stderr)
+		}
+		for name, out := range map[string]string{"stdout": stdout, "stderr": stderr} {
+			if strings.Contains(out, tok) || strings.Contains(out, tok[12:]) {
+				t.Errorf("run %d: %s holds the raw token", run, name)
+			}
+		}
+		var rep struct {
+			Mode     string `json:"mode"`
+			Findings []struct {
+				Locations []struct {
+					Source string `json:"source"`
+					Path   string `json:"path"`
+					Line   int    `json:"line"`
+					Commit string `json:"commit"`
+					Author string `json:"author"`
+					Date   string `json:"date"`
+					AtHead *bool  `json:"at_head"`
+				} `json:"locations"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("run %d: bad JSON: %v", run, err)
+		}
+		if rep.Mode != "history" || len(rep.Findings) != 1 || len(rep.Findings[0].Locations) != 1 {
+			t.Fatalf("run %d: mode %q, %d findings", run, rep.Mode, len(rep.Findings))
+		}
+		l := rep.Findings[0].Locations[0]
+		if l.Source != "history" || l.Path != ".env" || l.Line != 2 || l.Commit != ids[1] ||
+			l.Author != "Dev One <dev@example.com>" || l.Date != "2024-01-02T03:04:05Z" || l.AtHead == nil || *l.AtHead {
+			t.Errorf("run %d: location %+v, want .env:2 in %s, not at head", run, l, ids[1])
+		}
+	}
+	raw, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(tok)) || bytes.Contains(raw, []byte(tok[12:])) {
+		t.Errorf("the state file holds the raw token")
+	}
+}
+
+func TestHistoryCommandErrors(t *testing.T) {
+	t.Parallel()
+	tok := historyFakeToken(2)
+	dir, ids := historyRepo(t, tok)
+	garbage := filepath.Join(t.TempDir(), "state.json")
+	os.WriteFile(garbage, []byte("{not a state"), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"not a repository", []string{"--repo", t.TempDir()}, exitUsage, "not a git repository"},
+		{"corrupt state", []string{"--repo", dir, "--state", garbage}, exitUsage, "bad state file"},
+		{"bad revision", []string{"--repo", dir, "--since-commit", "nope"}, exitUsage, "bad revision"},
+		{"stray argument", []string{dir}, exitUsage, "--repo"},
+		{"bad format", []string{"--repo", dir, "--format", "xml"}, exitUsage, "format"},
+		{"since the last commit", []string{"--repo", dir, "--since-commit", ids[2]}, exitClean, ""},
+		{"since the first commit", []string{"--repo", dir, "--since-commit", ids[0]}, exitFindings, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runHistoryCLI(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.msg) {
+				t.Errorf("stderr %q does not say %q", stderr, tt.msg)
+			}
+			if strings.Contains(stdout+stderr, tok) {
+				t.Errorf("output holds the raw token")
+			}
+		})
+	}
+}
