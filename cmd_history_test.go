@@ -60,7 +60,9 @@ func historyRepo(t *testing.T, tok string) (string, []string) {
 	var ids []string
 	steps := []func(){
 		func() { os.WriteFile(filepath.Join(dir, "README"), []byte("hello\n"), 0o644) },
-		func() { os.WriteFile(filepath.Join(dir, ".env"), []byte("DEBUG=1\nCLICKUP_API_TOKEN="+tok+"\n"), 0o644) },
+		func() {
+			os.WriteFile(filepath.Join(dir, ".env"), []byte("DEBUG=1\nCLICKUP_API_TOKEN="+tok+"\n"), 0o644)
+		},
 		func() { os.Remove(filepath.Join(dir, ".env")) },
 	}
 	for i, step := range steps {
