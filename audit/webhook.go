@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
@@ -43,15 +44,16 @@ func webhookHits(data []byte) []string {
 			continue
 		}
 		raw := string(data[m[2]:m[3]])
-		host := raw
-		if u, err := url.Parse(raw); err == nil && u.Host != "" {
-			if isLoopbackHost(u.Hostname()) {
-				continue
-			}
-			// Only scheme and host are shown: a path or query may hold a
-			// token of its own.
-			host = "http://" + u.Host
+		// Only scheme and host are shown: a path or query may hold a token
+		// of its own.
+		hostPart := raw[len("http://"):]
+		if i := strings.IndexAny(hostPart, "/?#"); i >= 0 {
+			hostPart = hostPart[:i]
 		}
+		if u, err := url.Parse(raw); err == nil && u.Host != "" && isLoopbackHost(u.Hostname()) {
+			continue
+		}
+		host := "http://" + hostPart
 		line := 1 + bytes.Count(data[:m[2]], []byte("\n"))
 		out = append(out, fmt.Sprintf("%d: %s", line, host))
 	}
