@@ -116,7 +116,7 @@ func TestRunActionExitCodes(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), []string{"action"}, func(k string) string { return env[k] }, &stdout, &stderr)
 			if code != tc.want {
-				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tc.want, stdout.String(), stderr.String())
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tc.want, redactToken(stdout.String()), redactToken(stderr.String()))
 			}
 			outputs, _ := os.ReadFile(env["GITHUB_OUTPUT"])
 			summary, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"])
@@ -127,14 +127,14 @@ func TestRunActionExitCodes(t *testing.T) {
 				}
 				if !strings.Contains(string(outputs), "findings<<") || !strings.Contains(string(outputs), "\n1\n") ||
 					!strings.Contains(string(outputs), "sarif-file<<_GitHubActionsFileCommandDelimeter_\nclickup-secret-scan.sarif\n") {
-					t.Errorf("outputs = %q, want findings=1 and sarif-file", outputs)
+					t.Errorf("outputs = %q, want findings=1 and sarif-file", redactToken(string(outputs)))
 				}
 				if len(summary) == 0 || len(sarif) == 0 {
 					t.Errorf("summary (%d bytes) or SARIF (%d bytes) missing", len(summary), len(sarif))
 				}
 			}
 			if env["INPUT_MODE"] == "audit" && code == exitFindings && !strings.Contains(string(summary), "ClickUp security checklist") {
-				t.Errorf("audit mode wrote no checklist to the job summary: %q", summary)
+				t.Errorf("audit mode wrote no checklist to the job summary: %q", redactToken(string(summary)))
 			}
 			rest := strings.ReplaceAll(stdout.String(), "::add-mask::"+actionToken+"\n", "")
 			for name, b := range map[string]string{"stdout": rest, "stderr": stderr.String(), "outputs": string(outputs), "summary": string(summary), "sarif": string(sarif)} {
@@ -144,4 +144,9 @@ func TestRunActionExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// redactToken keeps the raw token out of failure messages.
+func redactToken(s string) string {
+	return strings.ReplaceAll(s, actionToken, scanner.NewSecret(actionToken).Redacted())
 }

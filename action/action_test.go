@@ -62,13 +62,13 @@ func (p *prFixture) tokenPatch() string {
 func wantFindings(t *testing.T, r run, n int) {
 	t.Helper()
 	if r.err != nil {
-		t.Fatalf("Run: %v\nstderr: %s", r.err, r.stderr)
+		t.Fatalf("Run: %v\nstderr: %s", redactAll(fmt.Sprint(r.err)), redactAll(r.stderr))
 	}
 	if r.out.Findings != n {
 		t.Errorf("findings = %d, want %d", r.out.Findings, n)
 	}
 	if !strings.Contains(r.outputs, fmt.Sprintf("findings<<_GitHubActionsFileCommandDelimeter_\n%d\n", n)) {
-		t.Errorf("outputs do not set findings=%d:\n%s", n, r.outputs)
+		t.Errorf("outputs do not set findings=%d:\n%s", n, redactAll(r.outputs))
 	}
 }
 
@@ -115,11 +115,11 @@ func TestPullRequestReviewOnAddedLine(t *testing.T) {
 	body, _ := c["body"].(string)
 	for _, want := range []string{report.ReviewMarker(id), scanner.NewSecret(p.token).Redacted(), "<details>", "personal API token"} {
 		if !strings.Contains(body, want) {
-			t.Errorf("review comment lacks %q:\n%s", want, body)
+			t.Errorf("review comment lacks %q:\n%s", want, redactAll(body))
 		}
 	}
 	if got := gh.calls("POST", epReviews); len(got) == 1 && !strings.Contains(string(got[0].Body), `"commit_id":"`+p.head+`"`) {
-		t.Errorf("review not on the PR head %s: %s", p.head, got[0].Body)
+		t.Errorf("review not on the PR head %s: %s", p.head, redactAll(string(got[0].Body)))
 	}
 	if n := len(gh.calls("POST", epIssueComments)); n != 1 {
 		t.Errorf("sticky comments created = %d, want 1", n)
@@ -130,16 +130,16 @@ func TestPullRequestReviewOnAddedLine(t *testing.T) {
 		t.Errorf("API calls = %d, want 4", n)
 	}
 	if !strings.Contains(r.stdout, "::error col=") || !strings.Contains(r.stdout, "file=src/config.js,line=3") {
-		t.Errorf("no error annotation on src/config.js:3:\n%s", r.stdout)
+		t.Errorf("no error annotation on src/config.js:3:\n%s", redactAll(r.stdout))
 	}
 	if !strings.Contains(r.summary, scanner.NewSecret(p.token).Redacted()) {
-		t.Errorf("job summary does not list the finding:\n%s", r.summary)
+		t.Errorf("job summary does not list the finding:\n%s", redactAll(r.summary))
 	}
 	if !strings.Contains(r.sarif, "clickup-personal-token") {
 		t.Errorf("SARIF file lacks the rule id:\n%.500s", r.sarif)
 	}
 	if !strings.Contains(r.outputs, "sarif-file<<_GitHubActionsFileCommandDelimeter_\nout.sarif\n") {
-		t.Errorf("outputs lack sarif-file:\n%s", r.outputs)
+		t.Errorf("outputs lack sarif-file:\n%s", redactAll(r.outputs))
 	}
 	// One audit line per call, with the endpoint template.
 	lines := strings.Split(strings.TrimSpace(r.audit), "\n")
@@ -205,7 +205,7 @@ func TestPullRequestTokenRemovedResolvesSticky(t *testing.T) {
 	json.Unmarshal(edits[0].Body, &body)
 	for _, want := range []string{"Resolved since the last run", scanner.NewSecret(p.token).Redacted(), "must still be rotated", "no credentials in this pull request any more"} {
 		if !strings.Contains(body.Body, want) {
-			t.Errorf("resolved sticky lacks %q:\n%s", want, body.Body)
+			t.Errorf("resolved sticky lacks %q:\n%s", want, redactAll(body.Body))
 		}
 	}
 	if n := len(gh.calls("POST", epIssueComments)); n != 1 {
@@ -252,13 +252,13 @@ func TestPullRequestPostingFailuresDegrade(t *testing.T) {
 			assertNoLeak(t, r, gh, p.token)
 			wantFindings(t, r, 1)
 			if !strings.Contains(r.stdout, "::warning::") || !strings.Contains(r.stdout, tc.expect) {
-				t.Errorf("no warning naming %s:\n%s", tc.expect, r.stdout)
+				t.Errorf("no warning naming %s:\n%s", tc.expect, redactAll(r.stdout))
 			}
 			if !strings.Contains(r.stdout, "::error ") || !strings.Contains(r.stdout, "file=src/config.js,line=3") {
-				t.Errorf("the finding lost its annotation:\n%s", r.stdout)
+				t.Errorf("the finding lost its annotation:\n%s", redactAll(r.stdout))
 			}
 			if !strings.Contains(r.summary, scanner.NewSecret(p.token).Redacted()) || !strings.Contains(r.summary, tc.expect) {
-				t.Errorf("summary lacks the finding or the warning:\n%s", r.summary)
+				t.Errorf("summary lacks the finding or the warning:\n%s", redactAll(r.summary))
 			}
 			if len(gh.calls("POST", epReviews)) != 1 {
 				t.Errorf("a non-retryable failure was retried")
@@ -318,7 +318,7 @@ func TestServerErrorStormDegrades(t *testing.T) {
 		t.Errorf("summary or SARIF missing after the storm")
 	}
 	if !strings.Contains(r.stdout, "::warning::") {
-		t.Errorf("no warning about the failed posting:\n%s", r.stdout)
+		t.Errorf("no warning about the failed posting:\n%s", redactAll(r.stdout))
 	}
 }
 
@@ -347,7 +347,7 @@ func TestShallowCheckoutUsesAPI(t *testing.T) {
 	assertNoLeak(t, r, gh, p.token, tok2)
 	wantFindings(t, r, 2)
 	if !strings.Contains(r.stdout, "fetch-depth: 0") {
-		t.Errorf("no notice about fetch-depth: 0:\n%s", r.stdout)
+		t.Errorf("no notice about fetch-depth: 0:\n%s", redactAll(r.stdout))
 	}
 	for _, ep := range []string{epPRCommits, epPRFiles} {
 		if len(gh.calls("GET", ep)) == 0 {
@@ -364,10 +364,10 @@ func TestShallowCheckoutUsesAPI(t *testing.T) {
 	}
 	cs := reviewComments(t, gh)
 	if len(cs) != 1 || cs[0]["path"] != "src/config.js" || cs[0]["line"] != float64(3) {
-		t.Errorf("review comments = %v, want one on src/config.js:3", cs)
+		t.Errorf("review comments = %v, want one on src/config.js:3", redactAll(fmt.Sprint(cs)))
 	}
 	if !strings.Contains(r.summary, "src/old.js") {
-		t.Errorf("summary does not show the earlier commit's location:\n%s", r.summary)
+		t.Errorf("summary does not show the earlier commit's location:\n%s", redactAll(r.summary))
 	}
 	if !masked(r.stdout, p.token, tok2) {
 		t.Errorf("not every token is masked")
@@ -393,7 +393,7 @@ func TestPullRequestTargetNeverReadsWorkspace(t *testing.T) {
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
 	if !strings.Contains(r.summary, "dist/big.js") {
-		t.Errorf("the file with an omitted patch is not reported as unscanned:\n%s", r.summary)
+		t.Errorf("the file with an omitted patch is not reported as unscanned:\n%s", redactAll(r.summary))
 	}
 }
 
@@ -416,7 +416,7 @@ func TestPushNewBranch(t *testing.T) {
 		t.Errorf("a push scanned locally made %d API calls, want 0", n)
 	}
 	if !strings.Contains(r.stdout, "file=src/config.js,line=3") {
-		t.Errorf("no annotation on the pushed line:\n%s", r.stdout)
+		t.Errorf("no annotation on the pushed line:\n%s", redactAll(r.stdout))
 	}
 }
 
@@ -451,7 +451,7 @@ func TestPushDeletionScansNothing(t *testing.T) {
 		t.Errorf("a deletion made %d API calls", len(gh.requests))
 	}
 	if !strings.Contains(r.stdout, "deleted: nothing to scan") {
-		t.Errorf("no notice for the deletion:\n%s", r.stdout)
+		t.Errorf("no notice for the deletion:\n%s", redactAll(r.stdout))
 	}
 }
 
@@ -527,7 +527,7 @@ func TestBadInputsAndPayloads(t *testing.T) {
 			tc.edit(env)
 			r := runAction(t, env, Sources{})
 			if !errors.Is(r.err, ErrUsage) {
-				t.Errorf("err = %v, want a usage error", r.err)
+				t.Errorf("err = %v, want a usage error", redactAll(fmt.Sprint(r.err)))
 			}
 		})
 	}
@@ -538,7 +538,7 @@ func TestUnsupportedEventIsANotice(t *testing.T) {
 	env := actionEnv(t.TempDir(), "issues", filepath.Join(t.TempDir(), "e.json"), "http://127.0.0.1:1")
 	r := runAction(t, env, Sources{})
 	if r.err != nil || r.out.Findings != 0 || !strings.Contains(r.stdout, "::notice::") {
-		t.Errorf("err=%v findings=%d stdout=%q, want a notice and a clean exit", r.err, r.out.Findings, r.stdout)
+		t.Errorf("err=%v findings=%d stdout=%q, want a notice and a clean exit", redactAll(fmt.Sprint(r.err)), r.out.Findings, redactAll(r.stdout))
 	}
 }
 
@@ -554,10 +554,10 @@ func TestBuildOutputPaths(t *testing.T) {
 	assertNoLeak(t, r, nil, tok)
 	wantFindings(t, r, 1)
 	if !strings.Contains(r.stdout, "file=dist/assets/app.js") {
-		t.Errorf("annotation does not name the workspace-relative path:\n%s", r.stdout)
+		t.Errorf("annotation does not name the workspace-relative path:\n%s", redactAll(r.stdout))
 	}
 	if !strings.Contains(r.stdout, "matched nothing") {
-		t.Errorf("no warning for the pattern that matched nothing:\n%s", r.stdout)
+		t.Errorf("no warning for the pattern that matched nothing:\n%s", redactAll(r.stdout))
 	}
 }
 
@@ -574,10 +574,10 @@ func TestAPIFailingThroughoutIsNotAPass(t *testing.T) {
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	if r.err != nil || !r.out.Incomplete || r.out.Findings != 0 {
-		t.Errorf("err=%v outcome=%+v, want an incomplete run with no findings", r.err, r.out)
+		t.Errorf("err=%v outcome=%+v, want an incomplete run with no findings", redactAll(fmt.Sprint(r.err)), r.out)
 	}
 	if !strings.Contains(r.stdout, "::error::") || !strings.Contains(r.summary, "NOT scanned") {
-		t.Errorf("the failure is not shown:\nstdout: %s\nsummary: %s", r.stdout, r.summary)
+		t.Errorf("the failure is not shown:\nstdout: %s\nsummary: %s", redactAll(r.stdout), redactAll(r.summary))
 	}
 	if r.sleeps.total() > maxTotalWait {
 		t.Errorf("waited %v, over the %v budget", r.sleeps.total(), maxTotalWait)
@@ -637,10 +637,10 @@ func TestVerifiedLiveOutput(t *testing.T) {
 	}
 	outputs, _ := os.ReadFile(env["GITHUB_OUTPUT"])
 	if !strings.Contains(string(outputs), "live<<_GitHubActionsFileCommandDelimeter_\n1\n") {
-		t.Errorf("outputs lack live=1:\n%s", outputs)
+		t.Errorf("outputs lack live=1:\n%s", redactAll(string(outputs)))
 	}
 	if !strings.Contains(stdout.String(), "LIVE") {
-		t.Errorf("the annotation does not say LIVE:\n%s", stdout.String())
+		t.Errorf("the annotation does not say LIVE:\n%s", redactAll(stdout.String()))
 	}
 	assertNoLeak(t, run{stdout: stdout.String(), stderr: stderr.String(), outputs: string(outputs)}, gh, p.token)
 }
@@ -660,6 +660,6 @@ func TestReviewLineFollowsLaterCommits(t *testing.T) {
 	wantFindings(t, r, 1)
 	cs := reviewComments(t, gh)
 	if len(cs) != 1 || cs[0]["path"] != "src/config.js" || cs[0]["line"] != float64(5) {
-		t.Errorf("review comments = %v, want one on src/config.js:5", cs)
+		t.Errorf("review comments = %v, want one on src/config.js:5", redactAll(fmt.Sprint(cs)))
 	}
 }

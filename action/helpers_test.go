@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -289,4 +290,13 @@ func masked(stdout string, secrets ...string) bool {
 		}
 	}
 	return true
+}
+
+var tokenShape = regexp.MustCompile(`pk_[0-9]{7,9}_[0-9A-Z]{32}`)
+
+// redactAll replaces every personal token in s with its redacted form, so
+// that a failure message never prints a raw token (stdout holds them in
+// its ::add-mask:: lines).
+func redactAll(s string) string {
+	return tokenShape.ReplaceAllStringFunc(s, func(m string) string { return scanner.NewSecret(m).Redacted() })
 }

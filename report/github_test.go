@@ -35,6 +35,11 @@ func ghFinding(kind scanner.Kind, raw, path string, line int) scanner.Finding {
 
 var ghTokenRE = regexp.MustCompile(`pk_[0-9]+_[0-9A-Z]{32}`)
 
+// ghRedactAll keeps raw tokens out of failure messages.
+func ghRedactAll(s string) string {
+	return ghTokenRE.ReplaceAllStringFunc(s, func(m string) string { return scanner.NewSecret(m).Redacted() })
+}
+
 // ghLeak fails when out holds a raw secret of fs. Personal tokens are found
 // by shape and looked up in a set, so that thousands of findings are
 // checked in one pass.
@@ -81,10 +86,10 @@ func TestAnnotationsCannotBeInjected(t *testing.T) {
 			}
 			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 			if len(lines) != 1 {
-				t.Fatalf("one annotation became %d lines: %q", len(lines), out)
+				t.Fatalf("one annotation became %d lines: %q", len(lines), ghRedactAll(out))
 			}
 			if !strings.HasPrefix(lines[0], "::error ") {
-				t.Errorf("annotation does not start with ::error: %q", lines[0])
+				t.Errorf("annotation does not start with ::error: %q", ghRedactAll(lines[0]))
 			}
 			props := strings.SplitN(strings.TrimPrefix(lines[0], "::error "), "::", 2)[0]
 			// An archive member has no line: file and title are the only
@@ -94,10 +99,10 @@ func TestAnnotationsCannotBeInjected(t *testing.T) {
 				keys = append(keys, strings.SplitN(kv, "=", 2)[0])
 			}
 			if strings.ContainsAny(props, "\n\r") || strings.Join(keys, ",") != "file,title" {
-				t.Errorf("properties not escaped, got %q", props)
+				t.Errorf("properties not escaped, got %q", ghRedactAll(props))
 			}
 			if name == "a,b:%0A::error::x" && !strings.Contains(props, "file=a%2Cb%3A%250A%3A%3Aerror%3A%3Ax") {
-				t.Errorf("file property = %q, want it escaped", props)
+				t.Errorf("file property = %q, want it escaped", ghRedactAll(props))
 			}
 			ghLeak(t, "annotation", out, []scanner.Finding{f})
 		})
@@ -126,15 +131,15 @@ func TestAnnotationsRankedAndLimited(t *testing.T) {
 		t.Errorf("error commands = %d, want %d", got, AnnotationLimit)
 	}
 	if !strings.Contains(lines[0], "file=zz/live.env") {
-		t.Errorf("first annotation is not the live finding: %q", lines[0])
+		t.Errorf("first annotation is not the live finding: %q", ghRedactAll(lines[0]))
 	}
 	for i := 1; i <= 4; i++ {
 		if !strings.Contains(lines[i], "personal API token") {
-			t.Errorf("annotation %d is not a personal token: %q", i, lines[i])
+			t.Errorf("annotation %d is not a personal token: %q", i, ghRedactAll(lines[i]))
 		}
 	}
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "::notice::") || !strings.Contains(last, "+3 more") || !strings.Contains(last, "job summary") {
-		t.Errorf("last line = %q, want a +3 more notice", last)
+		t.Errorf("last line = %q, want a +3 more notice", ghRedactAll(last))
 	}
 	ghLeak(t, "annotations", out, fs)
 }
@@ -171,7 +176,7 @@ func TestReviewCommentBodyCarriesMarker(t *testing.T) {
 	body := ReviewCommentBody(f)
 	for _, want := range []string{"<!-- clickup-secret-scan:" + f.ID + " -->", f.Secret.Redacted(), f.UserID, "<details>", "</details>", "personal API token"} {
 		if !strings.Contains(body, want) {
-			t.Errorf("body lacks %q:\n%s", want, body)
+			t.Errorf("body lacks %q:\n%s", want, ghRedactAll(body))
 		}
 	}
 	if ids := ReviewMarkers("noise\n" + body + "\n" + ReviewMarker(strings.Repeat("0", 64))); len(ids) != 2 || ids[0] != f.ID {
