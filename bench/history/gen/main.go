@@ -1,7 +1,8 @@
 // Command gen writes a git fast-import stream of a synthetic repository
 // built from real source files, with fake ClickUp tokens planted at known
 // commits, for bench/history.sh. It also writes the list of planted tokens:
-// one line per expected location, "sha256<TAB>path<TAB>mark<TAB>object",
+// one line per expected location, "sha256<TAB>path<TAB>mark<TAB>object"
+// (path "-" for a commit message),
 // where mark is the fast-import mark of the introducing commit. The tokens
 // themselves are never written anywhere but into the stream.
 package main
@@ -75,6 +76,9 @@ func run(src string, n int, expectedPath string) error {
 		}
 	}
 	expect := func(token, path string, mark int, object string) {
+		if path == "" {
+			path = "-" // tab-separated readers collapse empty fields
+		}
 		sum := sha256.Sum256([]byte(token))
 		fmt.Fprintf(&exp, "%s\t%s\t%d\t%s\n", hex.EncodeToString(sum[:]), path, mark, object)
 	}

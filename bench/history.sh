@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench/history.sh: time `clickup-secret-scan history` against git + ripgrep
+# on a realistic repository built at run time, and check that every planted
+# token is found with the right introducing commit.
+#
+# The repository is generated with git fast-import from real source files
+# already on the machine (Go's own sources by default): COMMITS commits on
+# main (default 20,000), each adding or editing files, a few hundred MB of
+# blobs, a side branch and an annotated tag, and fake ClickUp tokens planted
+# at known commits (bench/history/gen). Then, in one run, it times:
+#   ours   clickup-secret-scan history --format json
+#   gitlog git log -p --all | rg -c PATTERN
+#   floor  git cat-file --batch-all-objects ... | git cat-file --batch | rg -a -c PATTERN
+#          (single-threaded git inflating every blob once)
+#   state  a second `history --state` run on the unchanged repository
+# with /usr/bin/time -v (wall clock, CPU, peak RSS), prints ratios, and exits
+# non-zero when a planted token is missed or attributed to the wrong commit.
+#
+# Usage: bench/history.sh            (WORK=dir to keep and reuse the repository,
+#                                     COMMITS=n, SRC=dir of source files)
+# Not run by CI: it takes several minutes on 2 cores.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+COMMITS=${COMMITS:-20000}
+SRC=${SRC:-$(go env GOROOT)/src}
+WORK=${WORK:-$(mktemp -d /tmp/history-bench.XXXXXX)}
+PATTERN='pk_[0-9]{7,9}_[0-9A-Z]{32}'
+mkdir -p "$WORK"
+
+die() { echo "history.sh: $*" >&2; exit 1; }
+
+if ! command -v rg >/dev/null; then
+	echo "history.sh: ripgrep is missing; installing it" >&2
+	apt-get install -y ripgrep >&2 || die "cannot install ripgrep (apt-get install -y ripgrep failed)"
+fi
+for tool in git jq awk /usr/bin/time; do
+	command -v "$tool" >/dev/null || die "$tool is required"
+done
+
+echo "== building the binary and the generator" >&2
+(cd "$ROOT" && go build -o "$WORK/clickup-secret-scan" . && go build -o "$WORK/gen" ./bench/history/gen)
+BIN=$WORK/clickup-secret-scan
+REPO=$WORK/repo.git
+
+if [ ! -f "$WORK/marks.txt" ] || [ ! -d "$REPO" ]; then
+	echo "== generating $COMMITS commits from $SRC into $REPO" >&2
+	rm -rf "$REPO"
+	git init -q --bare -b main "$REPO"
+	start=$(date +%s)
+	"$WORK/gen" -src "$SRC" -commits "$COMMITS" -expected "$WORK/expected.tsv" |
+		git -C "$REPO" fast-import --quiet --export-marks="$WORK/marks.txt"
+	echo "   generated in $(($(date +%s) - start)) s" >&2
+fi
+git -C "$REPO" count-objects -vH >&2
+git -C "$REPO" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
+	awk '{n[$1]++; s[$1]+=$2} END {for (k in n) printf "   %-6s %8d objects %10.1f MB\n", k, n[k], s[k]/1e6}' >&2
+# Warm the page cache so that no contender pays for the first read.
+cat "$REPO"/objects/pack/*.pack >/dev/null
+
+# measure NAME CMD...: runs CMD under /usr/bin/time -v.
+measure() {
+	local name=$1
+	shift
+	echo "== $name: $*" >&2
+	set +e
+	/usr/bin/time -v -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+	echo $? >"$WORK/$name.rc"
+	set -e
+}
+# field NAME: wall seconds, user+sys seconds, peak RSS in MiB.
+field() {
+	awk -F': ' '
+		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; wall = s }
+		/User time/ { cpu += $2 } /System time/ { cpu += $2 }
+		/Maximum resident set size/ { rss = $2 / 1024 }
+		END { printf "%.2f %.2f %.0f\n", wall, cpu, rss }' "$WORK/$1.time"
+}
+
+rm -f "$WORK/state.json"
+measure ours "$BIN" history --repo "$REPO" --format json --output "$WORK/ours.json"
+measure gitlog sh -c "git -C '$REPO' log -p --all | rg -c '$PATTERN'"
+measure floor sh -c "git -C '$REPO' cat-file --batch-all-objects --unordered --batch-check='%(objecttype) %(objectname)' | awk '\$1==\"blob\"{print \$2}' | git -C '$REPO' cat-file --batch | rg -a -c '$PATTERN'"
+measure state1 "$BIN" history --repo "$REPO" --format json --state "$WORK/state.json" --output "$WORK/state1.json"
+measure state2 "$BIN" history --repo "$REPO" --format json --state "$WORK/state.json" --output "$WORK/state2.json"
+
+[ "$(cat "$WORK/ours.rc")" = 1 ] || { cat "$WORK/ours.err" >&2; die "history exited $(cat "$WORK/ours.rc"), want 1 (findings)"; }
+[ "$(cat "$WORK/state2.rc")" = 1 ] || { cat "$WORK/state2.err" >&2; die "incremental history exited $(cat "$WORK/state2.rc"), want 1"; }
+
+echo "== checking every planted token" >&2
+missed=0
+check() {
+	local report=$1
+	jq -r '.findings[] | .id as $id | .locations[] | [$id, .path, .commit, (.object // "")] | @tsv' "$report" >"$report.tsv"
+	while IFS=$'\t' read -r id path mark object; do
+		[ "$path" = - ] && path=
+		commit=$(awk -v m=":$mark" '$1 == m {print $2}' "$WORK/marks.txt")
+		if ! grep -qxF "$(printf '%s\t%s\t%s\t%s' "$id" "$path" "$commit" "$object")" "$report.tsv"; then
+			echo "MISSED in $(basename "$report"): finding ${id:0:12} at ${path:-<$object>} introduced by ${commit:0:12}" >&2
+			missed=$((missed + 1))
+		fi
+	done <"$WORK/expected.tsv"
+}
+check "$WORK/ours.json"
+check "$WORK/state2.json"
+planted=$(wc -l <"$WORK/expected.tsv")
+
+read -r ow oc orss <<<"$(field ours)"
+read -r lw lc lrss <<<"$(field gitlog)"
+read -r fw fc frss <<<"$(field floor)"
+read -r s2w s2c s2rss <<<"$(field state2)"
+blobs=$(jq .stats.files "$WORK/ours.json")
+mb=$(jq '.stats.bytes / 1e6' "$WORK/ours.json")
+printf '\n%-8s %9s %9s %9s\n' run wall_s cpu_s rss_MiB
+printf '%-8s %9s %9s %9s\n' history "$ow" "$oc" "$orss" gitlog "$lw" "$lc" "$lrss" floor "$fw" "$fc" "$frss" state2 "$s2w" "$s2c" "$s2rss"
+awk -v o="$ow" -v l="$lw" -v f="$fw" 'BEGIN { printf "\nhistory / floor = %.2fx wall; history / git-log pipeline = %.2fx wall\n", o / f, o / l }'
+echo "history scanned $blobs blobs, $mb MB; planted locations: $planted, missed: $missed"
+echo "cores: $(nproc), load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "work dir: $WORK"
+[ "$missed" = 0 ] || die "$missed planted location(s) missed"
+awk -v r="$orss" 'BEGIN { exit !(r < 1024) }' || die "peak RSS ${orss} MiB is over 1 GiB"
