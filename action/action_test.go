@@ -663,3 +663,18 @@ func TestReviewLineFollowsLaterCommits(t *testing.T) {
 		t.Errorf("review comments = %v, want one on src/config.js:5", redactAll(fmt.Sprint(cs)))
 	}
 }
+
+func TestMergeGroupScansItsRange(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 16)
+	ev := filepath.Join(p.tmp, "merge_group.json")
+	os.WriteFile(ev, []byte(`{"action":"checks_requested","merge_group":{"base_sha":"`+p.base+`","head_sha":"`+p.head+`","head_ref":"refs/heads/gh-readonly-queue/main/pr-2"}}`), 0o644)
+	gh := newFakeGitHub(t, "")
+	r := runAction(t, actionEnv(p.repo.dir, "merge_group", ev, gh.URL()), Sources{})
+	gh.check()
+	assertNoLeak(t, r, gh, p.token)
+	wantFindings(t, r, 1)
+	if len(gh.requests) != 0 {
+		t.Errorf("a merge group scanned locally made %d API calls", len(gh.requests))
+	}
+}

@@ -258,7 +258,6 @@ func assertNoLeak(t *testing.T, r run, gh *fakeGitHub, secrets ...string) {
 	}
 	if gh != nil {
 		for i, b := range gh.allBodies() {
-			blobs["request "+string(rune('0'+i%10))] = b
 			for _, s := range secrets {
 				if bytes.Contains(b, []byte(s)) {
 					t.Errorf("request %d sent to GitHub holds the raw secret %s", i, scanner.NewSecret(s))
