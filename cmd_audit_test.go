@@ -220,3 +220,31 @@ func TestRunBaseline(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditAcceptsInstalledHook checks that the hook install-hook writes
+// passes the audit's hook check, with and without core.hooksPath.
+func TestAuditAcceptsInstalledHook(t *testing.T) {
+	t.Parallel()
+	for _, hooksPath := range []string{"", ".githooks"} {
+		t.Run("hooksPath="+hooksPath, func(t *testing.T) {
+			t.Parallel()
+			root := vtRepo(t, map[string]string{"README": "x"})
+			if hooksPath != "" {
+				vtGit(t, root, "config", "core.hooksPath", hooksPath)
+			}
+			if code, _, errOut := vtRun("install-hook", "--repo", root); code != exitClean {
+				t.Fatalf("install-hook: exit %d: %s", code, errOut)
+			}
+			_, out, _ := vtRun("audit", "--repo", root, "--format", "json")
+			var v struct{ Checks []struct{ ID, Status string } }
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range v.Checks {
+				if c.ID == "pre-commit-hook" && c.Status != "pass" {
+					t.Errorf("pre-commit-hook = %s after install-hook", c.Status)
+				}
+			}
+		})
+	}
+}
