@@ -662,6 +662,9 @@ func TestReviewLineFollowsLaterCommits(t *testing.T) {
 	if len(cs) != 1 || cs[0]["path"] != "src/config.js" || cs[0]["line"] != float64(5) {
 		t.Errorf("review comments = %v, want one on src/config.js:5", redactAll(fmt.Sprint(cs)))
 	}
+	if !strings.Contains(r.stdout, "file=src/config.js,line=5") {
+		t.Errorf("the annotation is not on head's line 5:\n%s", redactAll(r.stdout))
+	}
 }
 
 func TestMergeGroupScansItsRange(t *testing.T) {
@@ -676,5 +679,31 @@ func TestMergeGroupScansItsRange(t *testing.T) {
 	wantFindings(t, r, 1)
 	if len(gh.requests) != 0 {
 		t.Errorf("a merge group scanned locally made %d API calls", len(gh.requests))
+	}
+}
+
+// TestAPIModePaginates: 130 commits take two pages of GET .../commits
+// (per_page=100), and every commit is fetched.
+func TestAPIModePaginates(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 17)
+	gh := newFakeGitHub(t, "")
+	for i := 0; i < 130; i++ {
+		sha := fmt.Sprintf("%040x", i+1)
+		gh.prCommits = append(gh.prCommits, sha)
+		gh.commitFiles[sha] = []file{{Filename: fmt.Sprintf("f%d.txt", i), Status: "added", Patch: "@@ -0,0 +1 @@\n+nothing here"}}
+	}
+	last := gh.prCommits[129]
+	gh.commitFiles[last] = []file{{Filename: "src/config.js", Status: "modified", Patch: p.tokenPatch()}}
+	gh.prFiles = []file{{Filename: "src/config.js", Status: "modified", Patch: p.tokenPatch()}}
+	r := runAction(t, actionEnv(t.TempDir(), "pull_request", p.event, gh.URL()), Sources{})
+	gh.check()
+	assertNoLeak(t, r, gh, p.token)
+	wantFindings(t, r, 1)
+	if n := len(gh.calls("GET", epPRCommits)); n != 2 {
+		t.Errorf("pages of commits = %d, want 2", n)
+	}
+	if n := len(gh.calls("GET", epCommit)); n != 130 {
+		t.Errorf("commits fetched = %d, want 130", n)
 	}
 }

@@ -253,3 +253,24 @@ func shortError(err error) string {
 	}
 	return s
 }
+
+// onHead returns a copy of fs whose locations still at head name head's
+// line of the secret, for the annotations GitHub shows on the PR's files;
+// the report keeps the line in the commit that added it.
+func onHead(fs []scanner.Finding, head string, at func(path, raw string) []int) []scanner.Finding {
+	out := make([]scanner.Finding, len(fs))
+	for i, f := range fs {
+		f.Locations = slices.Clone(f.Locations)
+		for j := range f.Locations {
+			l := &f.Locations[j]
+			if l.InnerPath != "" || l.Object != "" || !presentAtHead(*l, head) {
+				continue
+			}
+			if lines := at(l.Path, f.Secret.Reveal()); len(lines) > 0 && !slices.Contains(lines, l.Line) {
+				l.Line, l.Column = lines[0], 0
+			}
+		}
+		out[i] = f
+	}
+	return out
+}

@@ -530,7 +530,11 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 		r.setOutput("live", strconv.Itoa(out.Live))
 	}
 
-	report.WriteAnnotations(r.gha, rep.Findings, report.AnnotationLimit)
+	annotated := rep.Findings
+	if st, err := r.prInfo(); err == nil && r.local {
+		annotated = onHead(rep.Findings, st.head, newHeadLines(r.ws, st.head).lines)
+	}
+	report.WriteAnnotations(r.gha, annotated, report.AnnotationLimit)
 
 	if r.in.Comment && r.in.Token != "" && (r.event == "pull_request" || r.event == "pull_request_target") {
 		r.postPR(ctx, rep.Findings)
