@@ -707,3 +707,40 @@ func TestAPIModePaginates(t *testing.T) {
 		t.Errorf("commits fetched = %d, want 130", n)
 	}
 }
+
+// TestReviewCapsAt30Comments: 35 tokens on added lines give one review of
+// 30 comments; the rest are in the summary comment, and the next run posts
+// the remaining 5.
+func TestReviewCapsAt30Comments(t *testing.T) {
+	t.Parallel()
+	g := newRepo(t)
+	base := g.commit(map[string]string{"README.md": "x\n"})
+	var b strings.Builder
+	var toks []string
+	for i := 0; i < 35; i++ {
+		tok := fakeToken(t, uint64(100+i))
+		toks = append(toks, tok)
+		fmt.Fprintf(&b, "T%d=%s\n", i, tok)
+	}
+	head := g.commit(map[string]string{"leaks.env": b.String()})
+	tmp := t.TempDir()
+	ev := payload(t, tmp, "pull_request/opened.payload.json", setPR(base, head))
+	gh := newFakeGitHub(t, "")
+	env := actionEnv(g.dir, "pull_request", ev, gh.URL())
+	first := runAction(t, env, Sources{})
+	wantFindings(t, first, 35)
+	if n := len(reviewComments(t, gh)); n != 30 {
+		t.Errorf("first review comments = %d, want 30", n)
+	}
+	second := runAction(t, env, Sources{})
+	gh.check()
+	if n := len(reviewComments(t, gh)); n != 35 {
+		t.Errorf("review comments after two runs = %d, want 35 (30 + the 5 left)", n)
+	}
+	for _, r := range []run{first, second} {
+		assertNoLeak(t, r, gh, toks...)
+		if !masked(r.stdout, toks...) {
+			t.Errorf("not every token is masked")
+		}
+	}
+}
