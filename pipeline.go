@@ -133,5 +133,8 @@ func verifyFindings(ctx context.Context, p *pipelineOptions, fs []scanner.Findin
 	if n := sum.Live + sum.Revoked + sum.Unknown; n > 0 {
 		fmt.Fprintf(stderr, "verified %d personal token(s) against ClickUp: %d live, %d revoked, %d unknown\n", n, sum.Live, sum.Revoked, sum.Unknown)
 	}
+	for _, note := range sum.Notes {
+		fmt.Fprintf(stderr, "warning: could not verify %s\n", note)
+	}
 	return nil
 }

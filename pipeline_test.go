@@ -214,6 +214,9 @@ func TestRunVerifyAndIgnore(t *testing.T) {
 	if lines := strings.Count(string(auditBytes), "\n"); lines != len(fake.seen) {
 		t.Errorf("audit log has %d lines for %d calls", lines, len(fake.seen))
 	}
+	if want := "warning: could not verify " + scanner.NewSecret(flaky).Redacted() + ": HTTP 403"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, redactAll(stderr.String(), all))
+	}
 	if !strings.Contains(stderr.String(), "live") {
 		t.Errorf("stderr does not summarise the verification:\n%s", redactAll(stderr.String(), all))
 	}

@@ -290,6 +290,9 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 // Summary counts the outcomes of Findings.
 type Summary struct {
 	Live, Revoked, Unknown int
+	// Notes say why each unknown token could not be verified, naming it by
+	// its redacted form ("pk_7043602_…L8VY: HTTP 503").
+	Notes []string
 }
 
 // Findings checks every distinct personal token among fs, at most
@@ -339,6 +342,7 @@ func (c *Client) Findings(ctx context.Context, fs []scanner.Finding) Summary {
 			sum.Revoked++
 		default:
 			sum.Unknown++
+			sum.Notes = append(sum.Notes, fs[byID[id][0]].Secret.Redacted()+": "+r.Detail)
 		}
 	}
 	return sum

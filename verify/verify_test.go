@@ -238,8 +238,12 @@ func TestFindings(t *testing.T) {
 	}
 	c := &Client{BaseURL: srv.URL, Concurrency: 2, Sleep: func(context.Context, time.Duration) error { return nil }}
 	sum := c.Findings(context.Background(), fs)
-	if want := (Summary{Live: 1, Revoked: 1, Unknown: 2}); sum != want {
-		t.Errorf("summary = %+v, want %+v", sum, want)
+	if sum.Live != 1 || sum.Revoked != 1 || sum.Unknown != 2 {
+		t.Errorf("summary = %+v, want 1 live, 1 revoked, 2 unknown", sum)
+	}
+	wantNotes := []string{scanner.NewSecret(tok403).Redacted() + ": HTTP 403", scanner.NewSecret(tokLongWait).Redacted() + ": HTTP 429; retry asked in 1h0m0s, more than the 30s allowed"}
+	if diff := cmp.Diff(wantNotes, sum.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 	var got []string
 	for _, fi := range fs {
