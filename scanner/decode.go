@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"encoding/base64"
+	"slices"
 )
 
 // minBlobRun is the shortest base64 run worth decoding: a personal token
@@ -65,37 +66,80 @@ func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
 	})
 }
 
-// scanBlob decodes and scans the parts of buf[start:end] around literal hits.
-func scanBlob(buf []byte, start, end, depth int, emit func(rawMatch)) {
-	run := buf[start:end]
-	covered := start // decoded up to here already
+// blobPairs has a bit set for the first two characters of every blob
+// literal and for its second and third characters, indexed by
+// (c0&0x7f)<<7 | c1&0x7f (runs hold ASCII only).
+var blobPairs = func() (t [128 * 128 / 64]uint64) {
 	for _, lit := range blobLiterals {
-		for k := 0; ; {
-			j := bytes.Index(run[k:], lit.text)
-			if j < 0 {
-				break
-			}
-			hit := start + k + j
-			k += j + len(lit.text)
-			group := hit - lit.shift
-			if group < start {
-				continue
-			}
-			// Align the segment start to the run's 4-character grid as seen
-			// from this hit, and decode a bounded segment around it.
-			segStart := group - ((group-start)/4)*4
-			if group-segStart > blobSegment {
-				segStart = group - (blobSegment/4)*4
-			}
-			if segStart < covered && covered <= group {
-				// Already decoded through a previous hit: skip when this
-				// hit lies inside that segment.
-				continue
-			}
-			segEnd := min(end, group+blobSegment)
-			decodeAndScan(buf, segStart, segEnd, depth, emit)
-			covered = segEnd
+		for _, p := range []string{string(lit.text[0:2]), string(lit.text[1:3])} {
+			k := pairKey(p[0], p[1])
+			t[k/64] |= 1 << (k % 64)
 		}
+	}
+	return t
+}()
+
+func pairKey(a, b byte) uint { return uint(a&0x7f)<<7 | uint(b&0x7f) }
+
+// blobHit is a literal found in a base64 run: the index of the literal in
+// blobLiterals and the offset of its text in the run.
+type blobHit struct {
+	lit, at int
+}
+
+// findBlobLiterals returns every occurrence of every blob literal in run,
+// ordered by literal (as in blobLiterals), then by offset. One pass over
+// the run replaces a bytes.Index pass per literal: in random base64 each
+// literal's first character recurs every 64 bytes, so those passes stopped
+// constantly. The pass looks at the character pairs at even offsets only:
+// a literal (3 characters or more) at an even offset starts with such a
+// pair, and one at an odd offset has its second and third characters there.
+func findBlobLiterals(run []byte, hits []blobHit) []blobHit {
+	for j := 0; j+1 < len(run); j += 2 {
+		k := pairKey(run[j], run[j+1])
+		if blobPairs[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
+		for at := max(j-1, 0); at <= j; at++ {
+			for li := range blobLiterals {
+				if bytes.HasPrefix(run[at:], blobLiterals[li].text) {
+					hits = append(hits, blobHit{lit: li, at: at})
+				}
+			}
+		}
+	}
+	// No literal overlaps itself (none has a border), so every occurrence
+	// is one a left-to-right search would find.
+	slices.SortStableFunc(hits, func(a, b blobHit) int { return a.lit - b.lit })
+	return hits
+}
+
+// scanBlob decodes and scans the parts of buf[start:end] around literal
+// hits, literal by literal in the order of blobLiterals.
+func scanBlob(buf []byte, start, end, depth int, emit func(rawMatch)) {
+	var spare [8]blobHit
+	hits := findBlobLiterals(buf[start:end], spare[:0])
+	covered := start // decoded up to here already
+	for _, h := range hits {
+		hit := start + h.at
+		group := hit - blobLiterals[h.lit].shift
+		if group < start {
+			continue
+		}
+		// Align the segment start to the run's 4-character grid as seen
+		// from this hit, and decode a bounded segment around it.
+		segStart := group - ((group-start)/4)*4
+		if group-segStart > blobSegment {
+			segStart = group - (blobSegment/4)*4
+		}
+		if segStart < covered && covered <= group {
+			// Already decoded through a previous hit: skip when this hit
+			// lies inside that segment.
+			continue
+		}
+		segEnd := min(end, group+blobSegment)
+		decodeAndScan(buf, segStart, segEnd, depth, emit)
+		covered = segEnd
 	}
 }
 
