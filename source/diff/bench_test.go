@@ -69,38 +69,42 @@ func BenchmarkScanRange300Files50kLines(b *testing.B) {
 	}
 }
 
-// BenchmarkScanStagedTypical measures ScanStaged on a repository of 2,000
-// files in 100 directories with a typical change staged: 3 files edited,
-// one new file holding a token.
+// BenchmarkScanStagedTypical measures ScanStaged on a packed repository of
+// 2,000 or 20,000 files in 100 directories with a typical change staged: 3
+// files edited, one new file holding a token.
 func BenchmarkScanStagedTypical(b *testing.B) {
-	r := newRepo(b)
-	for f := range 2000 {
-		var sb strings.Builder
-		for i := range 40 {
-			sb.WriteString(codeLine(f, i))
-		}
-		r.write(fmt.Sprintf("dir%03d/sub/file%04d.go", f%100, f), sb.String())
-	}
-	r.commit("base")
-	r.git("repack", "-adq")
-	for _, f := range []int{7, 250, 1999} {
-		var sb strings.Builder
-		for i := range 60 {
-			sb.WriteString(codeLine(f, i+5000))
-		}
-		r.write(fmt.Sprintf("dir%03d/sub/file%04d.go", f%100, f), sb.String())
-	}
-	r.write("config/settings.env", "CLICKUP_TOKEN="+fakeToken(200)+"\n")
-	r.git("add", "-A")
-	defer reportCPU(b)()
-	for b.Loop() {
-		col := scanner.NewCollector()
-		if _, err := ScanStaged(context.Background(), r.dir, scanner.New(scanner.Options{}, &scanner.Stats{}), col); err != nil {
-			b.Fatal(err)
-		}
-		if n := len(col.Findings()); n != 1 {
-			b.Fatalf("%d findings, want 1", n)
-		}
+	for _, files := range []int{2000, 20000} {
+		b.Run(fmt.Sprintf("files=%d", files), func(b *testing.B) {
+			r := newRepo(b)
+			for f := range files {
+				var sb strings.Builder
+				for i := range 40 {
+					sb.WriteString(codeLine(f, i))
+				}
+				r.write(fmt.Sprintf("dir%03d/sub/file%05d.go", f%100, f), sb.String())
+			}
+			r.commit("base")
+			r.git("repack", "-adq")
+			for _, f := range []int{7, 250, files - 1} {
+				var sb strings.Builder
+				for i := range 60 {
+					sb.WriteString(codeLine(f, i+5000))
+				}
+				r.write(fmt.Sprintf("dir%03d/sub/file%05d.go", f%100, f), sb.String())
+			}
+			r.write("config/settings.env", "CLICKUP_TOKEN="+fakeToken(200)+"\n")
+			r.git("add", "-A")
+			defer reportCPU(b)()
+			for b.Loop() {
+				col := scanner.NewCollector()
+				if _, err := ScanStaged(context.Background(), r.dir, scanner.New(scanner.Options{}, &scanner.Stats{}), col); err != nil {
+					b.Fatal(err)
+				}
+				if n := len(col.Findings()); n != 1 {
+					b.Fatalf("%d findings, want 1", n)
+				}
+			}
+		})
 	}
 }
 

@@ -355,11 +355,25 @@ func (e *engine) scanCommit(c *object.Commit, touched map[string]bool) ([]pendin
 	who, when := author(c)
 	base := scanner.Location{Source: "diff", Commit: c.Hash.String(), Author: who, Date: when}
 	var out []pendingLoc
+	var parentBlobs map[plumbing.Hash]string
 	for _, fc := range changes {
 		if fc.to != "" {
 			touched[fc.to] = true
 		}
 		added, removed := e.classify(fc)
+		if len(added) > 0 && fc.fromHash.IsZero() && first != nil {
+			// A new file that is an exact copy of one the parent has
+			// adds no content (git's copy detection, exact case).
+			if parentBlobs == nil {
+				parentBlobs = map[plumbing.Hash]string{}
+				if err := listBlobs(first, "", parentBlobs); err != nil {
+					return nil, fmt.Errorf("failed to list the tree of %s's parent: %w", c.Hash, err)
+				}
+			}
+			if _, ok := parentBlobs[fc.toHash]; ok {
+				added = nil
+			}
+		}
 		if len(parents) > 1 {
 			added = e.dropFromOtherParents(added, fc.to, parents[1:])
 			removed = e.keepRemovedByMerge(removed, fc.from, parents[1:])
@@ -490,4 +504,16 @@ func (e *engine) addedRanges(a, b *object.Tree) (map[string][]LineRange, error) 
 
 func isBinary(b []byte) bool {
 	return bytes.IndexByte(b[:min(len(b), binarySniffBytes)], 0) >= 0
+}
+
+// listBlobs maps every scannable blob of tree to one of its paths.
+func listBlobs(tree *object.Tree, prefix string, out map[plumbing.Hash]string) error {
+	files := map[string]plumbing.Hash{}
+	if err := walkTree(tree, prefix, files); err != nil {
+		return err
+	}
+	for p, h := range files {
+		out[h] = p
+	}
+	return nil
 }

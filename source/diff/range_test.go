@@ -72,18 +72,20 @@ func TestScanRangeStillAtHeadAndUnchangedLines(t *testing.T) {
 	}
 }
 
-func TestScanRangeRenameDoesNotReport(t *testing.T) {
+func TestScanRangeRenameAndCopyDoNotReport(t *testing.T) {
 	t.Parallel()
-	tok, tok2 := fakeToken(5), fakeToken(6)
+	tok, tok2, tok3 := fakeToken(5), fakeToken(6), fakeToken(16)
 	body := "TOKEN=" + tok + "\n" + strings.Repeat("some = setting\nother = value\n", 20)
 	r := newRepo(t)
 	r.write("old/settings.ini", body)
 	r.write("keep/exact.ini", "K="+tok2+"\n"+strings.Repeat("x = 1\n", 10))
+	r.write("src/copied.env", "C="+tok3+"\n")
 	base := r.commit("base")
 	r.git("rm", "-q", "old/settings.ini", "keep/exact.ini")
 	r.write("new/settings.ini", body+"extra = 1\n")
 	r.write("moved/exact.ini", "K="+tok2+"\n"+strings.Repeat("x = 1\n", 10))
-	r.commit("rename with an edit, and an exact rename")
+	r.write("dst/copied.env", "C="+tok3+"\n")
+	r.commit("rename with an edit, an exact rename and an exact copy")
 
 	got, _ := scanRange(t, r.dir, base, "HEAD")
 	if len(got) != 0 {

@@ -117,15 +117,17 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 		}
 		return moved
 	}
-	deletedBlob := map[plumbing.Hash]bool{}
-	for _, h := range deleted {
-		deletedBlob[h] = true
+	// A new path whose blob HEAD already has (at a deleted path: a
+	// rename; at a kept one: a copy) adds no content.
+	headBlob := make(map[plumbing.Hash]bool, len(headFiles))
+	for _, h := range headFiles {
+		headBlob[h] = true
 	}
 
 	sort.Slice(changes, func(i, j int) bool { return changes[i].to < changes[j].to })
 	for _, fc := range changes {
-		if fc.fromHash.IsZero() && deletedBlob[fc.toHash] {
-			continue // an exact rename
+		if fc.fromHash.IsZero() && headBlob[fc.toHash] {
+			continue
 		}
 		added, _ := e.classify(fc)
 		for _, m := range added {

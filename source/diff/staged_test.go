@@ -50,11 +50,13 @@ func TestScanStaged(t *testing.T) {
 	r.commit("base")
 
 	// Staged: a new token below the old one (whose line is edited), a
-	// zip with a token, a rename with an edit. Not staged: a worktree edit.
+	// zip with a token, a rename with an edit, an exact copy. Not staged:
+	// a worktree edit.
 	r.write("app.env", "OLD="+old+" # keep\nX=1\nNEW="+tok+"\n")
 	r.write("dist/bundle.zip", string(zipOf(t, map[string]string{"a/.env": "T=" + tZip + "\n"})))
 	r.git("rm", "-q", "legacy/secrets.ini")
 	r.write("config/secrets.ini", movedBody+"e = f\n")
+	r.write("copy/app.env", "OLD="+old+"\nX=1\n") // an exact copy of HEAD's app.env
 	r.git("add", "-A")
 	r.write("notes.txt", "U="+tUnstaged+"\n")
 
