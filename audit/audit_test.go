@@ -467,3 +467,23 @@ func TestWebhookHits(t *testing.T) {
 		t.Errorf("webhook-https = %s %v", c.Status, c.Details)
 	}
 }
+
+// TestLinkedWorktree audits a linked worktree: hooks and history live in
+// the main repository's git directory.
+func TestLinkedWorktree(t *testing.T) {
+	t.Parallel()
+	main := newRepo(t, map[string]string{"README": "x"}, map[string]string{"old/server.pem": "-"}, map[string]string{"old/server.pem": ""}, map[string]string{".gitignore": goodIgnore})
+	write(t, main, map[string]string{".git/hooks/pre-commit": goodHook})
+	wt := filepath.Join(t.TempDir(), "wt")
+	gitRun(t, main, "worktree", "add", "-q", "-b", "feature", wt)
+	cl := runAudit(t, filepath.Join(wt))
+	if c := find(t, cl, "pre-commit-hook"); c.Status != report.CheckPass {
+		t.Errorf("pre-commit-hook = %s %v", c.Status, c.Details)
+	}
+	if c := find(t, cl, "tracked-files"); c.Status != report.CheckFail || !strings.Contains(strings.Join(c.Details, "\n"), "old/server.pem is in history") {
+		t.Errorf("tracked-files = %s %v", c.Status, c.Details)
+	}
+	if cl.Repo != wt {
+		t.Errorf("repo = %s, want the worktree %s", cl.Repo, wt)
+	}
+}
