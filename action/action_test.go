@@ -372,6 +372,10 @@ func TestShallowCheckoutUsesAPI(t *testing.T) {
 	if !masked(r.stdout, p.token, tok2) {
 		t.Errorf("not every token is masked")
 	}
+	// Behind the /api/v3 prefix the audit log still names the templates.
+	if !strings.Contains(r.audit, `"endpoint":"`+epPRCommits+`"`) || strings.Contains(r.audit, `"endpoint":"other"`) {
+		t.Errorf("audit endpoints behind /api/v3 are wrong:\n%s", r.audit)
+	}
 }
 
 func TestPullRequestTargetNeverReadsWorkspace(t *testing.T) {
