@@ -38,36 +38,61 @@ func matchContext(buf []byte, hits []int, emit func(rawMatch)) {
 
 // forEachRun calls fn with the bounds of every maximal run of base64
 // characters (letters, digits, + / - _) at least minLen long that starts
-// in buf[lo:hi]. It probes one byte in minLen: where that byte is not in a
-// run, no long run can cover the bytes before it.
+// in buf[lo:hi], or that covers lo and holds buf[lo:lo+minLen].
+//
+// i is the earliest start a long run not yet reported may have. It probes
+// the last byte such a run would hold, buf[i+minLen-1], and walks back from
+// it: a byte outside the alphabet there means no long run starts at or
+// before it, so the search resumes just after it. Only when the whole
+// stretch is in the alphabet is the run's end looked for. In text, where
+// runs are short, that is one short walk per probe.
 func forEachRun(buf []byte, lo, hi, minLen int, fn func(start, end int)) {
 	for i := lo; i < hi; {
 		probe := i + minLen - 1
 		if probe >= len(buf) {
 			return
 		}
-		if !is(buf[probe], clsB64) {
+		if classes[buf[probe]]&clsB64 == 0 {
 			i = probe + 1
 			continue
 		}
-		start := probe
-		for start > i && is(buf[start-1], clsB64) {
-			start--
+		q := probe - 1
+		for q >= i && classes[buf[q]]&clsB64 != 0 {
+			q--
 		}
-		if start == i && i == lo {
-			for start > 0 && is(buf[start-1], clsB64) {
+		if q >= i {
+			i = q + 1
+			continue
+		}
+		// buf[i:probe+1] is all in the alphabet. Past lo, buf[i-1] is not
+		// (i always follows a byte outside it), so the run starts at i.
+		start := i
+		if i == lo {
+			for start > 0 && classes[buf[start-1]]&clsB64 != 0 {
 				start--
 			}
 		}
-		end := probe + 1
-		for end < len(buf) && is(buf[end], clsB64) {
-			end++
-		}
-		if end-start >= minLen && start < hi {
-			fn(start, end)
-		}
+		end := runEnd(buf, probe+1)
+		fn(start, end)
 		i = end + 1
 	}
+}
+
+// runEnd returns the end of the base64 run that continues at buf[j], eight
+// bytes per step while the run lasts (base64 blobs run for kilobytes).
+func runEnd(buf []byte, j int) int {
+	for j+8 <= len(buf) {
+		b := buf[j : j+8 : j+8]
+		if classes[b[0]]&classes[b[1]]&classes[b[2]]&classes[b[3]]&
+			classes[b[4]]&classes[b[5]]&classes[b[6]]&classes[b[7]]&clsB64 == 0 {
+			break
+		}
+		j += 8
+	}
+	for j < len(buf) && classes[buf[j]]&clsB64 != 0 {
+		j++
+	}
+	return j
 }
 
 // judgeContextValue decides whether buf[start:end] (padding up to padEnd)
