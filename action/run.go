@@ -541,7 +541,9 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 	} else if r.in.Comment && r.in.Token == "" && (r.event == "pull_request" || r.event == "pull_request_target") {
 		r.postWarnings = append(r.postWarnings, "no github-token: the review and the summary comment were not posted")
 	}
-	if r.in.TrackingIssue && mode == "history" && (r.event == "schedule" || r.event == "workflow_dispatch") {
+	if r.in.TrackingIssue && mode == "history" && (r.event == "schedule" || r.event == "workflow_dispatch") && r.repo.owner == "" {
+		r.postWarnings = append(r.postWarnings, "GITHUB_REPOSITORY is not set: the tracking issue was not updated")
+	} else if r.in.TrackingIssue && mode == "history" && (r.event == "schedule" || r.event == "workflow_dispatch") {
 		msg, err := trackIssue(ctx, r.gh, r.repo, rep.Findings, r.runURL())
 		if err != nil {
 			r.postWarnings = append(r.postWarnings, degraded("could not update the tracking issue", err))
