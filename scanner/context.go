@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"encoding/base64"
+	"math/bits"
 	"strings"
 )
 
@@ -52,11 +53,30 @@ func forEachRun(buf []byte, lo, hi, minLen int, fn func(start, end int)) {
 		if probe >= len(buf) {
 			return
 		}
-		if classes[buf[probe]]&clsB64 == 0 {
+		if probe >= 7 {
+			// The last byte outside the alphabet among the 8 up to the
+			// probe, found without a branch per byte: in text one is
+			// nearly always there, so the branch below predicts well.
+			b := buf[probe-7 : probe+1 : probe+1]
+			out := ^(uint(classes[b[0]]&clsB64) | uint(classes[b[1]]&clsB64)<<1 |
+				uint(classes[b[2]]&clsB64)<<2 | uint(classes[b[3]]&clsB64)<<3 |
+				uint(classes[b[4]]&clsB64)<<4 | uint(classes[b[5]]&clsB64)<<5 |
+				uint(classes[b[6]]&clsB64)<<6 | uint(classes[b[7]]&clsB64)<<7) >> 4 & 0xff
+			if skip := i - (probe - 7); skip > 0 {
+				out &^= 1<<skip - 1 // bytes before i are not candidates
+			}
+			if out != 0 {
+				i = probe - 7 + bits.Len(out)
+				continue
+			}
+		} else if classes[buf[probe]]&clsB64 == 0 {
 			i = probe + 1
 			continue
 		}
 		q := probe - 1
+		if probe >= 7 {
+			q = probe - 8 // the 8 bytes up to the probe are in the alphabet
+		}
 		for q >= i && classes[buf[q]]&clsB64 != 0 {
 			q--
 		}
