@@ -748,3 +748,39 @@ func TestReviewCapsAt30Comments(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileFileNameCannotInject: a PR adds a file whose name tries to
+// start a workflow command; every line of stdout stays one command.
+func TestHostileFileNameCannotInject(t *testing.T) {
+	t.Parallel()
+	tok := fakeToken(t, 18)
+	g := newRepo(t)
+	base := g.commit(map[string]string{"README.md": "x\n"})
+	name := "a,b:%0A::error::x.js"
+	head := g.commit(map[string]string{name: "const t = '" + tok + "';\n"})
+	tmp := t.TempDir()
+	ev := payload(t, tmp, "pull_request/opened.payload.json", setPR(base, head))
+	gh := newFakeGitHub(t, "")
+	r := runAction(t, actionEnv(g.dir, "pull_request", ev, gh.URL()), Sources{})
+	gh.check()
+	assertNoLeak(t, r, gh, tok)
+	wantFindings(t, r, 1)
+	errs := 0
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, "::error") {
+			errs++
+			if !strings.Contains(l, "file=a%2Cb%3A%250A%3A%3Aerror%3A%3Ax.js,") {
+				t.Errorf("annotation property not escaped: %q", redactAll(l))
+			}
+		}
+		if strings.HasPrefix(l, "::error::x") {
+			t.Errorf("the file name injected a command: %q", redactAll(l))
+		}
+	}
+	if errs != 1 {
+		t.Errorf("error annotations = %d, want 1", errs)
+	}
+	if cs := reviewComments(t, gh); len(cs) != 1 || cs[0]["path"] != name {
+		t.Errorf("review comment not on the hostile path")
+	}
+}
