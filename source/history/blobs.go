@@ -144,9 +144,10 @@ func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobIt
 		r = rc
 	default:
 		e := &it.p.entries[it.i]
-		if e.raw == plumbing.BlobObject && e.size > streamThreshold && e.pending.Load() == 0 {
-			// Big plain blobs are streamed: memory stays flat however
-			// large the blob.
+		if e.raw == plumbing.BlobObject && e.pending.Load() == 0 {
+			// Plain blobs no delta needs are streamed straight into the
+			// scanner: no allocation, and memory stays flat however large
+			// the blob.
 			rc, err := db.stream(it.p, e)
 			if err != nil {
 				sc.Stats().Skip(what, err)
@@ -168,6 +169,19 @@ func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobIt
 		sc.Stats().Error(what, err)
 	}
 	return ms
+}
+
+// view calls fn with the content of an item; fn must not keep it.
+func (db *objectDB) viewItem(it blobItem, fn func([]byte)) error {
+	if it.p != nil {
+		return db.view(it.p, int(it.i), fn)
+	}
+	_, b, err := db.loose(it.hash)
+	if err != nil {
+		return err
+	}
+	fn(b)
+	return nil
 }
 
 // read returns the content of an item.

@@ -66,6 +66,33 @@ func parseTree(b []byte) ([]treeEntry, error) {
 	return out, nil
 }
 
+// walkTree calls fn for each entry of a tree object without allocating:
+// name and hash alias b and are valid only during the call.
+func walkTree(b []byte, fn func(name []byte, hash []byte, kind entryKind)) error {
+	for len(b) > 0 {
+		sp := bytes.IndexByte(b, ' ')
+		if sp <= 0 {
+			return fmt.Errorf("%w: bad tree entry mode", errCorrupt)
+		}
+		mode := b[:sp]
+		b = b[sp+1:]
+		nul := bytes.IndexByte(b, 0)
+		if nul < 0 || len(b) < nul+1+20 {
+			return fmt.Errorf("%w: truncated tree entry", errCorrupt)
+		}
+		kind := kindBlob
+		switch string(mode) {
+		case "40000", "040000":
+			kind = kindTree
+		case "160000":
+			kind = kindSubmodule
+		}
+		fn(b[:nul], b[nul+1:nul+21], kind)
+		b = b[nul+21:]
+	}
+	return nil
+}
+
 // readTree returns the entries of tree h.
 func (s *scan) readTree(h plumbing.Hash) ([]treeEntry, error) {
 	t, b, err := s.db.object(h)

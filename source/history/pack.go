@@ -26,9 +26,6 @@ const (
 	// maxInMemory is the largest object held whole in memory (delta bases
 	// and delta results must be); larger plain blobs are streamed.
 	maxInMemory = 512 << 20
-	// streamThreshold is the size above which a plain blob is streamed to
-	// the scanner instead of being inflated into memory first.
-	streamThreshold = 4 << 20
 	// maxZlibRatio bounds inflated size / compressed size: deflate cannot
 	// exceed about 1032:1, so a header claiming more is corrupt.
 	maxZlibRatio = 1040
@@ -87,6 +84,7 @@ type objectDB struct {
 	cache *lru
 	zpool sync.Pool
 	bpool sync.Pool
+	spool sync.Pool
 }
 
 func openObjectDB(dg *dotgit.DotGit) (*objectDB, []error) {
@@ -384,11 +382,14 @@ func (db *objectDB) content(p *pack, i int, depth int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		delta, err := db.inflate(p, e, e.size)
+		buf := db.scratch(e.size)
+		delta, err := db.inflateInto(p, e, *buf)
 		if err != nil {
+			db.spool.Put(buf)
 			return nil, err
 		}
 		out, err = packfile.PatchDelta(base, delta)
+		db.spool.Put(buf)
 		if err != nil {
 			return nil, fmt.Errorf("failed to apply delta: %w", err)
 		}
@@ -506,16 +507,63 @@ func (db *objectDB) inflate(p *pack, e *packEntry, size int64) ([]byte, error) {
 	if size > maxInMemory {
 		return nil, fmt.Errorf("object of %d bytes is too large to hold in memory", size)
 	}
+	return db.inflateInto(p, e, make([]byte, 0, size))
+}
+
+// scratch returns a pooled buffer of at least n bytes; put it back in
+// db.spool when done. Reusing buffers for transient objects (deltas, trees
+// and commits read once) keeps the garbage collector out of the hot path.
+func (db *objectDB) scratch(n int64) *[]byte {
+	b, _ := db.spool.Get().(*[]byte)
+	if b == nil {
+		b = new([]byte)
+	}
+	if int64(cap(*b)) < n {
+		*b = make([]byte, 0, n)
+	}
+	return b
+}
+
+// inflateInto inflates e into buf (whose capacity must hold e.size).
+func (db *objectDB) inflateInto(p *pack, e *packEntry, buf []byte) ([]byte, error) {
+	if e.size > maxInMemory {
+		return nil, fmt.Errorf("object of %d bytes is too large to hold in memory", e.size)
+	}
 	r, err := db.stream(p, e)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	out := make([]byte, size)
+	out := buf[:e.size]
 	if _, err := io.ReadFull(r, out); err != nil {
 		return nil, fmt.Errorf("failed to inflate: %w", err)
 	}
 	return out, nil
+}
+
+// view calls fn with the content of entry i of p. Plain objects no delta
+// needs are inflated into a pooled buffer that fn must not keep.
+func (db *objectDB) view(p *pack, i int, fn func([]byte)) error {
+	e := &p.entries[i]
+	switch e.raw {
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+		if e.pending.Load() == 0 {
+			buf := db.scratch(e.size)
+			defer db.spool.Put(buf)
+			b, err := db.inflateInto(p, e, *buf)
+			if err != nil {
+				return err
+			}
+			fn(b)
+			return nil
+		}
+	}
+	b, err := db.content(p, i, 0)
+	if err != nil {
+		return err
+	}
+	fn(b)
+	return nil
 }
 
 // looseHeader returns the type and size of a loose object.

@@ -28,16 +28,15 @@ type treeNode struct {
 func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
 	s.parsed = make(map[plumbing.Hash]*parsedCommit, len(items))
 	parallel(ctx, items, func(it blobItem) {
-		b, err := s.db.read(it)
+		o := &plumbing.MemoryObject{}
+		o.SetType(plumbing.CommitObject)
+		err := s.db.viewItem(it, func(b []byte) { o.Write(b) })
 		if err != nil {
 			s.mu.Lock()
 			s.objectError("commit "+it.hash.String(), err)
 			s.mu.Unlock()
 			return
 		}
-		o := &plumbing.MemoryObject{}
-		o.SetType(plumbing.CommitObject)
-		o.Write(b)
 		c := &object.Commit{}
 		if err := c.Decode(o); err != nil {
 			s.mu.Lock()
@@ -59,24 +58,27 @@ func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
 func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 	s.nodes = make(map[plumbing.Hash]*treeNode, len(items))
 	parallel(ctx, items, func(it blobItem) {
-		b, err := s.db.read(it)
-		var entries []treeEntry
-		if err == nil {
-			entries, err = parseTree(b)
-		}
 		n := &treeNode{}
 		sub := false
-		for _, e := range entries {
-			switch e.kind {
-			case kindTree:
-				n.subs = append(n.subs, e)
-			case kindBlob:
-				if _, ok := s.matched[e.hash]; ok {
-					n.blobs = append(n.blobs, e)
+		var werr error
+		err := s.db.viewItem(it, func(b []byte) {
+			// Most entries are blobs that matched nothing: they cost a map
+			// lookup and no allocation.
+			werr = walkTree(b, func(name, hash []byte, kind entryKind) {
+				switch kind {
+				case kindTree:
+					n.subs = append(n.subs, treeEntry{name: string(name), hash: plumbing.Hash(hash), kind: kind})
+				case kindBlob:
+					if _, ok := s.matched[plumbing.Hash(hash)]; ok {
+						n.blobs = append(n.blobs, treeEntry{name: string(name), hash: plumbing.Hash(hash), kind: kind})
+					}
+				case kindSubmodule:
+					sub = true
 				}
-			case kindSubmodule:
-				sub = true
-			}
+			})
+		})
+		if err == nil {
+			err = werr
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
