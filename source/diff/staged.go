@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path"
 	"sort"
@@ -11,8 +13,9 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -45,7 +48,12 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 	}
 	e := newEngine(ctx, repo.Storer, sc)
 
+	// HEAD's files, except under directories the index's cache tree
+	// proves unchanged: those are skipped whole, which is what keeps a
+	// staged scan cheap in a big repository.
 	headFiles := map[string]plumbing.Hash{}
+	pruned := map[string]bool{}
+	var headTree *object.Tree
 	ref, err := repo.Head()
 	switch {
 	case errors.Is(err, plumbing.ErrReferenceNotFound):
@@ -57,11 +65,10 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 		if err != nil {
 			return res, fmt.Errorf("failed to read HEAD commit %s: %w", ref.Hash(), err)
 		}
-		tree, err := c.Tree()
-		if err != nil {
+		if headTree, err = c.Tree(); err != nil {
 			return res, fmt.Errorf("failed to read the tree of HEAD: %w", err)
 		}
-		if err := listFiles(tree, headFiles); err != nil {
+		if err := walkHead(repo.Storer, headTree, "", idx.trees, headFiles, pruned); err != nil {
 			return res, fmt.Errorf("failed to list the tree of HEAD: %w", err)
 		}
 	}
@@ -69,25 +76,25 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 	staged := map[string]bool{}
 	var changes []fileChange
 	conflicted := 0
-	for _, ent := range idx.Entries {
+	for _, ent := range idx.entries {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		staged[ent.Name] = true
+		staged[ent.name] = true
 		switch {
-		case ent.Stage != 0: // go-git's index.Merged is 1, but a merged entry decodes as 0
+		case ent.stage != 0:
 			conflicted++
 			continue
-		case ent.IntentToAdd || ent.Mode == filemode.Submodule || !scannable(ent.Mode):
+		case ent.intentToAdd || !scannable(ent.mode) || underPruned(ent.name, pruned):
 			continue
 		}
-		old := headFiles[ent.Name]
-		if old == ent.Hash {
+		old := headFiles[ent.name]
+		if old == ent.hash {
 			continue
 		}
-		fc := fileChange{to: ent.Name, toHash: ent.Hash}
+		fc := fileChange{to: ent.name, toHash: ent.hash}
 		if !old.IsZero() {
-			fc.from, fc.fromHash = ent.Name, old
+			fc.from, fc.fromHash = ent.name, old
 		}
 		changes = append(changes, fc)
 	}
@@ -118,18 +125,38 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 		return moved
 	}
 	// A new path whose blob HEAD already has (at a deleted path: a
-	// rename; at a kept one: a copy) adds no content.
-	headBlob := make(map[plumbing.Hash]bool, len(headFiles))
-	for _, h := range headFiles {
-		headBlob[h] = true
+	// rename; at a kept one: a copy) adds no content. HEAD's full blob set
+	// is listed only if a new file holds a secret.
+	var headBlob map[plumbing.Hash]bool
+	inHead := func(h plumbing.Hash) (bool, error) {
+		if headTree == nil {
+			return false, nil
+		}
+		if headBlob == nil {
+			all := map[string]plumbing.Hash{}
+			if err := listFiles(headTree, all); err != nil {
+				return false, fmt.Errorf("failed to list the tree of HEAD: %w", err)
+			}
+			headBlob = make(map[plumbing.Hash]bool, len(all))
+			for _, b := range all {
+				headBlob[b] = true
+			}
+		}
+		return headBlob[h], nil
 	}
 
 	sort.Slice(changes, func(i, j int) bool { return changes[i].to < changes[j].to })
 	for _, fc := range changes {
-		if fc.fromHash.IsZero() && headBlob[fc.toHash] {
-			continue
-		}
 		added, _ := e.classify(fc)
+		if len(added) > 0 && fc.fromHash.IsZero() {
+			copied, err := inHead(fc.toHash)
+			if err != nil {
+				return res, err
+			}
+			if copied {
+				continue
+			}
+		}
 		for _, m := range added {
 			if fc.fromHash.IsZero() && len(deleted) > 0 && movedSecrets()[m.Secret.ID()] {
 				continue
@@ -165,22 +192,78 @@ func walkTree(tree *object.Tree, prefix string, out map[string]plumbing.Hash) er
 	return nil
 }
 
-func readIndex(repo *git.Repository, indexFile string) (*index.Index, error) {
-	if indexFile == "" {
-		idx, err := repo.Storer.Index()
-		if err != nil {
-			return nil, fmt.Errorf("failed to read the index: %w", err)
+// readIndex reads indexFile, or the repository's own index when it is "";
+// a missing index is empty (nothing staged yet).
+func readIndex(repo *git.Repository, indexFile string) (*gitIndex, error) {
+	var data []byte
+	var err error
+	if indexFile != "" {
+		data, err = os.ReadFile(indexFile)
+	} else {
+		fsst, ok := repo.Storer.(*filesystem.Storage)
+		if !ok {
+			return nil, fmt.Errorf("failed to read the index: repository has no file storage")
 		}
-		return idx, nil
+		indexFile = "index"
+		var f io.ReadCloser
+		if f, err = fsst.Filesystem().Open("index"); err == nil {
+			data, err = io.ReadAll(f)
+			f.Close()
+		}
 	}
-	f, err := os.Open(indexFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &gitIndex{trees: map[string]plumbing.Hash{}}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to read the index: %w", err)
 	}
-	defer f.Close()
-	idx := &index.Index{}
-	if err := index.NewDecoder(f).Decode(idx); err != nil {
+	idx, err := parseIndex(data)
+	if err != nil {
 		return nil, fmt.Errorf("failed to read the index %s: %w", indexFile, err)
 	}
 	return idx, nil
+}
+
+// walkHead records HEAD's files under prefix, skipping (and recording in
+// pruned) each directory whose tree id the cache tree holds unchanged.
+func walkHead(st storer.EncodedObjectStorer, tree *object.Tree, prefix string, cached map[string]plumbing.Hash, out map[string]plumbing.Hash, pruned map[string]bool) error {
+	if h, ok := cached[prefix]; ok && h == tree.Hash {
+		pruned[prefix] = true
+		return nil
+	}
+	for _, ent := range tree.Entries {
+		p := ent.Name
+		if prefix != "" {
+			p = prefix + "/" + ent.Name
+		}
+		switch {
+		case ent.Mode == filemode.Dir:
+			sub, err := object.GetTree(st, ent.Hash)
+			if err != nil {
+				return fmt.Errorf("failed to read tree %s: %w", p, err)
+			}
+			if err := walkHead(st, sub, p, cached, out, pruned); err != nil {
+				return err
+			}
+		case scannable(ent.Mode):
+			out[p] = ent.Hash
+		}
+	}
+	return nil
+}
+
+// underPruned reports whether path lies in a directory walkHead skipped.
+func underPruned(path string, pruned map[string]bool) bool {
+	if len(pruned) == 0 {
+		return false
+	}
+	if pruned[""] {
+		return true
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] == '/' && pruned[path[:i]] {
+			return true
+		}
+	}
+	return false
 }

@@ -80,3 +80,39 @@ func TestScanStagedNotRepository(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNotRepository", err)
 	}
 }
+
+// TestScanStagedSkipsUnchangedDirectories: directories the index's cache
+// tree proves unchanged are not listed, yet a copy out of one of them is
+// still recognised, and a change next to them is still found.
+func TestScanStagedSkipsUnchangedDirectories(t *testing.T) {
+	t.Parallel()
+	old, tok := fakeToken(26), fakeToken(27)
+	r := newRepo(t)
+	r.write("vendor/lib/settings.env", "OLD="+old+"\n")
+	r.write("vendor/other/x.txt", "x\n")
+	r.write("src/app.txt", "app\n")
+	r.commit("base")
+	r.write("src/app.txt", "app\nT="+tok+"\n")
+	r.write("copies/settings.env", "OLD="+old+"\n")
+	// Named paths: `git add -A` invalidates more of the cache tree.
+	r.git("add", "src/app.txt", "copies/settings.env")
+
+	repo, closeRepo, err := openRepo(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeRepo()
+	idx, err := readIndex(repo, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := idx.trees["vendor"]; !ok {
+		t.Fatalf("cache tree lacks the unchanged vendor directory: %v", idx.trees)
+	}
+
+	got, _ := scanStaged(t, r.dir)
+	want := []loc{{Token: redact(tok), Path: "src/app.txt", Line: 2, Change: "added"}}
+	if diff := cmp.Diff(want, locs(got)); diff != "" {
+		t.Errorf("locations (-want +got):\n%s", diff)
+	}
+}
