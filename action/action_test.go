@@ -697,8 +697,14 @@ func TestAPIModePaginates(t *testing.T) {
 		gh.prCommits = append(gh.prCommits, sha)
 		gh.commitFiles[sha] = []file{{Filename: fmt.Sprintf("f%d.txt", i), Status: "added", Patch: "@@ -0,0 +1 @@\n+nothing here"}}
 	}
+	// The last commit touches 150 files, the token in the last one: its
+	// files take two pages.
 	last := gh.prCommits[129]
-	gh.commitFiles[last] = []file{{Filename: "src/config.js", Status: "modified", Patch: p.tokenPatch()}}
+	gh.commitFiles[last] = nil
+	for i := 0; i < 149; i++ {
+		gh.commitFiles[last] = append(gh.commitFiles[last], file{Filename: fmt.Sprintf("g%d.txt", i), Status: "added", Patch: "@@ -0,0 +1 @@\n+nothing"})
+	}
+	gh.commitFiles[last] = append(gh.commitFiles[last], file{Filename: "src/old-copy.js", Status: "added", Patch: "@@ -0,0 +1 @@\n+const t = '" + p.token + "';"})
 	gh.prFiles = []file{{Filename: "src/config.js", Status: "modified", Patch: p.tokenPatch()}}
 	r := runAction(t, actionEnv(t.TempDir(), "pull_request", p.event, gh.URL()), Sources{})
 	gh.check()
@@ -707,8 +713,11 @@ func TestAPIModePaginates(t *testing.T) {
 	if n := len(gh.calls("GET", epPRCommits)); n != 2 {
 		t.Errorf("pages of commits = %d, want 2", n)
 	}
-	if n := len(gh.calls("GET", epCommit)); n != 130 {
-		t.Errorf("commits fetched = %d, want 130", n)
+	if n := len(gh.calls("GET", epCommit)); n != 131 {
+		t.Errorf("commit pages fetched = %d, want 131 (130 commits, one with two pages of files)", n)
+	}
+	if !strings.Contains(r.summary, "src/old") {
+		t.Errorf("the token on the second page of files was not found:\n%s", redactAll(r.summary))
 	}
 }
 

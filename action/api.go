@@ -69,9 +69,21 @@ func (a *apiScanner) prCommits(ctx context.Context, number int) ([]string, error
 // the checkout; without, the caller covers it another way (the PR's file
 // list).
 func (a *apiScanner) scanCommit(ctx context.Context, sha string, wholeIfOmitted bool) error {
-	c, _, err := a.gh.Repositories.GetCommit(ctx, a.repo.owner, a.repo.name, sha, &github.ListOptions{PerPage: perPage})
+	opts := &github.ListOptions{PerPage: perPage}
+	c, resp, err := a.gh.Repositories.GetCommit(ctx, a.repo.owner, a.repo.name, sha, opts)
 	if err != nil {
 		return fmt.Errorf("failed to get commit %s: %w", shortSHA(sha), err)
+	}
+	// A commit's files are paginated too (at most 3000 in all).
+	for resp.NextPage != 0 && len(c.Files) < maxPRFiles {
+		opts.Page = resp.NextPage
+		more, r2, err := a.gh.Repositories.GetCommit(ctx, a.repo.owner, a.repo.name, sha, opts)
+		if err != nil {
+			a.warn(degraded(fmt.Sprintf("commit %s: only the first %d files could be listed", shortSHA(sha), len(c.Files)), err))
+			break
+		}
+		c.Files = append(c.Files, more.Files...)
+		resp = r2
 	}
 	base := scanner.Location{Source: "diff", Commit: sha}
 	if au := c.GetCommit().GetAuthor(); au != nil {

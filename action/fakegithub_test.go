@@ -268,7 +268,24 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 			f.reply(w, http.StatusNotFound, map[string]any{"message": "No commit found for SHA: " + params["ref"]})
 			return
 		}
-		c["files"] = fileList(files)
+		// Files are paginated like a list, with a Link header.
+		q := req.URL.Query()
+		per, _ := strconv.Atoi(q.Get("per_page"))
+		if per <= 0 {
+			per = 300
+		}
+		pg, _ := strconv.Atoi(q.Get("page"))
+		if pg <= 0 {
+			pg = 1
+		}
+		all := fileList(files)
+		lo := min((pg-1)*per, len(all))
+		hi := min(lo+per, len(all))
+		if hi < len(all) {
+			q.Set("page", strconv.Itoa(pg+1))
+			w.Header().Set("Link", fmt.Sprintf(`<%s%s%s?%s>; rel="next"`, f.srv.URL, f.prefix, req.URL.Path, q.Encode()))
+		}
+		c["files"] = all[lo:hi]
 		f.reply(w, 200, c)
 	case "pulls/list-files":
 		f.page(w, req, fileList(f.prFiles))
