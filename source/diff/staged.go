@@ -75,7 +75,7 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 
 	staged := map[string]bool{}
 	var changes []fileChange
-	conflicted := 0
+	conflicted := map[string]bool{}
 	for _, ent := range idx.entries {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -83,7 +83,7 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 		staged[ent.name] = true
 		switch {
 		case ent.stage != 0:
-			conflicted++
+			conflicted[ent.name] = true
 			continue
 		case ent.intentToAdd || !scannable(ent.mode) || underPruned(ent.name, pruned):
 			continue
@@ -98,8 +98,8 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 		}
 		changes = append(changes, fc)
 	}
-	if conflicted > 0 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%d unmerged index entries not scanned: resolve the conflicts, stage the result, then scan again", conflicted))
+	if n := len(conflicted); n > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d unmerged path(s) not scanned: resolve the conflicts, stage the result, then scan again", n))
 	}
 
 	// Content deleted from HEAD in this change may have moved to a new

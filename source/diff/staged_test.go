@@ -2,6 +2,8 @@ package diff
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -114,5 +116,59 @@ func TestScanStagedSkipsUnchangedDirectories(t *testing.T) {
 	want := []loc{{Token: redact(tok), Path: "src/app.txt", Line: 2, Change: "added"}}
 	if diff := cmp.Diff(want, locs(got)); diff != "" {
 		t.Errorf("locations (-want +got):\n%s", diff)
+	}
+}
+
+// TestScanStagedLinkedWorktree: a linked worktree has its own index and
+// HEAD inside the main repository's git directory.
+func TestScanStagedLinkedWorktree(t *testing.T) {
+	t.Parallel()
+	tok := fakeToken(28)
+	r := newRepo(t)
+	r.write("a.txt", "a\n")
+	r.commit("base")
+	wt := filepath.Join(t.TempDir(), "wt")
+	r.git("worktree", "add", "-q", "-b", "side", wt)
+	if err := os.WriteFile(filepath.Join(wt, "a.txt"), []byte("a\nT="+tok+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := &testRepo{t: t, dir: wt, env: r.env}
+	w.git("add", "a.txt")
+
+	if got, _ := scanStaged(t, r.dir); len(got) != 0 {
+		t.Errorf("main worktree: %v, want nothing staged there", locs(got))
+	}
+	got, _ := scanStaged(t, wt)
+	want := []loc{{Token: redact(tok), Path: "a.txt", Line: 2, Change: "added"}}
+	if diff := cmp.Diff(want, locs(got)); diff != "" {
+		t.Errorf("linked worktree (-want +got):\n%s", diff)
+	}
+}
+
+// TestScanStagedConflict: unmerged entries cannot be committed; they are
+// reported in a warning, and the rest of the index is still scanned.
+func TestScanStagedConflict(t *testing.T) {
+	t.Parallel()
+	tok := fakeToken(29)
+	r := newRepo(t)
+	r.write("c.txt", "base\n")
+	r.commit("base")
+	r.git("checkout", "-q", "-b", "side")
+	r.write("c.txt", "side\n")
+	r.commit("side")
+	r.git("checkout", "-q", "main")
+	r.write("c.txt", "main\n")
+	r.commit("main")
+	if _, err := r.gitErr("merge", "-q", "side"); err == nil {
+		t.Fatal("expected a conflict")
+	}
+	r.write("ok.env", "T="+tok+"\n")
+	r.git("add", "ok.env")
+	got, res := scanStaged(t, r.dir)
+	if len(got) != 1 || got[0].Locations[0].Path != "ok.env" {
+		t.Errorf("findings %v, want ok.env", locs(got))
+	}
+	if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "1 unmerged path") {
+		t.Errorf("warnings %q, want one about unmerged entries", res.Warnings)
 	}
 }
