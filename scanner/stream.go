@@ -61,17 +61,21 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		total      int64
 		lines      = lineCounter{line: 1}
 		pending    []rawMatch
+		readErr    error
 	)
 	for {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		m, err := io.ReadFull(r, buf[n:])
+		m, err := readFull(r, buf[n:])
 		n += m
 		total += int64(m)
-		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-		if err != nil && !eof {
-			return total, fmt.Errorf("failed to read: %w", err)
+		// A read error (a truncated gzip stream reports
+		// io.ErrUnexpectedEOF) ends the stream, but the bytes read before
+		// it are scanned first and the error is returned afterwards.
+		eof := err != nil
+		if err != nil && !errors.Is(err, io.EOF) {
+			readErr = fmt.Errorf("failed to read: %w", err)
 		}
 		limit := n
 		if !eof {
@@ -101,7 +105,7 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 			})
 		}
 		if eof {
-			return total, nil
+			return total, readErr
 		}
 		lines.advance(window, base, base+int64(limit))
 		reportFrom = base + int64(limit)
@@ -109,6 +113,26 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		n = copy(buf, buf[keep:n])
 		base += int64(keep)
 	}
+}
+
+// readFull reads into p until it is full or r fails. Unlike io.ReadFull it
+// returns r's own error as it is, so that io.ErrUnexpectedEOF from a
+// truncated compressed stream is not mistaken for a short final window.
+func readFull(r io.Reader, p []byte) (int, error) {
+	n, empty := 0, 0
+	for n < len(p) {
+		m, err := r.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		if m == 0 {
+			if empty++; empty >= 100 {
+				return n, io.ErrNoProgress
+			}
+		}
+	}
+	return n, nil
 }
 
 // scanBytes scans an in-memory item with the same rules as a stream.
