@@ -64,7 +64,12 @@ func Script(exe string) string {
 		Marker + ": refuses a commit that adds a ClickUp credential.\n" +
 		"# Written by `clickup-secret-scan install-hook`; run that again to update it, delete this file to remove it.\n" +
 		"# `git commit --no-verify` skips every hook: the GitHub Action is the net behind it.\n" +
-		"exec " + shellQuote(exe) + " staged\n"
+		"exe=" + shellQuote(exe) + "\n" +
+		"if [ ! -x \"$exe\" ]; then\n" +
+		"\techo \"clickup-secret-scan pre-commit hook: $exe is missing; reinstall it and run 'clickup-secret-scan install-hook', or delete $0\" >&2\n" +
+		"\texit 1\n" +
+		"fi\n" +
+		"exec \"$exe\" staged\n"
 }
 
 // shellQuote quotes s for POSIX sh.

@@ -70,7 +70,7 @@ func TestInstall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !IsOurs(b) || !bytes.Contains(b, []byte("exec '"+exe+"' staged\n")) || !bytes.HasPrefix(b, []byte("#!/bin/sh\n")) {
+	if !IsOurs(b) || !bytes.Contains(b, []byte("exe='"+exe+"'\n")) || !bytes.Contains(b, []byte("exec \"$exe\" staged\n")) || !bytes.HasPrefix(b, []byte("#!/bin/sh\n")) {
 		t.Errorf("hook content:\n%s", b)
 	}
 	if fi, _ := os.Stat(want); fi.Mode().Perm()&0o111 == 0 {
@@ -87,7 +87,7 @@ func TestInstall(t *testing.T) {
 	if err != nil || !res.Updated {
 		t.Errorf("Install with a new path = %+v, %v; want Updated", res, err)
 	}
-	if b, _ := os.ReadFile(want); !bytes.Contains(b, []byte("'/usr/local/bin/clickup-secret-scan' staged")) {
+	if b, _ := os.ReadFile(want); !bytes.Contains(b, []byte("exe='/usr/local/bin/clickup-secret-scan'\n")) {
 		t.Errorf("hook not updated:\n%s", b)
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(want)); hasPrefix(entries, ".pre-commit-") {
@@ -231,7 +231,7 @@ func TestInstallErrors(t *testing.T) {
 func TestScriptQuotesThePath(t *testing.T) {
 	t.Parallel()
 	s := Script("/tmp/it's here/clickup-secret-scan")
-	if !strings.Contains(s, `exec '/tmp/it'\''s here/clickup-secret-scan' staged`) {
+	if !strings.Contains(s, `exe='/tmp/it'\''s here/clickup-secret-scan'`) {
 		t.Errorf("script does not quote the path for sh:\n%s", s)
 	}
 	if !IsOurs([]byte(s)) || IsOurs([]byte("#!/bin/sh\nexec gitleaks protect\n")) {
@@ -242,5 +242,23 @@ func TestScriptQuotesThePath(t *testing.T) {
 	cmd.Stdin = strings.NewReader(s)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("sh -n: %v\n%s", err, out)
+	}
+}
+
+// TestScriptMissingBinary: a hook whose binary is gone refuses the commit
+// with a message that says how to fix it, rather than sh's "not found".
+func TestScriptMissingBinary(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "pre-commit")
+	if err := os.WriteFile(p, []byte(Script("/nonexistent/clickup-secret-scan")), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("sh", p).CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("err = %v, want exit 1", err)
+	}
+	if !strings.Contains(string(out), "/nonexistent/clickup-secret-scan is missing") || !strings.Contains(string(out), "install-hook") {
+		t.Errorf("output %q does not say the binary is missing and how to fix it", out)
 	}
 }

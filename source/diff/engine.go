@@ -66,8 +66,12 @@ func (e *engine) warnings() []string {
 		w = append(w, fmt.Sprintf("%d submodule change(s) not scanned: scan each submodule's own repository", e.submodules))
 	}
 	if n := len(e.bigFiles); n > 0 {
+		names := slices.Sorted(maps.Keys(e.bigFiles))
+		if len(names) > 5 {
+			names = append(names[:5], "…")
+		}
 		w = append(w, fmt.Sprintf("%d file(s) over %d MiB compared by secret rather than by line: %s",
-			n, maxLineDiffBytes>>20, strings.Join(slices.Sorted(maps.Keys(e.bigFiles)), ", ")))
+			n, maxLineDiffBytes>>20, strings.Join(names, ", ")))
 	}
 	return w
 }
