@@ -1,0 +1,144 @@
+package scanner
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func makeTarGz(t *testing.T, name, content string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(content)), Typeflag: tar.TypeReg}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Write([]byte(content))
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return makeGzip(buf.Bytes())
+}
+
+// incompressible returns n random letters, so that compressed archives of
+// it exceed the decompressors' input buffers.
+func incompressible(n int) string {
+	r := rand.New(rand.NewPCG(5, 6))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = "abcdefghijklmnopqrstuvwxyz .;\n"[r.IntN(30)]
+	}
+	return string(b)
+}
+
+// TestPooledDecompressorsAcrossItems scans good, corrupt and truncated
+// archives on many goroutines at once: decompressors and their buffers are
+// pooled, and a reader reused after an error must not leak state (bytes,
+// errors, names) into the next archive.
+func TestPooledDecompressorsAcrossItems(t *testing.T) {
+	t.Parallel()
+	filler := incompressible(300 << 10)
+	good := makeGzip([]byte(filler + "\nCLICKUP_API_TOKEN=" + testToken + "\n"))
+	zipped := makeZip(t, "a/filler.txt", filler, "a/.env", "CLICKUP_API_TOKEN="+testToken+"\n")
+	tgz := makeTarGz(t, "pkg/config.js", filler+"\nconst t = '"+testToken+"';\n")
+	// A truncated stream ends the member with an error; the part read
+	// before the cut is scanned.
+	truncated := good[:len(good)/2]
+	corruptZip := bytes.Clone(zipped)
+	for i := 200; i < 4000; i++ {
+		corruptZip[i] ^= 0x5a
+	}
+	items := []struct {
+		name      string
+		data      []byte
+		wantInner string // "" = no match expected
+		wantErrs  bool
+	}{
+		{"bundle.js.gz", good, "bundle.js", false},
+		{"bundle.zip", zipped, "a/.env", false},
+		{"pkg.tgz", tgz, "pkg/config.js", false},
+		{"cut.js.gz", truncated, "", true},
+		{"bad.zip", corruptZip, "a/.env", true},
+	}
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 12 {
+				tt := items[(g+k)%len(items)]
+				stats := &Stats{}
+				ms, err := New(Options{}, stats).Scan(context.Background(), tt.name, bytes.NewReader(tt.data))
+				snap := stats.Snapshot()
+				if err != nil {
+					t.Errorf("%s: %v", tt.name, err)
+					return
+				}
+				if tt.wantInner == "" && len(ms) != 0 {
+					t.Errorf("%s: want no match, got %s", tt.name, describe(ms, snap))
+				}
+				if tt.wantInner != "" && (len(ms) != 1 || ms[0].InnerPath != tt.wantInner || ms[0].Secret.Reveal() != testToken) {
+					t.Errorf("%s: want one match in %s, got %s", tt.name, tt.wantInner, describe(ms, snap))
+				}
+				if got := snap.ErrorCount+snap.Skipped > 0; got != tt.wantErrs {
+					t.Errorf("%s: errors recorded = %v, want %v (%v)", tt.name, got, tt.wantErrs, snap.Errors)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestGzipFileBombAndBuffering reads .gz files from disk, the way dir does
+// (through io.ReaderAt and a buffered reader): a token past the input
+// buffer is found at the right line, and the ratio limit still cuts a bomb.
+func TestGzipFileBombAndBuffering(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	filler := incompressible(400 << 10)
+	tests := []struct {
+		name     string
+		data     []byte
+		wantLine int // 0 = no match expected
+		wantErr  error
+	}{
+		{"big.js.gz", makeGzip([]byte(filler + "\nx = '" + testToken + "'\n")), strings.Count(filler, "\n") + 2, nil},
+		{"bomb.txt.gz", makeGzip(append(bytes.Repeat([]byte{0}, 64<<20), "\nt="+testToken...)), 0, ErrArchiveBomb},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := filepath.Join(dir, tt.name)
+			if err := os.WriteFile(p, tt.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			stats := &Stats{}
+			ms, err := New(Options{}, stats).Scan(context.Background(), tt.name, f)
+			snap := stats.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.wantLine == 0 && len(ms) != 0:
+				t.Errorf("want no match, got %s", describe(ms, snap))
+			case tt.wantLine != 0 && (len(ms) != 1 || ms[0].Line != tt.wantLine):
+				t.Errorf("want one match at line %d, got %s", tt.wantLine, describe(ms, snap))
+			}
+			if tt.wantErr != nil && !strings.Contains(fmt.Sprint(snap.Errors), tt.wantErr.Error()) {
+				t.Errorf("want %v recorded, got %v", tt.wantErr, snap.Errors)
+			}
+		})
+	}
+}
