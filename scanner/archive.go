@@ -13,7 +13,6 @@ import (
 	"os"
 	"path"
 	"strings"
-	"sync"
 
 	kflate "github.com/klauspost/compress/flate"
 	kgzip "github.com/klauspost/compress/gzip"
@@ -30,9 +29,9 @@ import (
 const compressedBufSize = 64 << 10
 
 var (
-	bufioPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, compressedBufSize) }}
-	gzipPool  sync.Pool // *kgzip.Reader
-	flatePool sync.Pool // io.ReadCloser that is a kflate.Resetter
+	compressedBufs = newFreeList(16, func() *bufio.Reader { return bufio.NewReaderSize(nil, compressedBufSize) })
+	gzipReaders    = newFreeList(16, func() *kgzip.Reader { return nil })
+	flateReaders   = newFreeList(16, func() io.ReadCloser { return nil }) // each a kflate.Resetter
 )
 
 // zipFlate is a pooled DEFLATE decompressor for zip members.
@@ -46,17 +45,17 @@ func (z *zipFlate) Read(p []byte) (int, error) { return z.fr.Read(p) }
 func (z *zipFlate) Close() error {
 	err := z.fr.Close()
 	z.br.Reset(nil)
-	bufioPool.Put(z.br)
-	flatePool.Put(z.fr)
+	compressedBufs.put(z.br)
+	flateReaders.put(z.fr)
 	return err
 }
 
 // newZipFlate is the zip.Deflate decompressor registered on every zip.Reader.
 func newZipFlate(r io.Reader) io.ReadCloser {
-	br := bufioPool.Get().(*bufio.Reader)
+	br := compressedBufs.get()
 	br.Reset(r)
-	fr, ok := flatePool.Get().(io.ReadCloser)
-	if ok {
+	fr := flateReaders.get()
+	if fr != nil {
 		fr.(kflate.Resetter).Reset(br, nil)
 	} else {
 		fr = kflate.NewReader(br)
@@ -144,7 +143,9 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 		head = head[:n]
 		stream = io.NewSectionReader(ra, 0, size)
 	} else {
-		stream, head = newSniffer(r)
+		br, h := newSniffer(r)
+		defer releaseSniffer(br)
+		stream, head = br, h
 	}
 	kind := sniffArchive(head)
 	if kind == gzipArchive && !validGzipHeader(head) {
@@ -321,15 +322,15 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, out *[]Match) error {
 	cr := &countingReader{r: r}
-	br := bufioPool.Get().(*bufio.Reader)
+	br := compressedBufs.get()
 	br.Reset(cr)
 	defer func() {
 		br.Reset(nil)
-		bufioPool.Put(br)
+		compressedBufs.put(br)
 	}()
-	zr, ok := gzipPool.Get().(*kgzip.Reader)
+	zr := gzipReaders.get()
 	var err error
-	if ok {
+	if zr != nil {
 		err = zr.Reset(br)
 	} else {
 		zr, err = kgzip.NewReader(br)
@@ -340,7 +341,7 @@ func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, out *[]Mat
 	}
 	defer func() {
 		zr.Close()
-		gzipPool.Put(zr)
+		gzipReaders.put(zr)
 	}()
 	inner := strings.TrimSuffix(path.Base(it.name), ".gz")
 	if strings.HasSuffix(it.name, ".tgz") {
@@ -352,6 +353,7 @@ func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, out *[]Mat
 	// Compressed bytes consumed: what was read minus what waits in br.
 	l := s.limit(it, zr, func() int64 { return cr.n - int64(br.Buffered()) })
 	sniff, head := newSniffer(l)
+	defer releaseSniffer(sniff)
 	if sniffArchive(head) == tarArchive {
 		// A .tar.gz is one archive to the user: its members are named
 		// directly under it.

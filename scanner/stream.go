@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sync"
 )
 
 // Window sizes for streaming. A match is reported by the window in whose
@@ -21,10 +20,10 @@ const (
 	windowLookback = 4 << 10
 )
 
-var windowPool = sync.Pool{New: func() any {
+var windows = newFreeList(16, func() *[]byte {
 	b := make([]byte, windowSize+windowOverlap)
 	return &b
-}}
+})
 
 // lineCounter turns increasing stream offsets into 1-based lines and byte
 // columns, counting newlines only once over the whole stream.
@@ -51,8 +50,8 @@ func (c *lineCounter) advance(chunk []byte, base, upTo int64) {
 // scanStream scans r in overlapping windows; memory stays at one window
 // whatever the length of r or of its lines.
 func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, out *[]Match) (int64, error) {
-	bp := windowPool.Get().(*[]byte)
-	defer windowPool.Put(bp)
+	bp := windows.get()
+	defer windows.put(bp)
 	buf := *bp
 	var (
 		base       int64 // stream offset of buf[0]
@@ -146,9 +145,18 @@ func (s *Scanner) scanBytes(data []byte) []Match {
 // (tar's magic sits at offset 257) and UTF-16 text.
 const sniffSize = 512
 
+var sniffers = newFreeList(32, func() *bufio.Reader { return bufio.NewReaderSize(nil, 64<<10) })
+
 // newSniffer wraps r so its first bytes can be examined without losing them.
+// Give the reader back with releaseSniffer once done with it and head.
 func newSniffer(r io.Reader) (*bufio.Reader, []byte) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := sniffers.get()
+	br.Reset(r)
 	head, _ := br.Peek(sniffSize)
 	return br, head
+}
+
+func releaseSniffer(br *bufio.Reader) {
+	br.Reset(nil)
+	sniffers.put(br)
 }
