@@ -157,12 +157,17 @@ func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobIt
 			r = rc
 			break
 		}
-		b, err := db.content(it.p, int(it.i), 0)
+		var ms []scanner.Match
+		err := db.view(it.p, int(it.i), func(b []byte) {
+			var err error
+			if ms, err = sc.Scan(ctx, name, bytes.NewReader(b)); err != nil {
+				sc.Stats().Error(what, err)
+			}
+		})
 		if err != nil {
 			sc.Stats().Skip(what, err)
-			return nil
 		}
-		r = bytes.NewReader(b)
+		return ms
 	}
 	ms, err := sc.Scan(ctx, name, r)
 	if err != nil {

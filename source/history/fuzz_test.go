@@ -1,9 +1,12 @@
 package history
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
 // FuzzParseTree feeds tree objects from a hostile repository to the tree
@@ -41,6 +44,27 @@ func FuzzLoadState(f *testing.F) {
 		st, err := loadState(p)
 		if err == nil && (st == nil || st.Format != stateFormat || st.Version != stateVersion) {
 			t.Fatalf("accepted a state of format %q", st.Format)
+		}
+	})
+}
+
+// FuzzApplyDelta feeds deltas from hostile packs to applyDelta: it must
+// not panic, and where go-git's implementation accepts a delta both must
+// agree.
+func FuzzApplyDelta(f *testing.F) {
+	base := []byte("hello, delta world\n")
+	// src 19, dst 24: copy 0..19 from base, insert "again".
+	f.Add(base, []byte{19, 24, 0x90, 19, 5, 'a', 'g', 'a', 'i', 'n'})
+	f.Add(base, []byte{19, 5, 5, 'x', 'y', 'z', 'w', 'v'})
+	f.Add(base, []byte{19, 200, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, base, delta []byte) {
+		got, err := applyDelta(base, delta, nil)
+		want, werr := packfile.PatchDelta(base, delta)
+		if err == nil && werr == nil && !bytes.Equal(got, want) {
+			t.Fatalf("applyDelta = %q, go-git = %q", got, want)
+		}
+		if err == nil && werr != nil && len(base) > 0 {
+			t.Fatalf("applyDelta accepted a delta go-git rejects: %v", werr)
 		}
 	})
 }

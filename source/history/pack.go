@@ -17,7 +17,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/objfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
 
@@ -133,7 +132,7 @@ func openPack(dg *dotgit.DotGit, id plumbing.Hash) (*pack, error) {
 		return nil, fmt.Errorf("failed to read %s.pack: %w", name, err)
 	}
 	p := &pack{id: id, r: f, closer: f, size: size, idx: idx}
-	p.mmap(f)
+	p.mmap(f, dg.Fs().Root())
 	if err := p.load(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("failed to read %s.pack: %w", name, err)
@@ -143,13 +142,23 @@ func openPack(dg *dotgit.DotGit, id plumbing.Hash) (*pack, error) {
 
 // mmap maps the pack when the platform allows it. billy wraps the os.File
 // (a chroot file hides Fd), so the absolute name is opened again.
-func (p *pack) mmap(f io.Closer) {
+func (p *pack) mmap(f io.Closer, root string) {
 	named, ok := f.(interface{ Name() string })
-	if !ok || !filepath.IsAbs(named.Name()) {
+	if !ok {
 		return
 	}
-	osf, err := os.Open(named.Name())
+	name := named.Name()
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(root, name)
+	}
+	osf, err := os.Open(name)
 	if err != nil {
+		return
+	}
+	if fi, err := osf.Stat(); err != nil || fi.Size() != p.size {
+		// Not the same file (a worktree's objects live in the common
+		// directory): keep reading through billy.
+		osf.Close()
 		return
 	}
 	data, unmap, err := mmapFile(osf.Fd(), p.size)
@@ -388,7 +397,7 @@ func (db *objectDB) content(p *pack, i int, depth int) ([]byte, error) {
 			db.spool.Put(buf)
 			return nil, err
 		}
-		out, err = packfile.PatchDelta(base, delta)
+		out, err = applyDelta(base, delta, nil)
 		db.spool.Put(buf)
 		if err != nil {
 			return nil, fmt.Errorf("failed to apply delta: %w", err)
@@ -545,6 +554,35 @@ func (db *objectDB) inflateInto(p *pack, e *packEntry, buf []byte) ([]byte, erro
 // needs are inflated into a pooled buffer that fn must not keep.
 func (db *objectDB) view(p *pack, i int, fn func([]byte)) error {
 	e := &p.entries[i]
+	if (e.raw == plumbing.OFSDeltaObject || e.raw == plumbing.REFDeltaObject) && e.pending.Load() == 0 && e.base >= 0 {
+		// A delta nothing else builds on: its result goes into a pooled
+		// buffer too; only its base comes from (and goes to) the cache.
+		base, err := db.content(p, int(e.base), 1)
+		if err != nil {
+			return err
+		}
+		if p.entries[e.base].pending.Add(-1) <= 0 {
+			db.cache.remove(cacheKey{p, int(e.base)})
+		}
+		dbuf := db.scratch(e.size)
+		defer db.spool.Put(dbuf)
+		delta, err := db.inflateInto(p, e, *dbuf)
+		if err != nil {
+			return err
+		}
+		_, size, _, err := deltaSizes(delta)
+		if err != nil {
+			return err
+		}
+		obuf := db.scratch(min(size, maxInMemory))
+		defer db.spool.Put(obuf)
+		out, err := applyDelta(base, delta, *obuf)
+		if err != nil {
+			return fmt.Errorf("failed to apply delta: %w", err)
+		}
+		fn(out)
+		return nil
+	}
 	switch e.raw {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 		if e.pending.Load() == 0 {
