@@ -7,11 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 // dhRepo is a real git repository for the diff, staged and hook tests,
@@ -65,7 +67,7 @@ func (r *dhRepo) git(args ...string) string {
 	r.t.Helper()
 	code, out, errOut := r.run(args...)
 	if code != 0 {
-		r.t.Fatalf("git %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+		r.t.Fatalf("git %s: exit %d: %s", strings.Join(args, " "), code, dhShow(errOut))
 	}
 	return strings.TrimSpace(out)
 }
@@ -142,7 +144,7 @@ func TestDiffCommand(t *testing.T) {
 
 	code, stdout, stderr := dhRun(nil, "diff", "--base", base, "--repo", r.dir, "--format", "json")
 	if code != exitFindings {
-		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, dhShow(stderr))
 	}
 	dhAssertNoRaw(t, map[string]string{"stdout": stdout, "stderr": stderr}, tAdded, tRemoved)
 	var rep dhReport
@@ -168,13 +170,13 @@ func TestDiffCommand(t *testing.T) {
 	// The text report says the same without the raw tokens.
 	code, stdout, stderr = dhRun(nil, "diff", "--base", base, "--head", "HEAD", "--repo", r.dir)
 	if code != exitFindings || !strings.Contains(stdout, "src/app.js") {
-		t.Errorf("text: exit %d, stdout:\n%s", code, stdout)
+		t.Errorf("text: exit %d, stdout:\n%s", code, dhShow(stdout))
 	}
 	dhAssertNoRaw(t, map[string]string{"text stdout": stdout, "text stderr": stderr}, tAdded, tRemoved)
 
 	// A range without tokens is clean.
 	if code, _, stderr := dhRun(nil, "diff", "--base", removed, "--repo", r.dir); code != exitClean {
-		t.Errorf("empty range: exit %d, stderr:\n%s", code, stderr)
+		t.Errorf("empty range: exit %d, stderr:\n%s", code, dhShow(stderr))
 	}
 }
 
@@ -206,11 +208,19 @@ func TestDiffCommandErrors(t *testing.T) {
 			t.Parallel()
 			code, stdout, stderr := dhRun(nil, tt.args...)
 			if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
-				t.Errorf("exit %d, want %d; stderr %q should contain %q", code, tt.code, stderr, tt.inStderr)
+				t.Errorf("exit %d, want %d; stderr %q should contain %q", code, tt.code, dhShow(stderr), tt.inStderr)
 			}
 			if stdout != "" {
-				t.Errorf("stdout %q, want nothing: no silent empty report", stdout)
+				t.Errorf("stdout %q, want nothing: no silent empty report", dhShow(stdout))
 			}
 		})
 	}
+}
+
+var dhTokenShape = regexp.MustCompile(`pk_[0-9]{7,9}_[0-9A-Z]{32}`)
+
+// dhShow prepares command output for a failure message: any token shape
+// is replaced by its redacted form, so a leak under test is not printed.
+func dhShow(s string) string {
+	return dhTokenShape.ReplaceAllStringFunc(s, func(tok string) string { return scanner.NewSecret(tok).Redacted() })
 }

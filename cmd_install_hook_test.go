@@ -63,11 +63,11 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		code, stdout, stderr := runBinary(t, r, bin, "install-hook")
 		hookPath := filepath.Join(r.dir, ".git", "hooks", "pre-commit")
 		if code != exitClean || !strings.Contains(stdout, "installed at "+hookPath) {
-			t.Fatalf("install-hook: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			t.Fatalf("install-hook: exit %d\nstdout: %s\nstderr: %s", code, dhShow(stdout), dhShow(stderr))
 		}
 		code, stdout, _ = runBinary(t, r, bin, "install-hook", "--repo", r.dir)
 		if code != exitClean || !strings.Contains(stdout, "already installed") {
-			t.Errorf("second install-hook: exit %d, stdout %q", code, stdout)
+			t.Errorf("second install-hook: exit %d, stdout %q", code, dhShow(stdout))
 		}
 		content, err := os.ReadFile(hookPath)
 		if err != nil || !hook.IsOurs(content) || !strings.Contains(string(content), bin) {
@@ -80,11 +80,11 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		code, out, errOut := r.run("commit", "-m", "add settings")
 		all := out + errOut
 		if code != 1 {
-			t.Errorf("git commit with a token: exit %d, want 1\n%s", code, all)
+			t.Errorf("git commit with a token: exit %d, want 1\n%s", code, dhShow(all))
 		}
 		for _, want := range []string{"deploy/settings.env:2", scanner.NewSecret(tok).Redacted(), "do not commit this", "git restore --staged"} {
 			if !strings.Contains(all, want) {
-				t.Errorf("git commit output does not say %q:\n%s", want, all)
+				t.Errorf("git commit output does not say %q:\n%s", want, dhShow(all))
 			}
 		}
 		dhAssertNoRaw(t, map[string]string{"git commit output": all}, tok)
@@ -97,7 +97,7 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		r.git("add", "deploy/settings.env")
 		r.n++
 		if code, out, errOut := r.run("commit", "-m", "settings from the environment"); code != 0 {
-			t.Fatalf("clean commit refused: exit %d\n%s%s", code, out, errOut)
+			t.Fatalf("clean commit refused: exit %d\n%s%s", code, dhShow(out), dhShow(errOut))
 		}
 
 		// `git commit -a` stages into a temporary index: still caught.
@@ -105,7 +105,7 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		r.n++
 		code, out, errOut = r.run("commit", "-a", "-m", "oops")
 		if code != 1 || !strings.Contains(out+errOut, scanner.NewSecret(tok2).Redacted()) {
-			t.Errorf("git commit -a with a token: exit %d, want 1\n%s%s", code, out, errOut)
+			t.Errorf("git commit -a with a token: exit %d, want 1\n%s%s", code, dhShow(out), dhShow(errOut))
 		}
 		dhAssertNoRaw(t, map[string]string{"git commit -a output": out + errOut}, tok2)
 		if n := r.git("rev-list", "--count", "HEAD"); n != "2" {
@@ -120,13 +120,13 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		code, stdout, stderr := runBinary(t, r, bin, "install-hook", "--repo", r.dir)
 		want := filepath.Join(r.dir, ".githooks", "pre-commit")
 		if code != exitClean || !strings.Contains(stdout, want) {
-			t.Fatalf("install-hook: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			t.Fatalf("install-hook: exit %d\nstdout: %s\nstderr: %s", code, dhShow(stdout), dhShow(stderr))
 		}
 		r.write("a.env", "T="+tok+"\n")
 		r.git("add", "a.env")
 		r.n++
 		if code, out, errOut := r.run("commit", "-m", "first commit"); code != 1 {
-			t.Errorf("first commit with a token in a fresh repository: exit %d, want 1\n%s%s", code, out, errOut)
+			t.Errorf("first commit with a token in a fresh repository: exit %d, want 1\n%s%s", code, dhShow(out), dhShow(errOut))
 		}
 	})
 
@@ -140,14 +140,14 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		}
 		code, stdout, stderr := runBinary(t, r, bin, "install-hook", "--repo", r.dir)
 		if code != exitUsage || !strings.Contains(stderr, "--force") || !strings.Contains(stderr, hookPath) {
-			t.Errorf("install-hook over a foreign hook: exit %d, want %d\nstdout: %s\nstderr: %s", code, exitUsage, stdout, stderr)
+			t.Errorf("install-hook over a foreign hook: exit %d, want %d\nstdout: %s\nstderr: %s", code, exitUsage, dhShow(stdout), dhShow(stderr))
 		}
 		if b, _ := os.ReadFile(hookPath); string(b) != foreign {
 			t.Fatalf("foreign hook changed: %q", b)
 		}
 		code, stdout, stderr = runBinary(t, r, bin, "install-hook", "--repo", r.dir, "--force")
 		if code != exitClean || !strings.Contains(stdout, hookPath+".bak") {
-			t.Errorf("install-hook --force: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			t.Errorf("install-hook --force: exit %d\nstdout: %s\nstderr: %s", code, dhShow(stdout), dhShow(stderr))
 		}
 		if b, _ := os.ReadFile(hookPath + ".bak"); string(b) != foreign {
 			t.Errorf("backup holds %q, want the foreign hook", b)
@@ -158,7 +158,7 @@ func TestInstallHookEndToEnd(t *testing.T) {
 func TestInstallHookUsage(t *testing.T) {
 	t.Parallel()
 	if code, _, stderr := dhRun(nil, "install-hook", "--repo", t.TempDir()); code != exitUsage || !strings.Contains(stderr, "not a git repository") {
-		t.Errorf("outside a repository: exit %d, stderr %q", code, stderr)
+		t.Errorf("outside a repository: exit %d, stderr %q", code, dhShow(stderr))
 	}
 	if code, _, _ := dhRun(nil, "install-hook", "extra"); code != exitUsage {
 		t.Errorf("stray argument: exit %d, want %d", code, exitUsage)

@@ -23,17 +23,17 @@ func TestStagedCommand(t *testing.T) {
 		r.git("add", "settings.py")
 		code, stdout, stderr := dhRun(nil, "staged", "--repo", r.dir)
 		if code != exitFindings {
-			t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+			t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, dhShow(stderr))
 		}
 		// File and line, the redacted token, and the fix.
 		for _, want := range []string{"settings.py:2", scanner.NewSecret(tok).Redacted()} {
 			if !strings.Contains(stdout, want) {
-				t.Errorf("stdout does not name %q:\n%s", want, stdout)
+				t.Errorf("stdout does not name %q:\n%s", want, dhShow(stdout))
 			}
 		}
 		for _, want := range []string{"git restore --staged", ".gitignore", "environment variable", "Rotate"} {
 			if !strings.Contains(stderr, want) {
-				t.Errorf("stderr does not say %q:\n%s", want, stderr)
+				t.Errorf("stderr does not say %q:\n%s", want, dhShow(stderr))
 			}
 		}
 		dhAssertNoRaw(t, map[string]string{"stdout": stdout, "stderr": stderr}, tok)
@@ -51,13 +51,13 @@ func TestStagedCommand(t *testing.T) {
 		r.write("notes.txt", "NEW="+tok+"\n")
 		code, stdout, stderr := dhRun(nil, "staged", "--repo", r.dir, "--format", "json")
 		if code != exitClean {
-			t.Fatalf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", code, exitClean, stdout, stderr)
+			t.Fatalf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", code, exitClean, dhShow(stdout), dhShow(stderr))
 		}
 		r.write("app.env", "OLD="+old+"\nNAME=x\nNEW="+tok+"\n")
 		r.git("add", "app.env")
 		code, stdout, stderr = dhRun(nil, "staged", "--repo", r.dir, "--format", "json")
 		if code != exitFindings {
-			t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+			t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, dhShow(stderr))
 		}
 		var rep dhReport
 		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
@@ -91,21 +91,21 @@ func TestStagedCommand(t *testing.T) {
 		}
 		cmdEnv := map[string]string{"GIT_INDEX_FILE": idx}
 		if code, _, stderr := dhRun(cmdEnv, "staged", "--repo", r.dir); code != exitClean {
-			t.Fatalf("before staging into the temporary index: exit %d\n%s", code, stderr)
+			t.Fatalf("before staging into the temporary index: exit %d\n%s", code, dhShow(stderr))
 		}
 		r.runWithEnv([]string{"GIT_INDEX_FILE=" + idx}, "add", "a.env")
 		if code, _, stderr := dhRun(cmdEnv, "staged", "--repo", r.dir); code != exitFindings {
-			t.Errorf("temporary index: exit %d, want %d\n%s", code, exitFindings, stderr)
+			t.Errorf("temporary index: exit %d, want %d\n%s", code, exitFindings, dhShow(stderr))
 		}
 		if code, _, stderr := dhRun(nil, "staged", "--repo", r.dir); code != exitClean {
-			t.Errorf("the real index is unchanged: exit %d, want %d\n%s", code, exitClean, stderr)
+			t.Errorf("the real index is unchanged: exit %d, want %d\n%s", code, exitClean, dhShow(stderr))
 		}
 	})
 
 	t.Run("usage", func(t *testing.T) {
 		t.Parallel()
 		if code, _, stderr := dhRun(nil, "staged", "--repo", t.TempDir()); code != exitUsage || !strings.Contains(stderr, "not a git repository") {
-			t.Errorf("outside a repository: exit %d, stderr %q", code, stderr)
+			t.Errorf("outside a repository: exit %d, stderr %q", code, dhShow(stderr))
 		}
 		if code, _, _ := dhRun(nil, "staged", "extra"); code != exitUsage {
 			t.Errorf("stray argument: exit %d, want %d", code, exitUsage)
