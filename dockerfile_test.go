@@ -227,6 +227,7 @@ func dockerfileProblems(pre []dockerInstruction, stages []dockerStage) []string 
 				if !ok {
 					continue
 				}
+				add("line %d: RUN --mount needs BuildKit: the legacy docker builder of runners without buildx rejects it", inst.Line)
 				for _, kv := range strings.Split(m, ",") {
 					k, v, _ := strings.Cut(kv, "=")
 					if (k == "target" || k == "dst" || k == "destination") && !strings.HasPrefix(v, "/") {
@@ -320,8 +321,7 @@ ARG GO=1.26
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN --mount=type=cache,target=/root/.cache/go-build \
-    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=dev" \
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=dev" \
     # a comment inside a continuation is dropped
     -o /out/clickup-secret-scan .
 FROM scratch
@@ -355,7 +355,8 @@ func TestDockerfileProblems(t *testing.T) {
 		{name: "CA bundle into the directory", old: "ca-certificates.crt /etc/ssl/certs/ca-certificates.crt", new: "ca-certificates.crt /etc/ssl/certs/", want: ""},
 		{name: "no entrypoint", old: `ENTRYPOINT ["/clickup-secret-scan", "action"]`, new: "", want: "no ENTRYPOINT"},
 		{name: "heredoc", old: "WORKDIR /src", new: "RUN <<EOF\necho hi\nEOF", want: "heredoc"},
-		{name: "relative mount target", old: "target=/root/.cache/go-build", new: "target=.cache", want: "not absolute"},
+		{name: "cache mount", old: "RUN CGO", new: "RUN --mount=type=cache,target=/root/.cache/go-build CGO", want: "needs BuildKit"},
+		{name: "relative mount target", old: "RUN CGO", new: "RUN --mount=type=cache,target=.cache CGO", want: "not absolute", more: true},
 		{name: "copy from unknown stage", old: "--from=build /out", new: "--from=builder /out", want: "names no earlier stage"},
 		{name: "instruction before FROM", old: "ARG GO=1.26", new: "ENV GO=1.26", want: "before the first FROM"},
 		{name: "no go build", old: "go build", new: "go install", want: "no RUN stage runs go build"},
