@@ -57,6 +57,13 @@ func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
 // delta base is inflated once, and keeps the subtrees and matched blobs.
 func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 	s.nodes = make(map[plumbing.Hash]*treeNode, len(items))
+	// A bitmap of the first 16 bits of the matched blob ids: the millions
+	// of blob entries that matched nothing are rejected without hashing.
+	var filter [1 << 16 / 64]uint64
+	for h := range s.matched {
+		k := uint(h[0])<<8 | uint(h[1])
+		filter[k/64] |= 1 << (k % 64)
+	}
 	parallel(ctx, items, func(it blobItem) {
 		n := &treeNode{}
 		sub := false
@@ -69,6 +76,9 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 				case kindTree:
 					n.subs = append(n.subs, treeEntry{name: string(name), hash: plumbing.Hash(hash), kind: kind})
 				case kindBlob:
+					if k := uint(hash[0])<<8 | uint(hash[1]); filter[k/64]&(1<<(k%64)) == 0 {
+						return
+					}
 					if _, ok := s.matched[plumbing.Hash(hash)]; ok {
 						n.blobs = append(n.blobs, treeEntry{name: string(name), hash: plumbing.Hash(hash), kind: kind})
 					}
