@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -343,5 +346,78 @@ func TestScanRangeUnreadableBlobIsCounted(t *testing.T) {
 	}
 	if s := stats.Snapshot(); s.Skipped == 0 || s.ErrorCount == 0 {
 		t.Errorf("stats %+v: the missing blob was not counted", s)
+	}
+}
+
+// TestAddedMatchesGitDiff checks Result.Added, which the Action uses to put
+// review comments only on lines a pull request's diff shows, against
+// `git diff -U0` on random edits (inserts, deletes, replacements of unique
+// lines, so that every correct diff agrees).
+func TestAddedMatchesGitDiff(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	r := newRepo(t)
+	const files = 25
+	next := 0
+	line := func() string { next++; return fmt.Sprintf("line %d of the file\n", next) }
+	olds := make([][]string, files)
+	for f := range files {
+		for range 5 + rng.IntN(40) {
+			olds[f] = append(olds[f], line())
+		}
+		r.write(fmt.Sprintf("f%02d.txt", f), strings.Join(olds[f], ""))
+	}
+	base := r.commit("base")
+	for f := range files {
+		var out []string
+		for _, l := range olds[f] {
+			switch rng.IntN(10) {
+			case 0: // delete
+			case 1: // replace
+				out = append(out, line())
+			case 2: // insert before
+				for range 1 + rng.IntN(3) {
+					out = append(out, line())
+				}
+				out = append(out, l)
+			default:
+				out = append(out, l)
+			}
+		}
+		if rng.IntN(2) == 0 {
+			out = append(out, line())
+		}
+		r.write(fmt.Sprintf("f%02d.txt", f), strings.Join(out, ""))
+	}
+	r.commit("edit")
+
+	_, res := scanRange(t, r.dir, base, "HEAD")
+	want := map[string][]LineRange{}
+	diffOut := r.git("diff", "-U0", "--no-color", "--no-renames", base, "HEAD")
+	var path string
+	for _, l := range strings.Split(diffOut, "\n") {
+		if p, ok := strings.CutPrefix(l, "+++ b/"); ok {
+			path = p
+			continue
+		}
+		if !strings.HasPrefix(l, "@@ ") {
+			continue
+		}
+		plus := strings.Fields(l)[2][1:]
+		startS, countS, hasCount := strings.Cut(plus, ",")
+		start, _ := strconv.Atoi(startS)
+		count := 1
+		if hasCount {
+			count, _ = strconv.Atoi(countS)
+		}
+		if count > 0 {
+			want[path] = append(want[path], LineRange{start, start + count - 1})
+		}
+	}
+	if len(want) < files/2 {
+		t.Fatalf("git diff shows additions in only %d files: the edits are too few to test anything", len(want))
+	}
+	if diff := cmp.Diff(want, res.Added); diff != "" {
+		t.Errorf("Added differs from git diff -U0 (-git +ours):\n%s", diff)
 	}
 }
