@@ -36,9 +36,9 @@ cleanup() {
 	for c in "${CONTAINERS[@]}"; do
 		podman rm -f --ignore "$c" >/dev/null 2>&1 || true
 	done
-	# Old untagged build layers would fill the cached store over time; the
-	# recent ones are the layer cache that makes a warm run fast.
-	podman image prune -f --filter until=168h >/dev/null 2>&1 || true
+	# Untagged build stages (about 500 MB each) would fill the cached store;
+	# warm rebuilds are fast without them thanks to the Go cache volumes.
+	podman image prune -f >/dev/null 2>&1 || true
 	if [[ -n ${CSS_E2E_KEEP:-} ]]; then
 		css_log "kept $WORK (CSS_E2E_KEEP is set)"
 	else
@@ -46,6 +46,10 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
+# bash skips the EXIT trap when a signal kills it: turn `timeout`'s TERM
+# (and ^C) into an exit, so containers and scratch files are still removed.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 css_podman_setup "$WORK/podman"
 
 FAILURES=0
