@@ -112,7 +112,7 @@ func scanFile(ctx context.Context, j job, sc *scanner.Scanner, col *scanner.Coll
 	if ctx.Err() != nil {
 		return
 	}
-	f, err := os.Open(j.open)
+	f, err := openFile(j.open)
 	if err != nil {
 		sc.Stats().Skip(j.display, fmt.Errorf("failed to open: %w", err))
 		return
