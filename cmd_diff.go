@@ -39,7 +39,14 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 		return exitUsage
 	}
 	if o.pipeline.RepoRoot == "" {
-		o.pipeline.RepoRoot = *repo
+		// Location paths are relative to the working tree's top, and so
+		// are the ignore file and its path globs, whatever --repo names.
+		root, err := diff.WorkTree(*repo)
+		if err != nil {
+			fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+			return repoErrorCode(err)
+		}
+		o.pipeline.RepoRoot = root
 	}
 	sc, stats, col := newScan(scanner.Options{})
 	res, err := diff.ScanRange(ctx, diff.Options{RepoPath: *repo, Base: *base, Head: *head}, sc, col)

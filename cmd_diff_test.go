@@ -224,3 +224,31 @@ var dhTokenShape = regexp.MustCompile(`pk_[0-9]{7,9}_[0-9A-Z]{32}`)
 func dhShow(s string) string {
 	return dhTokenShape.ReplaceAllStringFunc(s, func(tok string) string { return scanner.NewSecret(tok).Redacted() })
 }
+
+// TestDiffCommandIgnoreFileAtRoot: with --repo naming a subdirectory, the
+// ignore file and its path globs are still taken from the working tree's
+// top, where location paths are rooted.
+func TestDiffCommandIgnoreFileAtRoot(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(44).PersonalToken()
+	r := newDHRepo(t)
+	r.write(".clickup-secret-scan-ignore", "path:fixtures/**  generated test data\n")
+	base := r.commit("base")
+	r.write("fixtures/tokens.env", "T="+tok+"\n")
+	r.commit("add fixture")
+	sub := filepath.Join(r.dir, "fixtures")
+	for _, args := range [][]string{
+		{"diff", "--base", base, "--repo", sub},
+		{"staged", "--repo", sub},
+	} {
+		if args[0] == "staged" {
+			r.write("fixtures/more.env", "OTHER="+tok+"\n") // not an exact copy of tokens.env
+			r.git("add", "fixtures/more.env")
+		}
+		code, stdout, stderr := dhRun(nil, args...)
+		if code != exitClean || !strings.Contains(stdout, "generated test data") {
+			t.Errorf("%s: exit %d, want %d with the finding listed as ignored\nstdout: %s\nstderr: %s", args[0], code, exitClean, dhShow(stdout), dhShow(stderr))
+		}
+		dhAssertNoRaw(t, map[string]string{args[0] + " stdout": stdout, args[0] + " stderr": stderr}, tok)
+	}
+}

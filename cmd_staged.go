@@ -44,7 +44,14 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		return exitUsage
 	}
 	if o.pipeline.RepoRoot == "" {
-		o.pipeline.RepoRoot = *repo
+		// Location paths are relative to the working tree's top, and so
+		// are the ignore file and its path globs, whatever --repo names.
+		root, err := diff.WorkTree(*repo)
+		if err != nil {
+			fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+			return repoErrorCode(err)
+		}
+		o.pipeline.RepoRoot = root
 	}
 	// git points a pre-commit hook at a temporary index for `git commit -a`
 	// and `git commit PATH`; that index is what will be committed. A

@@ -216,3 +216,25 @@ func emit(pending []pendingLoc, atHead map[string]bool, col *scanner.Collector) 
 func author(c *object.Commit) (string, string) {
 	return fmt.Sprintf("%s <%s>", c.Author.Name, c.Author.Email), c.Author.When.Format(time.RFC3339)
 }
+
+// WorkTree returns the top directory of the working tree that contains
+// path, where repository paths (and so location paths) are rooted; for a
+// bare repository it returns path itself.
+func WorkTree(path string) (string, error) {
+	if path == "" {
+		path = "."
+	}
+	repo, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		abs, _ := filepath.Abs(path)
+		return "", fmt.Errorf("%w: %s", ErrNotRepository, abs)
+	}
+	if err != nil {
+		return "", fmt.Errorf("failed to open repository %s: %w", path, err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return path, nil // bare
+	}
+	return wt.Filesystem.Root(), nil
+}

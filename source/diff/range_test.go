@@ -421,3 +421,21 @@ func TestAddedMatchesGitDiff(t *testing.T) {
 		t.Errorf("Added differs from git diff -U0 (-git +ours):\n%s", diff)
 	}
 }
+
+func TestWorkTree(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.write("a/b/c.txt", "c\n")
+	r.commit("c")
+	got, err := WorkTree(filepath.Join(r.dir, "a", "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := filepath.EvalSymlinks(r.dir)
+	if g, _ := filepath.EvalSymlinks(got); g != want {
+		t.Errorf("WorkTree = %s, want %s", got, want)
+	}
+	if _, err := WorkTree(t.TempDir()); !errors.Is(err, ErrNotRepository) {
+		t.Errorf("outside a repository: err = %v, want ErrNotRepository", err)
+	}
+}
