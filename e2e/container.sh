@@ -109,14 +109,24 @@ check "binary reports the version stamped at build time ($VERSION)" test "$got" 
 
 # --- running the Action like the runner does ------------------------------
 
-# run_action CASE TOKEN: makes the fixture repository and event for CASE,
-# runs the image, and leaves everything under $WORK/CASE; the exit code is
-# in $WORK/CASE/rc. An empty TOKEN makes a clean pull request.
+# run_action CASE TOKEN [shallow]: makes the fixture repository and event
+# for CASE, runs the image, and leaves everything under $WORK/CASE; the exit
+# code is in $WORK/CASE/rc. An empty TOKEN makes a clean pull request.
+# "shallow" makes the workspace a depth-1 fetch of refs/pull/2/merge, what
+# actions/checkout does by default.
 run_action() {
-	local name=$1 token=$2 dir=$WORK/$1 shas base head merge input key rc
+	local name=$1 token=$2 shallow=${3:-} dir=$WORK/$1 shas base head merge input key rc
 	mkdir -p "$dir/home" "$dir/workflow" "$dir/file_commands"
 	shas=$(css_make_pr_repo "$dir/repo" "$token")
 	read -r base head merge <<<"$shas"
+	if [[ -n $shallow ]]; then
+		css_git -C "$dir/repo" update-ref refs/pull/2/merge "$merge"
+		mv "$dir/repo" "$dir/origin"
+		css_git init -q "$dir/repo"
+		css_git -C "$dir/repo" fetch -q --depth 1 "file://$dir/origin" refs/pull/2/merge
+		css_git -C "$dir/repo" checkout -q --detach FETCH_HEAD
+		[[ $(css_git -C "$dir/repo" rev-list --count HEAD) -eq 1 ]] || css_die "the shallow fixture is not shallow"
+	fi
 	css_make_pr_event "$EVENT_SRC" "$dir/workflow/event.json" "$base" "$head"
 	: >"$dir/file_commands/set_output"
 	: >"$dir/file_commands/step_summary"
@@ -238,6 +248,22 @@ check "clean PR: output findings=0 (got '${findings}')" test "$findings" = 0
 check "clean PR: no ::error annotation" bash -c '! grep -q "^::error" "$1"' _ "$C/stdout"
 if ((FAILURES > before)); then
 	dump "$C/stdout" "$C/stderr" "$C/file_commands/set_output"
+fi
+
+# --- the default shallow checkout, without network -------------------------
+# The base commit is not in the clone, so the Action must use the API, which
+# --network none makes unreachable: it must say so and must not pass as clean.
+before=$FAILURES
+run_action shallow "$TOKEN" shallow
+H=$WORK/shallow
+rc=$(cat "$H/rc")
+check "shallow checkout, no network: not a clean pass (exit code $rc, want non-zero)" test "$rc" -ne 0
+check "shallow checkout, no network: says fetch-depth: 0 gives a complete local scan" \
+	grep -qF 'fetch-depth: 0' "$H/stdout" "$H/stderr"
+check "shallow checkout, no network: no raw token in stdout, stderr, outputs, summary" \
+	no_raw_token "$H/stdout" "$H/stderr" "$H/file_commands/set_output" "$H/file_commands/step_summary"
+if ((FAILURES > before)); then
+	dump "$H/stdout" "$H/stderr" "$H/file_commands/set_output" "$H/file_commands/step_summary"
 fi
 
 # --- the CLI in the same image: dir ----------------------------------------
