@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -89,7 +90,7 @@ func Scan(ctx context.Context, opts Options, sc *scanner.Scanner, col *scanner.C
 	stopProgress := startProgress(opts, sc.Stats(), &done)
 	var res Result
 	for _, root := range opts.Roots {
-		w := walker{ctx: ctx, opts: opts, stats: sc.Stats(), jobs: jobs, visited: map[string]bool{}}
+		w := walker{ctx: ctx, opts: opts, stats: sc.Stats(), jobs: jobs, visited: map[dirID]bool{}}
 		w.walkRoot(root)
 		res.Warnings = append(res.Warnings, w.warnings...)
 	}
@@ -134,7 +135,7 @@ type walker struct {
 	stats    *scanner.Stats
 	jobs     chan<- job
 	rootReal string
-	visited  map[string]bool // real paths of directories entered, against loops
+	visited  map[dirID]bool // directories entered, against loops
 	warnings []string
 }
 
@@ -164,18 +165,25 @@ func (w *walker) walkDir(osPath, display, rel string) {
 	if w.ctx.Err() != nil {
 		return
 	}
-	real, err := filepath.EvalSymlinks(osPath)
-	if err == nil {
-		if w.visited[real] {
+	d, err := os.Open(osPath)
+	if err != nil {
+		w.stats.Skip(display, fmt.Errorf("failed to list directory: %w", err))
+		return
+	}
+	if id, ok := identify(d, osPath); ok {
+		if w.visited[id] {
+			d.Close()
 			w.stats.Skip(display, errors.New("symlink loop: directory already scanned"))
 			return
 		}
-		w.visited[real] = true
+		w.visited[id] = true
 	}
-	entries, err := os.ReadDir(osPath)
+	entries, err := d.ReadDir(-1)
+	d.Close()
 	if err != nil {
 		w.stats.Skip(display, fmt.Errorf("failed to list directory: %w", err))
 	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	for _, e := range entries {
 		name := e.Name()
 		childOS := filepath.Join(osPath, name)

@@ -24,3 +24,22 @@ func openFile(name string) (*os.File, error) {
 		return os.NewFile(uintptr(fd), name), nil
 	}
 }
+
+// dirID identifies a directory, so that one reached again through a
+// symlink is not walked twice.
+type dirID struct{ dev, ino uint64 }
+
+// identify returns the identity of the open directory d: its device and
+// inode from one fstat, where resolving its real path took an lstat per
+// path component.
+func identify(d *os.File, _ string) (dirID, bool) {
+	fi, err := d.Stat()
+	if err != nil {
+		return dirID{}, false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return dirID{}, false
+	}
+	return dirID{dev: uint64(st.Dev), ino: uint64(st.Ino)}, true
+}
