@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -95,7 +96,7 @@ func walkTree(b []byte, fn func(name []byte, hash []byte, kind entryKind)) error
 
 // readTree returns the entries of tree h.
 func (s *scan) readTree(h plumbing.Hash) ([]treeEntry, error) {
-	t, b, err := s.db.object(h)
+	t, b, err := s.readObject(h)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read tree %s: %w", h, err)
 	}
@@ -107,7 +108,7 @@ func (s *scan) readTree(h plumbing.Hash) ([]treeEntry, error) {
 
 // readCommit returns the decoded commit h.
 func (s *scan) readCommit(h plumbing.Hash) (*object.Commit, error) {
-	t, b, err := s.db.object(h)
+	t, b, err := s.readObject(h)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (s *scan) readCommit(h plumbing.Hash) (*object.Commit, error) {
 
 // readTag returns the decoded annotated tag h.
 func (s *scan) readTag(h plumbing.Hash) (*object.Tag, error) {
-	t, b, err := s.db.object(h)
+	t, b, err := s.readObject(h)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +146,13 @@ func (s *scan) readTag(h plumbing.Hash) (*object.Tag, error) {
 
 // objectType returns the type of h, or InvalidObject when it is missing.
 func (s *scan) objectType(h plumbing.Hash) plumbing.ObjectType {
+	if s.db == nil {
+		o, err := s.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return plumbing.InvalidObject
+		}
+		return o.Type()
+	}
 	if p, i := s.db.lookup(h); p != nil {
 		return s.db.entryType(p, i)
 	}
@@ -153,6 +161,29 @@ func (s *scan) objectType(h plumbing.Hash) plumbing.ObjectType {
 		return plumbing.InvalidObject
 	}
 	return t
+}
+
+// readObject returns the type and content of h. Before the object database
+// is opened (a run that finds nothing new opens it never: its header pass
+// costs more than the whole run otherwise), go-git reads the few objects.
+func (s *scan) readObject(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if s.db != nil {
+		return s.db.object(h)
+	}
+	o, err := s.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	if o.Size() > maxInMemory {
+		return o.Type(), nil, fmt.Errorf("object %s of %d bytes is too large to hold in memory", h, o.Size())
+	}
+	r, err := o.Reader()
+	if err != nil {
+		return o.Type(), nil, err
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	return o.Type(), b, err
 }
 
 func signature(sig object.Signature) (author, date string) {

@@ -205,11 +205,16 @@ func (p *pack) load() error {
 		if e.offset < pos || e.offset >= trailer {
 			continue // typ stays invalid: counted when used
 		}
-		if _, err := br.Discard(int(e.offset - pos)); err != nil {
+		var hdr io.ByteReader = br
+		if p.data != nil {
+			// Mapped: read the header in place instead of copying the
+			// whole pack through a buffer.
+			hdr = bytes.NewReader(p.data[e.offset:trailer])
+		} else if _, err := br.Discard(int(e.offset - pos)); err != nil {
 			return err
 		}
 		pos = e.offset
-		hdrLen, err := p.parseHeader(br, e)
+		hdrLen, err := p.parseHeader(hdr, e)
 		pos += hdrLen
 		if err != nil {
 			e.raw = plumbing.InvalidObject
@@ -228,7 +233,7 @@ func (p *pack) load() error {
 	return nil
 }
 
-func (p *pack) parseHeader(br *bufio.Reader, e *packEntry) (int64, error) {
+func (p *pack) parseHeader(br io.ByteReader, e *packEntry) (int64, error) {
 	var n int64
 	next := func() (byte, error) {
 		c, err := br.ReadByte()

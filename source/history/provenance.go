@@ -119,7 +119,7 @@ func (s *scan) matchesOf(h plumbing.Hash) []scanner.Match {
 	if ms, ok := s.extra[h]; ok {
 		return ms
 	}
-	b, err := s.db.contentByHash(h, 0)
+	_, b, err := s.readObject(h)
 	if err != nil {
 		s.objectError("blob "+h.String(), err)
 		return nil
@@ -181,7 +181,7 @@ func (s *scan) scanNewBlobs(ctx context.Context) {
 func (s *scan) restoreMatched(ctx context.Context, st *state) {
 	for _, hx := range st.MatchedBlobs {
 		h := plumbing.NewHash(hx)
-		b, err := s.db.contentByHash(h, 0)
+		_, b, err := s.readObject(h)
 		if err != nil {
 			continue
 		}

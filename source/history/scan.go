@@ -25,7 +25,9 @@ type scan struct {
 	stats *scanner.Stats
 	col   *scanner.Collector
 	repo  *git.Repository
-	db    *objectDB
+	// db reads packs and loose objects; nil until openDB.
+	db     *objectDB
+	dotgit *dotgit.DotGit
 
 	warnings []string
 	warned   map[string]bool
@@ -95,11 +97,7 @@ func open(opts Options, sc *scanner.Scanner, col *scanner.Collector) (*scan, err
 		tagsSeen:   map[plumbing.Hash]bool{},
 		extra:      map[plumbing.Hash][]scanner.Match{},
 	}
-	db, errs := openObjectDB(dotgit.New(fsStorage.Filesystem()))
-	s.db = db
-	for _, err := range errs {
-		s.objectError("pack", err)
-	}
+	s.dotgit = dotgit.New(fsStorage.Filesystem())
 	return s, nil
 }
 
@@ -117,7 +115,11 @@ func (s *scan) objectError(what string, err error) {
 }
 
 func (s *scan) run(ctx context.Context) (Result, error) {
-	defer s.db.close()
+	defer func() {
+		if s.db != nil {
+			s.db.close()
+		}
+	}()
 	st, err := loadState(s.opts.StatePath)
 	if err != nil {
 		return Result{}, err
@@ -169,6 +171,7 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 		}
 	}
 
+	s.openDB()
 	var objs objects
 	if !limited {
 		objs = s.db.enumerate(s.stats)
@@ -212,6 +215,15 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	return s.finish(st, tips, head)
+}
+
+// openDB opens the packs and reads their headers.
+func (s *scan) openDB() {
+	db, errs := openObjectDB(s.dotgit)
+	s.db = db
+	for _, err := range errs {
+		s.objectError("pack", err)
+	}
 }
 
 func (s *scan) finish(st *state, tips map[string]plumbing.Hash, head plumbing.Hash) (Result, error) {
