@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,21 +21,8 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
 )
 
-// vtToken returns a made-up personal token in the real shape whose body has
-// no run or word that the placeholder filter would suppress.
-func vtToken(seed uint64) string {
-	const alpha = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	r := rand.New(rand.NewPCG(seed, seed*7919+1))
-	for {
-		b := make([]byte, 32)
-		for i := range b {
-			b[i] = alpha[r.IntN(len(alpha))]
-		}
-		if !vtMadeUp(string(b)) {
-			return fmt.Sprintf("pk_%d_%s", 1000000+r.IntN(8999999), b)
-		}
-	}
-}
+// vtToken returns a fake personal token in the real shape, fixed by seed.
+func vtToken(seed uint64) string { return fixtures.NewGen(seed).PersonalToken() }
 
 func vtMadeUp(s string) bool {
 	for i := 2; i < len(s); i++ {

@@ -3,7 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,33 +14,8 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
-// fakeToken returns a made-up personal token in the real shape, with a body
-// free of the runs and words the placeholder filter suppresses.
-func fakeToken(seed uint64) string {
-	const alpha = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	r := rand.New(rand.NewPCG(seed, seed*31+7))
-	for {
-		b := make([]byte, 32)
-		for i := range b {
-			b[i] = alpha[r.IntN(len(alpha))]
-		}
-		ok := true
-		for i := 2; i < len(b); i++ {
-			d1, d2 := int(b[i])-int(b[i-1]), int(b[i-1])-int(b[i-2])
-			if d1 == d2 && d1 >= -1 && d1 <= 1 {
-				ok = false
-			}
-		}
-		for _, w := range []string{"EXAMPLE", "SAMPLE", "XXX", "DUMMY", "TEST", "FAKE"} {
-			if strings.Contains(string(b), w) {
-				ok = false
-			}
-		}
-		if ok {
-			return fmt.Sprintf("pk_%d_%s", 2000000+r.IntN(7999999), b)
-		}
-	}
-}
+// fakeToken returns a fake personal token in the real shape, fixed by seed.
+func fakeToken(seed uint64) string { return fixtures.NewGen(seed).PersonalToken() }
 
 // gitRun runs git in dir with a fixed identity and no user or system config.
 func gitRun(t *testing.T, dir string, args ...string) {

@@ -2,8 +2,7 @@ package ignore
 
 import (
 	"errors"
-	"fmt"
-	"math/rand/v2"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,34 +16,8 @@ import (
 // fakeToken is a made-up personal token in the real shape, random body.
 var fakeToken = genToken(1)
 
-// genToken returns a made-up personal token in the real shape, built at run
-// time so that no credential-shaped literal sits in the source for secret
-// scanners (this one included) to report.
-func genToken(seed uint64) string {
-	const alpha = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	r := rand.New(rand.NewPCG(seed, seed*131+17))
-	for {
-		b := make([]byte, 32)
-		for i := range b {
-			b[i] = alpha[r.IntN(len(alpha))]
-		}
-		ok := true
-		for i := 2; i < len(b); i++ {
-			d1, d2 := int(b[i])-int(b[i-1]), int(b[i-1])-int(b[i-2])
-			if d1 == d2 && d1 >= -1 && d1 <= 1 {
-				ok = false
-			}
-		}
-		for _, w := range []string{"EXAMPLE", "SAMPLE", "XXX", "DUMMY", "TEST", "FAKE"} {
-			if strings.Contains(string(b), w) {
-				ok = false
-			}
-		}
-		if ok {
-			return fmt.Sprintf("pk_%d_%s", 3000000+r.IntN(6999999), b)
-		}
-	}
-}
+// genToken returns a fake personal token in the real shape, fixed by seed.
+func genToken(seed uint64) string { return fixtures.NewGen(seed).PersonalToken() }
 
 var (
 	idA = strings.Repeat("ab", 32)

@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -97,16 +94,16 @@ func WriteChecklist(w io.Writer, format string, c Checklist) error {
 var statusLabel = map[CheckStatus]string{CheckPass: "PASS", CheckFail: "FAIL", CheckSkip: "SKIP", CheckError: "ERROR"}
 
 func writeChecklistText(w *bytes.Buffer, c Checklist) error {
-	fmt.Fprintf(w, "ClickUp security checklist for %s\n\n", oneLine(c.Repo))
+	fmt.Fprintf(w, "ClickUp security checklist for %s\n\n", display(c.Repo))
 	for _, ch := range c.Checks {
 		fmt.Fprintf(w, "[%s] %s\n", statusLabel[ch.Status], ch.Title)
 		for _, d := range ch.Details {
-			fmt.Fprintf(w, "       - %s\n", oneLine(d))
+			fmt.Fprintf(w, "       - %s\n", display(d))
 		}
 		if ch.Status == CheckFail && len(ch.Fix) > 0 {
 			fmt.Fprintln(w, "       fix:")
 			for i, f := range ch.Fix {
-				fmt.Fprintf(w, "         %d. %s\n", i+1, oneLine(f))
+				fmt.Fprintf(w, "         %d. %s\n", i+1, display(f))
 			}
 		}
 	}
@@ -183,21 +180,6 @@ func writeChecklistJSON(w *bytes.Buffer, c Checklist) error {
 func orEmpty(s []string) []string {
 	if s == nil {
 		return []string{}
-	}
-	return s
-}
-
-// oneLine makes s safe to print on one line of the checklist: a detail
-// quotes paths from the repository, and a hostile file name must not be
-// able to forge a line or a terminal escape.
-func oneLine(s string) string {
-	if !utf8.ValidString(s) {
-		return strconv.Quote(s)
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) && r != ' ' {
-			return strconv.Quote(s)
-		}
 	}
 	return s
 }

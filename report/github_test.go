@@ -3,7 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"math/rand/v2"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,16 +13,8 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
-// ghToken returns a FAKE personal token with a random body.
-func ghToken(seed uint64) string {
-	r := rand.New(rand.NewPCG(seed, 99))
-	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	b := []byte(fmt.Sprintf("pk_%d_", 10000000+r.IntN(89999999)))
-	for i := 0; i < 32; i++ {
-		b = append(b, alphabet[r.IntN(len(alphabet))])
-	}
-	return string(b)
-}
+// ghToken returns a fake personal token in the real shape, fixed by seed.
+func ghToken(seed uint64) string { return fixtures.NewGen(seed).PersonalToken() }
 
 func ghFinding(kind scanner.Kind, raw, path string, line int) scanner.Finding {
 	s := scanner.NewSecret(raw)
