@@ -8,7 +8,8 @@
 # repository with a pull request that adds a FAKE token, then asserts the
 # exit code, the outputs, the SARIF file, the job summary, the workflow
 # commands on stdout, and that the raw token is printed nowhere. A clean
-# pull request must exit 0, and the image must also run `dir`.
+# pull request must exit 0, the default depth-1 checkout without network
+# must not pass as clean, and the image must also run `dir`.
 #
 # Needs podman, runc, debootstrap (first run only), git, jq and go, and root.
 # A missing tool fails the test; it never skips. See docs/container.md.
@@ -271,7 +272,7 @@ before=$FAILURES
 CONTAINERS+=("css-e2e-$$-dir")
 rc=0
 podman run --rm --name "css-e2e-$$-dir" --network none --entrypoint /clickup-secret-scan \
-	-v "$D/repo:/github/workspace" "$IMAGE" dir /github/workspace \
+	-v "$D/repo:/github/workspace:ro" "$IMAGE" dir /github/workspace \
 	>"$WORK/dir.stdout" 2>"$WORK/dir.stderr" || rc=$?
 check "dir /github/workspace in the image: exit code 1 (got $rc)" test "$rc" -eq 1
 check "dir /github/workspace in the image: reports src/clickup.js" grep -qF 'src/clickup.js' "$WORK/dir.stdout"
