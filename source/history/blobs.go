@@ -32,14 +32,22 @@ type objects struct {
 // plus the commits and annotated tags (for --all-objects). Objects in
 // several packs, or both packed and loose, are listed once.
 func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
-	seen := map[plumbing.Hash]struct{}{}
-	for _, p := range db.packs {
+	// Hashes are unique within a pack: only objects also in an earlier
+	// pack (found through its index, no map of every object) are skipped.
+	inEarlier := func(k int, h plumbing.Hash) bool {
+		for _, q := range db.packs[:k] {
+			if ok, _ := q.idx.Contains(h); ok {
+				return true
+			}
+		}
+		return false
+	}
+	for k, p := range db.packs {
 		for i := range p.entries {
 			e := &p.entries[i]
-			if _, dup := seen[e.hash]; dup {
+			if k > 0 && inEarlier(k, e.hash) {
 				continue
 			}
-			seen[e.hash] = struct{}{}
 			t := db.entryType(p, i)
 			it := blobItem{p: p, i: int32(i), hash: e.hash, typ: t}
 			switch t {
@@ -56,11 +64,15 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 			}
 		}
 	}
+	seen := map[plumbing.Hash]struct{}{}
 	err := db.dg.ForEachObjectHash(func(h plumbing.Hash) error {
 		if _, dup := seen[h]; dup {
 			return nil
 		}
 		seen[h] = struct{}{}
+		if p, _ := db.lookup(h); p != nil {
+			return nil // packed too
+		}
 		t, _, err := db.looseHeader(h)
 		if err != nil {
 			stats.Error("object "+h.String(), err)

@@ -158,6 +158,12 @@ func (s *scan) saveState(old *state, tips map[string]plumbing.Hash, head plumbin
 	if st.Open == nil {
 		st.Open = []openLocation{}
 	}
+	if st.Commits == nil {
+		st.Commits = []string{}
+	}
+	if st.MatchedBlobs == nil {
+		st.MatchedBlobs = []string{}
+	}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("failed to encode state: %w", err)
