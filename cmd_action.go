@@ -18,8 +18,9 @@ import (
 // runAction runs the GitHub Action: inputs come from INPUT_* variables and
 // the event from GITHUB_EVENT_PATH, as the runner passes them to the
 // container (see action.yml). Exit codes: 0 clean (or fail-on-findings
-// false), 1 findings, 2 bad input or event payload, 3 internal failure or
-// nothing could be scanned.
+// false), 1 findings, 2 bad input or event payload, 3 internal failure,
+// what the event adds could not be scanned, or the outputs or job summary
+// could not be written (see actionExit).
 func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
 	fs := newFlagSet("action", stderr)
 	fs.Usage = func() {
@@ -59,12 +60,24 @@ func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 	if err != nil {
 		return actionError(gha, stderr, err)
 	}
+	return actionExit(in, out)
+}
+
+// actionExit maps what a run found to the exit code. Findings win: a
+// workflow may treat 3 as an infrastructure flake to retry or ignore, and a
+// found credential must never look like one, even when the outputs could
+// not be written (that error is printed all the same). Otherwise a scan
+// that could not cover what the event adds, or outputs or a job summary
+// that could not be written, exit 3: a run must not pass as clean when
+// later steps miss its outputs or when a commit range went unscanned (even
+// with fail-on-findings false, which waives findings, not a blind spot).
+func actionExit(in action.Inputs, out action.Outcome) int {
 	switch {
 	case out.AuditFailed:
 		return exitFindings
 	case out.Findings > 0 && in.FailOnFindings:
 		return exitFindings
-	case out.Findings == 0 && out.Incomplete:
+	case out.Incomplete, out.FileCommandErr != nil:
 		return exitInternal
 	}
 	return exitClean

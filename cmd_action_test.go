@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/action"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -149,4 +154,168 @@ func TestRunActionExitCodes(t *testing.T) {
 // redactToken keeps the raw token out of failure messages.
 func redactToken(s string) string {
 	return strings.ReplaceAll(s, actionToken, scanner.NewSecret(actionToken).Redacted())
+}
+
+// actionEnvFor is the runner environment of the cmd-level tests.
+func actionEnvFor(ws, event, tmp string) map[string]string {
+	return map[string]string{
+		"GITHUB_WORKSPACE":    ws,
+		"GITHUB_EVENT_NAME":   "pull_request",
+		"GITHUB_EVENT_PATH":   event,
+		"GITHUB_REPOSITORY":   "Codertocat/Hello-World",
+		"GITHUB_API_URL":      "http://127.0.0.1:1",
+		"GITHUB_OUTPUT":       filepath.Join(tmp, "output"),
+		"GITHUB_STEP_SUMMARY": filepath.Join(tmp, "summary.md"),
+		"INPUT_COMMENT":       "false",
+	}
+}
+
+// runActionCmd runs the action command and fails the test on any raw
+// token in what it printed (bar the ::add-mask:: line).
+func runActionCmd(t *testing.T, env map[string]string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), []string{"action"}, func(k string) string { return env[k] }, &out, &errb)
+	rest := strings.ReplaceAll(out.String(), "::add-mask::"+actionToken+"\n", "")
+	outputs, _ := os.ReadFile(env["GITHUB_OUTPUT"])
+	summary, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"])
+	for name, b := range map[string]string{"stdout": rest, "stderr": errb.String(), "outputs": string(outputs), "summary": string(summary)} {
+		if strings.Contains(b, actionToken) {
+			t.Errorf("%s holds the raw token %s", name, scanner.NewSecret(actionToken))
+		}
+	}
+	return code, out.String(), errb.String()
+}
+
+// TestRunActionUnwritableOutputs: GITHUB_OUTPUT cannot be written (here a
+// directory, which fails for root too). A clean run exits 3 instead of 0;
+// a run with findings keeps exit 1, the code a workflow reads as "found",
+// and still prints the error.
+func TestRunActionUnwritableOutputs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		clean bool
+		want  int
+	}{
+		{"clean", true, exitInternal},
+		{"findings", false, exitFindings},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws, base, head := actionRepo(t)
+			if tc.clean {
+				head = base
+			}
+			tmp := t.TempDir()
+			env := actionEnvFor(ws, prEvent(t, tmp, base, head), tmp)
+			env["GITHUB_OUTPUT"] = t.TempDir()
+			code, stdout, stderr := runActionCmd(t, env)
+			if code != tc.want {
+				t.Errorf("exit code = %d, want %d\nstderr: %s", code, tc.want, redactToken(stderr))
+			}
+			if !strings.Contains(stderr, "could not write GITHUB_OUTPUT") || !strings.Contains(stdout, "::error::clickup-secret-scan: could not write GITHUB_OUTPUT") {
+				t.Errorf("the unwritable outputs are not reported:\nstdout: %s\nstderr: %s", redactToken(stdout), redactToken(stderr))
+			}
+			if summary, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"]); len(summary) == 0 {
+				t.Errorf("the job summary was not written")
+			}
+		})
+	}
+}
+
+// TestRunActionShallowFallback: a depth-1 checkout (none of the PR's
+// commits) and a GitHub API that refuses every call (401, not retried, so
+// the test does not wait on backoff). The checked-out files are scanned:
+// a token there exits 1; a clean checkout exits 3, since the commits were
+// not scanned. fail-on-findings false does not turn the blind spot into a
+// pass either.
+func TestRunActionShallowFallback(t *testing.T) {
+	t.Parallel()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`)
+	}))
+	t.Cleanup(api.Close)
+	for _, tc := range []struct {
+		name    string
+		content string
+		edit    func(env map[string]string)
+		want    int
+	}{
+		{"token at head", "const token = '" + actionToken + "';\n", nil, exitFindings},
+		{"clean checkout", "const a = 1;\n", nil, exitInternal},
+		{"token at head, fail-on-findings false", "const token = '" + actionToken + "';\n", func(e map[string]string) { e["INPUT_FAIL-ON-FINDINGS"] = "false" }, exitInternal},
+		{"pull_request_target reads no checkout", "const token = '" + actionToken + "';\n", func(e map[string]string) { e["GITHUB_EVENT_NAME"] = "pull_request_target" }, exitInternal},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, base, head := actionRepo(t)
+			ws := t.TempDir()
+			r, err := git.PlainInit(ws, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(ws, "app.js"), []byte(tc.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			wt, _ := r.Worktree()
+			wt.Add("app.js")
+			sig := &object.Signature{Name: "GitHub", Email: "noreply@github.com", When: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}
+			if _, err := wt.Commit("Merge into main", &git.CommitOptions{Author: sig}); err != nil {
+				t.Fatal(err)
+			}
+			tmp := t.TempDir()
+			env := actionEnvFor(ws, prEvent(t, tmp, base, head), tmp)
+			env["GITHUB_API_URL"] = api.URL
+			if tc.edit != nil {
+				tc.edit(env)
+			}
+			code, stdout, stderr := runActionCmd(t, env)
+			if code != tc.want {
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tc.want, redactToken(stdout), redactToken(stderr))
+			}
+			if tc.want == exitFindings && !strings.Contains(stdout, "file=app.js,line=1") {
+				t.Errorf("no annotation on app.js:1:\n%s", redactToken(stdout))
+			}
+			if env["GITHUB_EVENT_NAME"] == "pull_request_target" {
+				if strings.Contains(stdout, "file=app.js") {
+					t.Errorf("pull_request_target reported a file of the checkout:\n%s", redactToken(stdout))
+				}
+			} else if !strings.Contains(stdout, "fetch-depth: 0") {
+				t.Errorf("stdout does not point at fetch-depth: 0:\n%s", redactToken(stdout))
+			}
+		})
+	}
+}
+
+func TestActionExit(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("could not write GITHUB_OUTPUT")
+	for _, tc := range []struct {
+		name string
+		fail bool
+		out  action.Outcome
+		want int
+	}{
+		{"clean", true, action.Outcome{}, exitClean},
+		{"findings", true, action.Outcome{Findings: 2}, exitFindings},
+		{"findings waived", false, action.Outcome{Findings: 2}, exitClean},
+		{"audit failed", false, action.Outcome{AuditFailed: true}, exitFindings},
+		{"incomplete", true, action.Outcome{Incomplete: true}, exitInternal},
+		{"incomplete, checkout finds one", true, action.Outcome{Incomplete: true, CheckoutScanned: true, Findings: 1}, exitFindings},
+		{"incomplete, finding waived", false, action.Outcome{Incomplete: true, CheckoutScanned: true, Findings: 1}, exitInternal},
+		{"outputs unwritable, clean", true, action.Outcome{FileCommandErr: boom}, exitInternal},
+		{"outputs unwritable, findings", true, action.Outcome{Findings: 1, FileCommandErr: boom}, exitFindings},
+		{"outputs unwritable, findings waived", false, action.Outcome{Findings: 1, FileCommandErr: boom}, exitInternal},
+		{"outputs unwritable, audit failed", true, action.Outcome{AuditFailed: true, FileCommandErr: boom}, exitFindings},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := actionExit(action.Inputs{FailOnFindings: tc.fail}, tc.out); got != tc.want {
+				t.Errorf("actionExit = %d, want %d", got, tc.want)
+			}
+		})
+	}
 }

@@ -87,6 +87,15 @@ type Outcome struct {
 	// Incomplete is true when what the event asked to scan could not be
 	// scanned at all (the API failed throughout): never a silent pass.
 	Incomplete bool
+	// CheckoutScanned is true when, the commit range being out of reach,
+	// the checked-out files were scanned instead (Incomplete stays true:
+	// they are not what the event adds).
+	CheckoutScanned bool
+	// FileCommandErr joins the failures to write GITHUB_OUTPUT or
+	// GITHUB_STEP_SUMMARY (one per file): later steps then miss the
+	// outputs, or the job page misses the summary, so the run must not
+	// pass as if all went well.
+	FileCommandErr error
 	// AuditFailed is true when mode audit found a failed check.
 	AuditFailed bool
 }
@@ -116,6 +125,10 @@ type runner struct {
 	warnings     []string
 	postWarnings []string
 	notices      []string
+	// fileErrs holds the first failure to write each file command file,
+	// keyed by its variable (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY).
+	fileErrs     map[string]error
+	fileErrOrder []string
 }
 
 // Run performs one Action run. It returns an error wrapping ErrUsage for
@@ -185,6 +198,7 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 		}
 		if !done {
 			out.Incomplete = true
+			out.CheckoutScanned = r.scanCheckout(ctx)
 		}
 	case "history":
 		if err := r.scanHistory(ctx); err != nil {
@@ -281,6 +295,33 @@ func (r *runner) scanDiff(ctx context.Context) (bool, error) {
 		return r.scanNewBranch(ctx, after)
 	}
 	return r.scanCommitRange(ctx, before, after)
+}
+
+// scanCheckout is the last resort when the commits the event adds could
+// not be scanned (a shallow clone and the GitHub API unreachable or
+// failing): it scans the checked-out files, so that a credential present at
+// head is still reported, and says what this misses. It returns whether
+// the checkout was scanned. Never on pull_request_target, whose checkout
+// must not be read (a workflow that checks out the PR's head there would
+// hand untrusted files to the scan, and the base branch is not the PR).
+func (r *runner) scanCheckout(ctx context.Context) bool {
+	if r.event == "pull_request_target" {
+		return false
+	}
+	dirs := r.o.Sources.Dirs
+	if dirs == nil {
+		dirs = dirScan
+	}
+	warns, err := dirs(ctx, []string{r.ws}, nil, nil, r.sc, r.col)
+	r.warnings = append(r.warnings, warns...)
+	if err != nil {
+		r.warn(fmt.Sprintf("the checked-out files could not be scanned either: %v", err))
+		return false
+	}
+	r.warn("the commits this event adds could NOT be scanned: their base is not in the local (shallow) clone and the GitHub API failed. " +
+		"The checked-out files were scanned instead, so a credential that is in the checkout is reported (it may predate this change), " +
+		"but one added and removed again within the commits is not seen. Use actions/checkout with fetch-depth: 0 for a complete local scan, or make the GitHub API reachable")
+	return true
 }
 
 // scanCommitRange scans base..head locally when both commits are in the
@@ -489,7 +530,7 @@ func (r *runner) runAudit(ctx context.Context) (Outcome, error) {
 	if r.in.Summary {
 		r.addSummary(report.ChecklistSummary(text, report.StepSummaryLimit))
 	}
-	return Outcome{AuditFailed: failed}, nil
+	return Outcome{AuditFailed: failed, FileCommandErr: r.fileCommandErrors()}, nil
 }
 
 // finish masks, reports, posts and sets the outputs.
@@ -510,7 +551,10 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 	for _, n := range r.notices {
 		r.gha.Noticef("%s", n)
 	}
-	if out.Incomplete {
+	switch {
+	case out.Incomplete && out.CheckoutScanned:
+		r.gha.Errorf("%s", "clickup-secret-scan could not scan the commits this event adds (shallow checkout, GitHub API failing): only the checked-out files were scanned; actions/checkout with fetch-depth: 0 gives a complete scan. The run fails rather than pass silently")
+	case out.Incomplete:
 		r.gha.Errorf("%s", "clickup-secret-scan could not scan what this event adds: the GitHub API failed throughout (see the warnings); the run fails rather than pass silently")
 	}
 
@@ -566,6 +610,7 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 		r.addSummary(report.StepSummary(sumRep, report.StepSummaryLimit))
 	}
 	fmt.Fprintf(r.o.Stdout, "clickup-secret-scan: %d finding(s), %d item(s) scanned, %d GitHub retries\n", out.Findings, rep.Stats.Files, r.tr.retries)
+	out.FileCommandErr = r.fileCommandErrors()
 	return out, nil
 }
 
@@ -628,28 +673,61 @@ func (r *runner) writeSARIF(rep report.Report) bool {
 	return true
 }
 
-// setOutput writes an output when GITHUB_OUTPUT is set; go-githubactions
-// panics on a write error, which must not crash the run.
+// setOutput writes an output when GITHUB_OUTPUT is set. go-githubactions
+// panics on a write error: the failure is recorded instead, so that the
+// run goes on to do everything else it can and fails at the end.
 func (r *runner) setOutput(k, v string) {
 	if r.env("GITHUB_OUTPUT") == "" {
 		return
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: could not set output %s: %v\n", k, p)
-		}
-	}()
+	defer r.recoverFileCommand("GITHUB_OUTPUT")
 	r.gha.SetOutput(k, v)
 }
 
+// addSummary appends to the job summary when GITHUB_STEP_SUMMARY is set; a
+// write failure is recorded as in setOutput.
 func (r *runner) addSummary(md string) {
 	if r.env("GITHUB_STEP_SUMMARY") == "" {
 		return
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: could not write the job summary: %v\n", p)
-		}
-	}()
+	defer r.recoverFileCommand("GITHUB_STEP_SUMMARY")
 	r.gha.AddStepSummary(md)
+}
+
+// recoverFileCommand turns go-githubactions' panic on a file command that
+// could not be written into a recorded error for the file variable name.
+func (r *runner) recoverFileCommand(name string) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	err, ok := p.(error)
+	if !ok {
+		err = fmt.Errorf("%v", p)
+	}
+	if r.fileErrs == nil {
+		r.fileErrs = map[string]error{}
+	}
+	if _, seen := r.fileErrs[name]; !seen {
+		r.fileErrs[name] = err
+		r.fileErrOrder = append(r.fileErrOrder, name)
+	}
+}
+
+// fileCommandErrors shows each file command file that could not be
+// written, as an error annotation (stdout still reaches the log when the
+// files do not) and on stderr, and returns them joined, nil when none.
+func (r *runner) fileCommandErrors() error {
+	var errs []error
+	for _, name := range r.fileErrOrder {
+		what := "the step's outputs (findings, sarif-file) are NOT set for later steps"
+		if name == "GITHUB_STEP_SUMMARY" {
+			what = "the job summary is missing"
+		}
+		err := fmt.Errorf("could not write %s, so %s: %w", name, what, r.fileErrs[name])
+		r.gha.Errorf("clickup-secret-scan: %v", err)
+		fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: %v\n", err)
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
