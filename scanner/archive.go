@@ -5,7 +5,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -98,15 +97,21 @@ func sniffArchive(head []byte) archiveKind {
 	return notArchive
 }
 
-// validGzipHeader reports whether head starts with a gzip header that
-// compress/gzip accepts.
+// validGzipHeader reports whether head starts with a gzip header that the
+// gzip reader used by scanGzip accepts. It reuses a pooled reader: a new
+// one allocates a 32 KB window and tables for every .gz file.
 func validGzipHeader(head []byte) bool {
-	zr, err := gzip.NewReader(bytes.NewReader(head))
-	if err != nil {
-		return false
+	zr := gzipReaders.get()
+	var err error
+	if zr != nil {
+		err = zr.Reset(bytes.NewReader(head))
+	} else {
+		zr, err = kgzip.NewReader(bytes.NewReader(head))
 	}
-	zr.Close()
-	return true
+	if zr != nil {
+		gzipReaders.put(zr)
+	}
+	return err == nil
 }
 
 // item is one stream being scanned, inside zero or more archives.
