@@ -121,6 +121,13 @@ func checkRunSearch(t *testing.T, buf []byte, lo, hi int) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("scanBlob emitted\n%s\nwant\n%s", describeRaw(got), describeRaw(want))
 	}
+	// matchBase64Blobs looks for literals first and scans only the runs
+	// around them; it must emit what scanning every long run did.
+	got = nil
+	matchBase64Blobs(buf, 0, func(m rawMatch) { got = append(got, m) })
+	if !slices.Equal(got, want) {
+		t.Fatalf("matchBase64Blobs emitted\n%s\nwant\n%s", describeRaw(got), describeRaw(want))
+	}
 }
 
 // blobTestPlain is text whose base64 holds every blob literal: a token
@@ -170,6 +177,16 @@ func TestRunSearchMatchesReference(t *testing.T) {
 	}
 	if found == 0 {
 		t.Fatalf("no token decoded from the first planted blob")
+	}
+	// Literals in short runs, next to bytes outside ASCII that mask to
+	// literal characters, at both parities, back to back and at the ends.
+	for _, lit := range blobLiterals {
+		l := string(lit.text)
+		cases = append(cases,
+			[]byte(l+" x"+l+" \xff"+l+"\xe3"+string(randomRun(45))+l+string(randomRun(40))),
+			[]byte(string(randomRun(41))+l),
+			[]byte("\xb0\xc7"+l+l+l+l+l+l+l+l+l+l+l+l+l+l),
+		)
 	}
 	cases = append(cases, nil, []byte("a"), bytes.Repeat([]byte("A"), 64), []byte(" "+string(randomRun(39))+" "))
 	for i, buf := range cases {
