@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
@@ -65,6 +67,29 @@ func FuzzApplyDelta(f *testing.F) {
 		}
 		if err == nil && werr != nil && len(base) > 0 {
 			t.Fatalf("applyDelta accepted a delta go-git rejects: %v", werr)
+		}
+	})
+}
+
+// FuzzPackHeader feeds object headers from hostile packs to parseHeader:
+// it must not panic, and a header it accepts has a known type and a
+// consumed length within the input.
+func FuzzPackHeader(f *testing.F) {
+	f.Add([]byte{0x3b})                              // blob of 11 bytes
+	f.Add([]byte{0xb5, 0x01})                        // blob of 21 bytes, two size bytes
+	f.Add([]byte{0x65, 0x8b, 0x01})                  // OFS_DELTA with a two-byte offset
+	f.Add(append([]byte{0x75}, make([]byte, 20)...)) // REF_DELTA
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	f.Add([]byte{0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}) // size overflows to negative
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := &pack{idx: idxfile.NewMemoryIndex(), entries: []packEntry{{offset: 0}, {offset: 1 << 20}}}
+		e := &packEntry{offset: 1 << 20, base: -1}
+		n, err := p.parseHeader(bytes.NewReader(b), e)
+		if n > int64(len(b)) {
+			t.Fatalf("consumed %d of %d bytes", n, len(b))
+		}
+		if err == nil && (e.raw < plumbing.CommitObject || e.raw > plumbing.REFDeltaObject || e.raw == 5 || e.size < 0) {
+			t.Fatalf("accepted type %v size %d", e.raw, e.size)
 		}
 	})
 }

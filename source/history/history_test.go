@@ -2,6 +2,7 @@ package history
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -354,5 +355,44 @@ func TestHugeLineStreamed(t *testing.T) {
 	}
 	if col := fs[0].Locations[0].Column; col != 10<<20+4 {
 		t.Errorf("column %d, want %d", col, 10<<20+4)
+	}
+}
+
+func TestCorruptPackCounted(t *testing.T) {
+	t.Parallel()
+	b := newBuilder(t)
+	var last plumbing.Hash
+	for i := range 40 {
+		files := map[string]string{"a.txt": strings.Repeat(fmt.Sprintf("line %d\n", i), 200), "b.txt": fmt.Sprint(i)}
+		if last.IsZero() {
+			last = b.commit("c", files)
+		} else {
+			last = b.commit("c", files, last)
+		}
+	}
+	b.ref("refs/heads/master", last)
+	gitCmd(t, b.dir, "repack", "-a", "-d", "-q")
+	packs, _ := filepath.Glob(filepath.Join(b.dir, ".git", "objects", "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("%d packs", len(packs))
+	}
+	data, err := os.ReadFile(packs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(packs[0], 0o644)
+	// Garbage over the middle third: headers, zlib streams and deltas.
+	for i := len(data) / 3; i < 2*len(data)/3; i++ {
+		data[i] = byte(i*7 + 3)
+	}
+	if err := os.WriteFile(packs[0], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, st, err := runScan(t, Options{RepoPath: b.dir, AllObjects: true})
+	if err != nil {
+		t.Fatalf("a corrupt pack aborted the scan: %v", err)
+	}
+	if st.ErrorCount == 0 {
+		t.Errorf("corrupt objects not counted")
 	}
 }

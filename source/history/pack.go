@@ -259,6 +259,9 @@ func (p *pack) parseHeader(br io.ByteReader, e *packEntry) (int64, error) {
 		size |= int64(c&0x7f) << shift
 		shift += 7
 	}
+	if size < 0 {
+		return n, errCorrupt
+	}
 	e.size = size
 	switch e.raw {
 	case plumbing.OFSDeltaObject:
@@ -396,6 +399,9 @@ func (db *objectDB) content(p *pack, i int, depth int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkSize(e); err != nil {
+			return nil, err
+		}
 		buf := db.scratch(e.size)
 		delta, err := db.inflateInto(p, e, *buf)
 		if err != nil {
@@ -518,10 +524,20 @@ func (s *zstream) Close() error {
 }
 
 func (db *objectDB) inflate(p *pack, e *packEntry, size int64) ([]byte, error) {
-	if size > maxInMemory {
-		return nil, fmt.Errorf("object of %d bytes is too large to hold in memory", size)
+	if err := checkSize(e); err != nil {
+		return nil, err
 	}
 	return db.inflateInto(p, e, make([]byte, 0, size))
+}
+
+// checkSize refuses a header whose size the compressed data cannot hold
+// (deflate expands at most about 1032:1), before anything is allocated.
+func checkSize(e *packEntry) error {
+	comp := e.end - e.dataOff
+	if e.dataOff == 0 || comp <= 0 || e.size > comp*maxZlibRatio+64 || e.size > maxInMemory {
+		return fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
+	}
+	return nil
 }
 
 // scratch returns a pooled buffer of at least n bytes; put it back in
@@ -569,15 +585,21 @@ func (db *objectDB) view(p *pack, i int, fn func([]byte)) error {
 		if p.entries[e.base].pending.Add(-1) <= 0 {
 			db.cache.remove(cacheKey{p, int(e.base)})
 		}
+		if err := checkSize(e); err != nil {
+			return err
+		}
 		dbuf := db.scratch(e.size)
 		defer db.spool.Put(dbuf)
 		delta, err := db.inflateInto(p, e, *dbuf)
 		if err != nil {
 			return err
 		}
-		_, size, _, err := deltaSizes(delta)
+		_, size, rest, err := deltaSizes(delta)
 		if err != nil {
 			return err
+		}
+		if size > int64(len(rest))*0x10000 {
+			return errBadDelta
 		}
 		obuf := db.scratch(min(size, maxInMemory))
 		defer db.spool.Put(obuf)
@@ -591,6 +613,9 @@ func (db *objectDB) view(p *pack, i int, fn func([]byte)) error {
 	switch e.raw {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 		if e.pending.Load() == 0 {
+			if err := checkSize(e); err != nil {
+				return err
+			}
 			buf := db.scratch(e.size)
 			defer db.spool.Put(buf)
 			b, err := db.inflateInto(p, e, *buf)
