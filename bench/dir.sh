@@ -208,7 +208,7 @@ if [ "$profile" = 1 ]; then
 	stage "walk (source/dir walker)" "$mod/source/dir.(*walker).walkRoot"
 	stage "file reads (pread syscalls)" "syscall.pread"
 	stage "file reads (read syscalls)" "syscall.read"
-	stage "archive inflate (klauspost/compress/flate)" "klauspost/compress/flate.(*decompressor).Read"
+	stage "archive inflate (klauspost/compress/flate)" "github.com/klauspost/compress/flate.(*decompressor).Read"
 	stage "matcher (scanner.matchWindow)" "$mod/scanner.matchWindow"
 	stage "  base64/context run search (forEachRun)" "$mod/scanner.forEachRun"
 	stage "  base64 blob decode+scan (scanBlob)" "$mod/scanner.scanBlob"
