@@ -119,8 +119,9 @@ type Location struct {
 	AtHead *bool `json:"at_head,omitempty"`
 	// Change is "added" or "removed" for diff locations.
 	Change string `json:"change,omitempty"`
-	// Object says where a history match sat when not in a file:
-	// "commit-message", "tag-message"; empty for blobs.
+	// Object says where a history match sat when not in a file at a path:
+	// "commit-message", "tag-message", or "blob" for an unreachable blob
+	// that no commit holds (Path is then the blob id); empty otherwise.
 	Object string `json:"object,omitempty"`
 	// Unreachable is true when the secret was found only in objects that no
 	// ref reaches (history --all-objects).
