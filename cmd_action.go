@@ -24,7 +24,7 @@ import (
 func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
 	fs := newFlagSet("action", stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clickup-secret-scan action\n\nRuns as a GitHub Action: reads the inputs from INPUT_* variables and the event from GITHUB_EVENT_PATH. See action.yml and docs/action.md.")
+		fmt.Fprintln(stderr, "usage: clickup-secret-scan action\n\nRuns as a GitHub Action: reads the inputs from INPUT_* variables and the event from GITHUB_EVENT_PATH. See action.yml and the GitHub Action section of README.md.")
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code

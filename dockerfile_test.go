@@ -190,7 +190,7 @@ var (
 const caBundle = "/etc/ssl/certs/ca-certificates.crt"
 
 // dockerfileProblems returns what in the parsed Dockerfile breaks the
-// Action's packaging rules (see docs/container.md), one sentence each.
+// Action's packaging rules (see "The container image" in README.md), one sentence each.
 func dockerfileProblems(pre []dockerInstruction, stages []dockerStage) []string {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }

@@ -13,7 +13,7 @@
 # image must also run `dir`.
 #
 # Needs podman, runc, debootstrap (first run only), git, jq and go, and root.
-# A missing tool fails the test; it never skips. See docs/container.md.
+# A missing tool fails the test; it never skips. See "The container image" in README.md.
 # CSS_E2E_KEEP=1 keeps the scratch directory (fixtures, outputs) for a look;
 # CSS_E2E_IMAGE names the image; CSS_CACHE_DIR moves the cache.
 set -euo pipefail

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Helpers to build and run the project's real Dockerfile with podman on a
-# machine that has no Docker engine and no registry (see docs/container.md).
+# machine that has no Docker engine and no registry (see "The container image" in README.md).
 # Source this file; it defines functions and sets no shell options itself.
 
 # css_cache_dir prints the directory that survives between runs: the base
