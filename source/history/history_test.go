@@ -396,3 +396,43 @@ func TestCorruptPackCounted(t *testing.T) {
 		t.Errorf("corrupt objects not counted")
 	}
 }
+
+// TestTruncatedPackCounted cuts a pack short while its index still names
+// every object: the index's offsets then point past the end of the file,
+// which once made a worker slice beyond the mapping and panic.
+func TestTruncatedPackCounted(t *testing.T) {
+	t.Parallel()
+	for _, keep := range []int{3, 2} { // keep two thirds, then half
+		b := newBuilder(t)
+		var last plumbing.Hash
+		for i := range 30 {
+			files := map[string]string{"a.txt": strings.Repeat(fmt.Sprintf("line %d\n", i), 300), "n.txt": fmt.Sprint(i * i)}
+			if last.IsZero() {
+				last = b.commit("c", files)
+			} else {
+				last = b.commit("c", files, last)
+			}
+		}
+		b.ref("refs/heads/master", last)
+		gitCmd(t, b.dir, "repack", "-a", "-d", "-q")
+		packs, _ := filepath.Glob(filepath.Join(b.dir, ".git", "objects", "pack", "*.pack"))
+		if len(packs) != 1 {
+			t.Fatalf("%d packs", len(packs))
+		}
+		fi, err := os.Stat(packs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(packs[0], 0o644)
+		if err := os.Truncate(packs[0], fi.Size()*int64(keep-1)/int64(keep)); err != nil {
+			t.Fatal(err)
+		}
+		_, _, st, err := runScan(t, Options{RepoPath: b.dir})
+		if err != nil {
+			t.Fatalf("a truncated pack aborted the scan: %v", err)
+		}
+		if st.ErrorCount == 0 {
+			t.Errorf("objects past the end of a truncated pack were not counted")
+		}
+	}
+}

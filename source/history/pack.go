@@ -200,7 +200,8 @@ func (p *pack) load() error {
 		e := &p.entries[i]
 		e.end = trailer
 		if i+1 < len(p.entries) {
-			e.end = p.entries[i+1].offset
+			// A truncated pack's index still names offsets past its end.
+			e.end = min(p.entries[i+1].offset, trailer)
 		}
 		if e.offset < pos || e.offset >= trailer {
 			continue // typ stays invalid: counted when used
