@@ -141,29 +141,57 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 		return
 	}
 	switch buf[p+2] {
-	case '_':
-		if !boundaryBefore(buf, p) {
-			return
-		}
+	case '_', '\\', '%':
+	default:
+		return
+	}
+	if !boundaryBefore(buf, p) {
+		return
+	}
+	if buf[p+2] == '_' {
 		if n, uid := personalShape(buf[p:]); n > 0 {
+			if c, ok := escapedByte(buf[p+n:]); ok && is(c, clsWord) {
+				return // an escaped letter or digit glues it to a longer word
+			}
 			emit(personalMatch(string(buf[p:p+n]), uid, keyBefore(buf, p), p, ""))
-		}
-	case '\\', '%':
-		if !boundaryBefore(buf, p) {
 			return
-		}
-		end := min(len(buf), p+escapedWindow)
-		var decoded []byte
-		enc := "json-escape"
-		if buf[p+2] == '%' {
-			decoded, enc = urlDecode(buf[p:end]), "url"
-		} else {
-			decoded = jsonUnescape(buf[p:end])
-		}
-		if n, uid := personalShape(decoded); n > 0 {
-			emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, enc))
 		}
 	}
+	// Escaped somewhere: the first underscore, the second, or the body.
+	window := buf[p:min(len(buf), p+escapedWindow)]
+	if bytes.IndexByte(window, '\\') >= 0 {
+		decoded := jsonUnescape(window)
+		if n, uid := personalShape(decoded); n > 0 {
+			emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, "json-escape"))
+			return
+		}
+	}
+	if bytes.IndexByte(window, '%') >= 0 {
+		decoded := urlDecode(window)
+		if n, uid := personalShape(decoded); n > 0 {
+			emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, "url"))
+		}
+	}
+}
+
+// escapedByte decodes the escape sequence at the start of b (\uXXXX below
+// 0x80, \xXX, %XX); ok is false when b does not start with one.
+func escapedByte(b []byte) (byte, bool) {
+	switch {
+	case len(b) >= 6 && b[0] == '\\' && b[1] == 'u':
+		if v, ok := parseHex(b[2:6]); ok && v < 0x80 {
+			return byte(v), true
+		}
+	case len(b) >= 4 && b[0] == '\\' && b[1] == 'x':
+		if v, ok := parseHex(b[2:4]); ok {
+			return byte(v), true
+		}
+	case len(b) >= 3 && b[0] == '%':
+		if v, ok := parseHex(b[1:3]); ok {
+			return byte(v), true
+		}
+	}
+	return 0, false
 }
 
 func personalMatch(value, uid, key string, start int, enc string) rawMatch {
@@ -202,23 +230,22 @@ func personalShape(b []byte) (int, string) {
 	return i, uid
 }
 
-// boundaryBefore reports whether the byte before p ends a word. An escape
-// sequence that ends right before p (\n, \t, %0A, %3D, \u0020) counts as a
-// boundary: the decoded text has a separator there.
+// boundaryBefore reports whether the byte before p ends a word. When that
+// byte closes an escape sequence (\u0041, \x41, %41, \n), the decoded
+// character decides: a separator (%3D, \n, \u0020) is a boundary, an
+// escaped letter or digit is not.
 func boundaryBefore(buf []byte, p int) bool {
 	if p == 0 || !is(buf[p-1], clsWord) {
 		return true
 	}
-	if p >= 2 && buf[p-2] == '\\' {
-		return true
+	for _, width := range []int{6, 4, 3} {
+		if p >= width {
+			if c, ok := escapedByte(buf[p-width : p]); ok {
+				return !is(c, clsWord)
+			}
+		}
 	}
-	if p >= 3 && buf[p-3] == '%' && isHexDigit(buf[p-2]) && isHexDigit(buf[p-1]) {
-		return true
-	}
-	if p >= 6 && buf[p-6] == '\\' && buf[p-5] == 'u' {
-		return true
-	}
-	return false
+	return p >= 2 && buf[p-2] == '\\' && strings.IndexByte("nrtbfv0", buf[p-1]) >= 0
 }
 
 func isHexDigit(b byte) bool {
