@@ -114,7 +114,7 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 			return exitInternal
 		}
 	} else if added > 0 || len(existing) == 0 {
-		if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(out, scanner.RedactShapes(buf.Bytes()), 0o644); err != nil {
 			fmt.Fprintf(stderr, "clickup-secret-scan: failed to write %s: %v\n", out, err)
 			return exitInternal
 		}

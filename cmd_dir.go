@@ -56,6 +56,9 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 // isTerminal reports whether w is a character device (a terminal), where a
 // progress line helps rather than clutters a log.
 func isTerminal(w io.Writer) bool {
+	if t, ok := w.(terminalWriter); ok {
+		w = t.underlying
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 // Exit codes, documented in README.md.
@@ -75,7 +77,25 @@ func startCPUProfile(path string, stderr io.Writer) func() {
 }
 
 // run dispatches args[0] to a subcommand and returns the process exit code.
+// Everything a command prints passes through a redacting writer, so that a
+// token that reached a message without being a finding (a file, ref or
+// author named after one) is still never printed in clear.
 func run(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+	out := &scanner.RedactingWriter{W: stdout}
+	errOut := &scanner.RedactingWriter{W: stderr}
+	defer out.Flush()
+	defer errOut.Flush()
+	return dispatch(ctx, args, env, terminalWriter{out, stdout}, terminalWriter{errOut, stderr})
+}
+
+// terminalWriter is a redacting writer that still tells isTerminal what it
+// writes to, so that the progress line appears on a terminal.
+type terminalWriter struct {
+	*scanner.RedactingWriter
+	underlying io.Writer
+}
+
+func dispatch(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 // Retry bounds for GitHub calls. A run must finish in minutes even when
@@ -27,6 +29,27 @@ const (
 	maxOneWait  = 60 * time.Second
 	baseBackoff = time.Second
 )
+
+// redactBody returns req with every personal-token shape in its body
+// redacted: comment, review and issue bodies quote paths, authors and
+// warnings from the repository, and none of them may carry a token to
+// GitHub, where a fork's readers would see it.
+func redactBody(req *http.Request) (*http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return req, nil
+	}
+	raw, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the request body: %w", err)
+	}
+	body := scanner.RedactShapes(raw)
+	out := req.Clone(req.Context())
+	out.Body = io.NopCloser(bytes.NewReader(body))
+	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	out.ContentLength = int64(len(body))
+	return out, nil
+}
 
 // Sleeper waits for d or until ctx is done. Tests replace it to avoid real
 // waits and to record what the client would have waited.
@@ -58,6 +81,10 @@ type transport struct {
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	endpoint := endpointTemplate(strings.TrimPrefix(req.URL.Path, t.prefix))
+	req, err := redactBody(req)
+	if err != nil {
+		return nil, err
+	}
 	for attempt := 1; ; attempt++ {
 		r := req
 		if attempt > 1 {

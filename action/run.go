@@ -691,7 +691,9 @@ func (r *runner) addSummary(md string) {
 		return
 	}
 	defer r.recoverFileCommand("GITHUB_STEP_SUMMARY")
-	r.gha.AddStepSummary(md)
+	// Paths and warnings come from the repository: a file named after a
+	// token must not put it in the summary.
+	r.gha.AddStepSummary(scanner.RedactShapesString(md))
 }
 
 // recoverFileCommand turns go-githubactions' panic on a file command that

@@ -84,7 +84,7 @@ func WriteChecklist(w io.Writer, format string, c Checklist) error {
 	if err != nil {
 		return fmt.Errorf("failed to render %s checklist: %w", format, err)
 	}
-	out := scrubSecrets(buf.Bytes(), checklistSecrets(c))
+	out := scrubBytes(buf.Bytes(), checklistSecrets(c))
 	if _, err := w.Write(out); err != nil {
 		return fmt.Errorf("failed to write %s checklist: %w", format, err)
 	}
@@ -197,11 +197,3 @@ func checklistSecrets(c Checklist) []scanner.Secret {
 	return out
 }
 
-func scrubSecrets(b []byte, secrets []scanner.Secret) []byte {
-	for _, s := range secrets {
-		if raw := s.Reveal(); len(raw) >= 8 && bytes.Contains(b, []byte(raw)) {
-			b = bytes.ReplaceAll(b, []byte(raw), []byte(s.Redacted()))
-		}
-	}
-	return b
-}

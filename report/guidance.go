@@ -661,5 +661,5 @@ func scrub(s string, secrets ...scanner.Secret) string {
 			s = strings.ReplaceAll(s, raw, sec.Redacted())
 		}
 	}
-	return s
+	return scanner.RedactShapesString(s)
 }

@@ -76,7 +76,9 @@ func secretsOf(r Report) []scanner.Secret {
 }
 
 // scrubBytes replaces every raw secret in b by its redacted form, in one
-// pass over b whatever the number of secrets (a Replacer builds a trie).
+// pass over b whatever the number of secrets (a Replacer builds a trie),
+// then every other personal-token shape (a file or member named after a
+// token, an ignore reason quoting one).
 func scrubBytes(b []byte, secrets []scanner.Secret) []byte {
 	var pairs []string
 	for _, s := range secrets {
@@ -85,7 +87,7 @@ func scrubBytes(b []byte, secrets []scanner.Secret) []byte {
 		}
 	}
 	if len(pairs) == 0 {
-		return b
+		return scanner.RedactShapes(b)
 	}
 	var out bytes.Buffer
 	out.Grow(len(b))
@@ -93,7 +95,7 @@ func scrubBytes(b []byte, secrets []scanner.Secret) []byte {
 		// bytes.Buffer does not fail; keep the unscrubbed-free path simple.
 		panic(err)
 	}
-	return out.Bytes()
+	return scanner.RedactShapes(out.Bytes())
 }
 
 func firstPath(f scanner.Finding) string {

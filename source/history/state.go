@@ -168,6 +168,9 @@ func (s *scan) saveState(old *state, tips map[string]plumbing.Hash, head plumbin
 	if err != nil {
 		return fmt.Errorf("failed to encode state: %w", err)
 	}
+	// Ref names, paths and authors come from the repository; one named
+	// after a token must not leave it in clear in the state file.
+	b = scanner.RedactShapes(b)
 	tmp, err := os.CreateTemp(filepath.Dir(s.opts.StatePath), filepath.Base(s.opts.StatePath)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("failed to write state %s: %w", s.opts.StatePath, err)

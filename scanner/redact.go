@@ -1,0 +1,120 @@
+package scanner
+
+import (
+	"bytes"
+	"strings"
+)
+
+// RedactShapes returns b with every substring in the shape of a personal
+// token (pk_ + 7 to 9 digits + _ + 32 of [0-9A-Z]) replaced by its redacted
+// form, whatever surrounds it and whether or not it was a finding. It is
+// the last line of defence for text that did not come from a Secret: file
+// and archive member names, commit authors, ref names, error messages and
+// ignore reasons. b is returned unchanged (not copied) when it holds no
+// such shape.
+func RedactShapes(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte("pk_"))
+		if j < 0 {
+			break
+		}
+		p := i + j
+		n := tokenShapeLen(b[p:])
+		if n == 0 {
+			i = p + 3
+			continue
+		}
+		out = append(out, b[last:p]...)
+		out = append(out, NewSecret(string(b[p:p+n])).Redacted()...)
+		last = p + n
+		i = last
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+// RedactShapesString is RedactShapes for strings.
+func RedactShapesString(s string) string {
+	if !strings.Contains(s, "pk_") {
+		return s
+	}
+	return string(RedactShapes([]byte(s)))
+}
+
+// tokenShapeLen is the length of the personal-token shape at the start of
+// b, ignoring word boundaries, or 0.
+func tokenShapeLen(b []byte) int {
+	i := 3
+	for i < len(b) && i-3 <= maxUserIDLen && is(b[i], clsDigit) {
+		i++
+	}
+	if d := i - 3; d < minUserIDLen || d > maxUserIDLen || i >= len(b) || b[i] != '_' {
+		return 0
+	}
+	i++
+	start := i
+	for i < len(b) && i-start < personalBodyLen && is(b[i], clsDigit|clsUpper) {
+		i++
+	}
+	if i-start != personalBodyLen {
+		return 0
+	}
+	return i
+}
+
+// RedactingWriter passes lines to W with token shapes redacted. It holds
+// a partial line until its newline arrives (or Flush), so that a token
+// split across two writes is still caught. Lines that start with
+// "::add-mask::" pass unchanged: they are how a GitHub Action tells the
+// runner which values to mask, and must carry the raw value.
+type RedactingWriter struct {
+	W       interface{ Write([]byte) (int, error) }
+	pending []byte
+}
+
+// Write implements io.Writer.
+func (r *RedactingWriter) Write(p []byte) (int, error) {
+	r.pending = append(r.pending, p...)
+	// A carriage return ends a progress line that must show at once.
+	nl := bytes.LastIndexAny(r.pending, "\n\r")
+	if nl < 0 {
+		return len(p), nil
+	}
+	if err := r.emit(r.pending[:nl+1]); err != nil {
+		return 0, err
+	}
+	r.pending = append(r.pending[:0], r.pending[nl+1:]...)
+	return len(p), nil
+}
+
+// Flush writes a held partial line.
+func (r *RedactingWriter) Flush() error {
+	if len(r.pending) == 0 {
+		return nil
+	}
+	err := r.emit(r.pending)
+	r.pending = r.pending[:0]
+	return err
+}
+
+func (r *RedactingWriter) emit(lines []byte) error {
+	var out []byte
+	for len(lines) > 0 {
+		end := bytes.IndexByte(lines, '\n') + 1
+		if end == 0 {
+			end = len(lines)
+		}
+		line := lines[:end]
+		if !bytes.HasPrefix(line, []byte("::add-mask::")) {
+			line = RedactShapes(line)
+		}
+		out = append(out, line...)
+		lines = lines[end:]
+	}
+	_, err := r.W.Write(out)
+	return err
+}

@@ -1,0 +1,41 @@
+package scanner
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRedactShapes(t *testing.T) {
+	t.Parallel()
+	tok := testToken
+	tests := []struct{ in, want string }{
+		{"no token here", "no token here"},
+		{"dist/" + tok + ".fifo: not a regular file", "dist/pk_7043602_…G8VY.fifo: not a regular file"},
+		{"refs/heads/feat/x" + tok + "y", "refs/heads/feat/xpk_7043602_…G8VYy"},
+		{tok + tok, "pk_7043602_…G8VYpk_7043602_…G8VY"},
+		{"pk_live_51Hc8ZK pk_users_id", "pk_live_51Hc8ZK pk_users_id"},
+	}
+	for _, tt := range tests {
+		if got := RedactShapesString(tt.in); got != tt.want {
+			t.Errorf("RedactShapesString(%q) = %q, want %q", RedactShapesString(tt.in), got, tt.want)
+		}
+	}
+}
+
+func TestRedactingWriterKeepsAddMaskAndJoinsSplitWrites(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	w := &RedactingWriter{W: &buf}
+	w.Write([]byte("::add-mask::" + testToken + "\n"))
+	w.Write([]byte("warning: file " + testToken[:20]))
+	w.Write([]byte(testToken[20:] + ".txt skipped\nlast line " + testToken))
+	w.Flush()
+	out := buf.String()
+	if strings.Count(out, testToken) != 1 || !strings.HasPrefix(out, "::add-mask::"+testToken+"\n") {
+		t.Fatalf("want the raw token only on the add-mask line, got %q", RedactShapesString(out))
+	}
+	if !strings.Contains(out, "pk_7043602_…G8VY.txt skipped\n") || !strings.HasSuffix(out, "last line pk_7043602_…G8VY") {
+		t.Errorf("split or unterminated lines not redacted: %q", RedactShapesString(out))
+	}
+}
