@@ -15,12 +15,15 @@ ARG VERSION=dev
 # CGO_ENABLED=0: the final stage is scratch, with no libc to link against.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
         -o /out/clickup-secret-scan . && \
-    /out/clickup-secret-scan version
+    /out/clickup-secret-scan version && \
+    mkdir -p /out/tmp && chmod 1777 /out/tmp
 
 FROM scratch
 # The CA bundle lets the opt-in ClickUp live check and the GitHub API use TLS.
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/clickup-secret-scan /clickup-secret-scan
+# scratch has no /tmp: nested zips over 32 MiB are spilled to a temporary file.
+COPY --from=build /out/tmp /tmp
 # No USER line: Docker actions run as root, and another user cannot write to
 # the runner's /github/file_commands (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY).
 ENTRYPOINT ["/clickup-secret-scan", "action"]

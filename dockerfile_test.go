@@ -281,6 +281,9 @@ func dockerfileProblems(pre []dockerInstruction, stages []dockerStage) []string 
 	if !copied[caBundle] {
 		add("final stage does not copy the CA bundle to %s (the ClickUp live check and the GitHub API need TLS)", caBundle)
 	}
+	if !copied["/tmp"] && !copied["/tmp/"] {
+		add("final stage has no /tmp (scratch has none; big nested zips are spilled to a temporary file)")
+	}
 	switch {
 	case len(entrypoints) == 0:
 		add("final stage has no ENTRYPOINT")
@@ -327,6 +330,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=dev" \
 FROM scratch
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/clickup-secret-scan /clickup-secret-scan
+COPY --from=build /out/tmp /tmp
 ENTRYPOINT ["/clickup-secret-scan", "action"]
 `
 
@@ -340,6 +344,7 @@ func TestDockerfileProblems(t *testing.T) {
 		more bool   // other problems follow from the same change
 	}{
 		{name: "good"},
+		{name: "no /tmp", old: "COPY --from=build /out/tmp /tmp\n", new: "", want: "no /tmp"},
 		{name: "USER line", old: "ENTRYPOINT", new: "USER 65532\nENTRYPOINT", want: "USER 65532"},
 		{name: "lower-case user", old: "ENTRYPOINT", new: "user nobody\nENTRYPOINT", want: "USER nobody"},
 		{name: "single stage", old: "FROM scratch\n", new: "", want: "not multi-stage", more: true},

@@ -152,11 +152,15 @@ func (w *walker) walkRoot(root string) {
 		w.stats.Skip(display, fmt.Errorf("failed to stat: %w", err))
 		return
 	}
-	if !fi.IsDir() {
+	switch {
+	case fi.Mode().IsRegular():
 		w.send(job{open: real, display: display})
-		return
+	case fi.IsDir():
+		w.walkDir(real, display, "")
+	default:
+		// Opening a FIFO or a device would block the scan for good.
+		w.stats.Skip(display, fmt.Errorf("not a regular file (%s)", fi.Mode().Type()))
 	}
-	w.walkDir(real, display, "")
 }
 
 // walkDir lists one directory. osPath is where it is, display its name in

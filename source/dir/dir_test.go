@@ -250,3 +250,26 @@ func TestProgressLineAfterDelay(t *testing.T) {
 		t.Errorf("a scan shorter than the delay must print nothing, got %q", silent.String())
 	}
 }
+
+func TestFIFOGivenAsRootIsSkippedNotOpened(t *testing.T) {
+	t.Parallel()
+	fifo := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	mustSymlink(t, fifo, link)
+	done := make(chan scanner.StatsSnapshot, 1)
+	go func() {
+		_, stats := scanTree(t, Options{Roots: []string{fifo, link}})
+		done <- stats
+	}()
+	select {
+	case stats := <-done:
+		if stats.Skipped != 2 || !strings.Contains(strings.Join(stats.Errors, "\n"), "not a regular file") {
+			t.Errorf("want both roots skipped as not regular files, got %+v", stats)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the scan blocked opening a FIFO given as a root")
+	}
+}
