@@ -38,6 +38,16 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 	}
 	sc, stats, col := newScan(scanner.Options{})
 	res, err := history.Scan(ctx, opts, sc, col)
+	if errors.Is(err, history.ErrStateNotSaved) {
+		// The scan itself finished: report it, and let findings keep exit
+		// code 1; a clean scan whose state is lost is an internal failure.
+		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+		rep := report.Report{Mode: "history", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
+		if code := finish(ctx, env, o, rep, stdout, stderr); code != exitClean {
+			return code
+		}
+		return exitInternal
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
 		switch {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -165,5 +166,20 @@ func TestHistoryCommandErrors(t *testing.T) {
 				t.Errorf("output holds the raw token")
 			}
 		})
+	}
+}
+
+func TestHistoryStateFileFaults(t *testing.T) {
+	t.Parallel()
+	tok := historyFakeToken(77)
+	dir, _ := historyRepo(t, tok)
+	// A state path that is a directory is bad input.
+	if code, _, stderr := runHistoryCLI(t, "--repo", dir, "--state", t.TempDir()); code != exitUsage {
+		t.Errorf("state path is a directory: exit %d, want 2; %s", code, scanner.RedactShapesString(stderr))
+	}
+	// A state file that cannot be written must not hide the findings.
+	code, stdout, stderr := runHistoryCLI(t, "--repo", dir, "--state", filepath.Join(t.TempDir(), "missing", "dir", "state.json"), "--format", "json")
+	if code != exitFindings || !strings.Contains(stdout, `"findings"`) || !strings.Contains(stderr, "state file not saved") {
+		t.Errorf("unwritable state with findings: exit %d, want 1 with the report and the error; stderr %s", code, scanner.RedactShapesString(stderr))
 	}
 }

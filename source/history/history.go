@@ -52,6 +52,10 @@ var ErrNotRepository = errors.New("not a git repository")
 // state recorded as open.
 var ErrBadState = errors.New("bad state file")
 
+// ErrStateNotSaved is returned (wrapped) when the scan finished but its
+// state file could not be written; the collector holds every finding.
+var ErrStateNotSaved = errors.New("state file not saved")
+
 // ErrBadRevision is returned (wrapped) when SinceCommit does not resolve to
 // a commit.
 var ErrBadRevision = errors.New("bad revision")

@@ -232,7 +232,7 @@ func (s *scan) finish(st *state, tips map[string]plumbing.Hash, head plumbing.Ha
 	}
 	if s.opts.StatePath != "" {
 		if err := s.saveState(st, tips, head); err != nil {
-			return Result{Warnings: s.warnings}, err
+			return Result{Warnings: s.warnings}, fmt.Errorf("%w: %w", ErrStateNotSaved, err)
 		}
 	}
 	return Result{Warnings: s.warnings}, nil

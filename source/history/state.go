@@ -59,7 +59,7 @@ func loadState(path string) (*state, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("failed to read state %s: %w", path, err)
+		return nil, fmt.Errorf("failed to read state %s: %w: %w", path, ErrBadState, err)
 	}
 	bad := func(why string, args ...any) error {
 		return fmt.Errorf("failed to read state %s: %w: %s (delete it to rescan the whole history)", path, ErrBadState, fmt.Sprintf(why, args...))
