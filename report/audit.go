@@ -196,4 +196,3 @@ func checklistSecrets(c Checklist) []scanner.Secret {
 	}
 	return out
 }
-
