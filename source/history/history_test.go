@@ -358,12 +358,15 @@ func TestHugeLineStreamed(t *testing.T) {
 	}
 }
 
-func TestCorruptPackCounted(t *testing.T) {
-	t.Parallel()
+// packedRepo builds a repository of n commits of compressible text, repacks
+// it into a single pack, and returns the repository and the pack's path
+// (made writable, so tests can damage it).
+func packedRepo(t *testing.T, n, lines int) (*builder, string) {
+	t.Helper()
 	b := newBuilder(t)
 	var last plumbing.Hash
-	for i := range 40 {
-		files := map[string]string{"a.txt": strings.Repeat(fmt.Sprintf("line %d\n", i), 200), "b.txt": fmt.Sprint(i)}
+	for i := range n {
+		files := map[string]string{"a.txt": strings.Repeat(fmt.Sprintf("line %d\n", i), lines), "b.txt": fmt.Sprint(i * i)}
 		if last.IsZero() {
 			last = b.commit("c", files)
 		} else {
@@ -376,16 +379,22 @@ func TestCorruptPackCounted(t *testing.T) {
 	if len(packs) != 1 {
 		t.Fatalf("%d packs", len(packs))
 	}
-	data, err := os.ReadFile(packs[0])
+	os.Chmod(packs[0], 0o644)
+	return b, packs[0]
+}
+
+func TestCorruptPackCounted(t *testing.T) {
+	t.Parallel()
+	b, pack := packedRepo(t, 40, 200)
+	data, err := os.ReadFile(pack)
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.Chmod(packs[0], 0o644)
 	// Garbage over the middle third: headers, zlib streams and deltas.
 	for i := len(data) / 3; i < 2*len(data)/3; i++ {
 		data[i] = byte(i*7 + 3)
 	}
-	if err := os.WriteFile(packs[0], data, 0o644); err != nil {
+	if err := os.WriteFile(pack, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, _, st, err := runScan(t, Options{RepoPath: b.dir, AllObjects: true})
@@ -403,28 +412,12 @@ func TestCorruptPackCounted(t *testing.T) {
 func TestTruncatedPackCounted(t *testing.T) {
 	t.Parallel()
 	for _, keep := range []int{3, 2} { // keep two thirds, then half
-		b := newBuilder(t)
-		var last plumbing.Hash
-		for i := range 30 {
-			files := map[string]string{"a.txt": strings.Repeat(fmt.Sprintf("line %d\n", i), 300), "n.txt": fmt.Sprint(i * i)}
-			if last.IsZero() {
-				last = b.commit("c", files)
-			} else {
-				last = b.commit("c", files, last)
-			}
-		}
-		b.ref("refs/heads/master", last)
-		gitCmd(t, b.dir, "repack", "-a", "-d", "-q")
-		packs, _ := filepath.Glob(filepath.Join(b.dir, ".git", "objects", "pack", "*.pack"))
-		if len(packs) != 1 {
-			t.Fatalf("%d packs", len(packs))
-		}
-		fi, err := os.Stat(packs[0])
+		b, pack := packedRepo(t, 30, 300)
+		fi, err := os.Stat(pack)
 		if err != nil {
 			t.Fatal(err)
 		}
-		os.Chmod(packs[0], 0o644)
-		if err := os.Truncate(packs[0], fi.Size()*int64(keep-1)/int64(keep)); err != nil {
+		if err := os.Truncate(pack, fi.Size()*int64(keep-1)/int64(keep)); err != nil {
 			t.Fatal(err)
 		}
 		_, _, st, err := runScan(t, Options{RepoPath: b.dir})
