@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -29,24 +30,8 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if err := o.validate(); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitUsage
-	}
-	if *base == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan: diff needs --base REV and takes no arguments")
-		fs.Usage()
-		return exitUsage
-	}
-	if o.pipeline.RepoRoot == "" {
-		// Location paths are relative to the working tree's top, and so
-		// are the ignore file and its path globs, whatever --repo names.
-		root, err := diff.WorkTree(*repo)
-		if err != nil {
-			fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-			return repoErrorCode(err)
-		}
-		o.pipeline.RepoRoot = root
+	if code, ok := checkRepoScan(fs, o, *base != "", "diff needs --base REV and takes no arguments", *repo, stderr); !ok {
+		return code
 	}
 	sc, stats, col := newScan(scanner.Options{})
 	res, err := diff.ScanRange(ctx, diff.Options{RepoPath: *repo, Base: *base, Head: *head}, sc, col)
@@ -56,6 +41,34 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 	}
 	rep := report.Report{Mode: "diff", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
 	return finish(ctx, env, o, rep, stdout, stderr)
+}
+
+// checkRepoScan ends the flag handling that diff and staged share: it
+// validates the output flags, rejects arguments (and flag values that
+// flagsOK says are wrong) with argsErr and the usage, and, unless set
+// already, roots location paths at the top of repo's working tree. ok false
+// means: stop with code.
+func checkRepoScan(fs *flag.FlagSet, o *outputOptions, flagsOK bool, argsErr, repo string, stderr io.Writer) (code int, ok bool) {
+	if err := o.validate(); err != nil {
+		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+		return exitUsage, false
+	}
+	if !flagsOK || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "clickup-secret-scan: "+argsErr)
+		fs.Usage()
+		return exitUsage, false
+	}
+	if o.pipeline.RepoRoot == "" {
+		// Location paths are relative to the working tree's top, and so
+		// are the ignore file and its path globs, whatever --repo names.
+		root, err := diff.WorkTree(repo)
+		if err != nil {
+			fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+			return repoErrorCode(err), false
+		}
+		o.pipeline.RepoRoot = root
+	}
+	return 0, true
 }
 
 // repoErrorCode maps a source/diff error to an exit code: the user's to fix

@@ -34,24 +34,8 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if err := o.validate(); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan: staged takes no arguments")
-		fs.Usage()
-		return exitUsage
-	}
-	if o.pipeline.RepoRoot == "" {
-		// Location paths are relative to the working tree's top, and so
-		// are the ignore file and its path globs, whatever --repo names.
-		root, err := diff.WorkTree(*repo)
-		if err != nil {
-			fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-			return repoErrorCode(err)
-		}
-		o.pipeline.RepoRoot = root
+	if code, ok := checkRepoScan(fs, o, true, "staged takes no arguments", *repo, stderr); !ok {
+		return code
 	}
 	// git points a pre-commit hook at a temporary index for `git commit -a`
 	// and `git commit PATH`; that index is what will be committed. A
