@@ -28,6 +28,23 @@ type objects struct {
 	blobs, trees, commits, tags []blobItem
 }
 
+// add lists it under its type; false for a type that is none of the four.
+func (o *objects) add(it blobItem) bool {
+	switch it.typ {
+	case plumbing.BlobObject:
+		o.blobs = append(o.blobs, it)
+	case plumbing.CommitObject:
+		o.commits = append(o.commits, it)
+	case plumbing.TagObject:
+		o.tags = append(o.tags, it)
+	case plumbing.TreeObject:
+		o.trees = append(o.trees, it)
+	default:
+		return false
+	}
+	return true
+}
+
 // enumerate lists every object of the repository once: blobs to scan,
 // plus the commits and annotated tags (for --all-objects). Objects in
 // several packs, or both packed and loose, are listed once.
@@ -50,16 +67,7 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 			}
 			t := db.entryType(p, i)
 			it := blobItem{p: p, i: int32(i), hash: e.hash, typ: t}
-			switch t {
-			case plumbing.BlobObject:
-				o.blobs = append(o.blobs, it)
-			case plumbing.CommitObject:
-				o.commits = append(o.commits, it)
-			case plumbing.TagObject:
-				o.tags = append(o.tags, it)
-			case plumbing.TreeObject:
-				o.trees = append(o.trees, it)
-			default:
+			if !o.add(it) {
 				stats.Error("object "+e.hash.String(), fmt.Errorf("pack-%s: %w: unreadable header or delta chain", p.id, errCorrupt))
 			}
 		}
@@ -78,17 +86,7 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 			stats.Error("object "+h.String(), err)
 			return nil
 		}
-		it := blobItem{i: -1, hash: h, typ: t}
-		switch t {
-		case plumbing.BlobObject:
-			o.blobs = append(o.blobs, it)
-		case plumbing.CommitObject:
-			o.commits = append(o.commits, it)
-		case plumbing.TagObject:
-			o.tags = append(o.tags, it)
-		case plumbing.TreeObject:
-			o.trees = append(o.trees, it)
-		}
+		o.add(blobItem{i: -1, hash: h, typ: t})
 		return nil
 	})
 	if err != nil {
