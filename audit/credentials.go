@@ -36,6 +36,25 @@ func where(l scanner.Location) string {
 	return s
 }
 
+// verdict fails c with the fix steps when failed, and passes it otherwise.
+func verdict(c report.Check, failed bool, fix ...string) report.Check {
+	if !failed {
+		c.Status = report.CheckPass
+		return c
+	}
+	c.Status = report.CheckFail
+	c.Fix = fix
+	return c
+}
+
+// skipIncompleteScan skips a check that needs the credential scan's
+// findings when that scan did not complete.
+func skipIncompleteScan(c report.Check) report.Check {
+	c.Status = report.CheckSkip
+	c.Details = []string{"the credential scan did not complete"}
+	return c
+}
+
 func checkCredentials(scan report.Report, scanErr error, isGit bool) report.Check {
 	c := report.Check{ID: "no-credentials", Title: "no ClickUp credential in the tree or history"}
 	if !isGit {
@@ -64,17 +83,11 @@ func checkCredentials(scan report.Report, scanErr error, isGit bool) report.Chec
 		c.Details = append(c.Details, fmt.Sprintf("%d finding(s) ignored by rules; ignoring a finding does not make a leaked token safe", n))
 	}
 	c.Details = append(c.Details, scan.Warnings...)
-	if len(scan.Findings) == 0 {
-		c.Status = report.CheckPass
-		return c
-	}
-	c.Status = report.CheckFail
-	c.Fix = []string{
+	return verdict(c, len(scan.Findings) > 0,
 		"rotate each credential now, before anything else: the steps for each one are listed below the checklist",
 		"keep the new values in the environment or a secret store, never in the repository",
 		"then purge the old values from history (git filter-repo); forks and clones keep them, so rotation is what counts",
-	}
-	return c
+	)
 }
 
 // envWords name deployment environments inside variable names.
@@ -136,9 +149,7 @@ func sharedEnvs(keys []string) []string {
 func checkOnePerEnv(all []scanner.Finding, scanErr error) report.Check {
 	c := report.Check{ID: "one-secret-per-env", Title: "no secret is shared by several environments (one token per environment)"}
 	if scanErr != nil {
-		c.Status = report.CheckSkip
-		c.Details = []string{"the credential scan did not complete"}
-		return c
+		return skipIncompleteScan(c)
 	}
 	var shared []string
 	for _, f := range all {
@@ -147,20 +158,14 @@ func checkOnePerEnv(all []scanner.Finding, scanErr error) report.Check {
 			shared = append(shared, fmt.Sprintf("%s is held under %s (environments: %s)", f.Secret.Redacted(), strings.Join(keys, ", "), strings.Join(envs, ", ")))
 		}
 	}
-	if len(shared) == 0 {
-		c.Status = report.CheckPass
-		return c
-	}
-	c.Status = report.CheckFail
 	if len(shared) > maxListedFindings {
 		shared = append(shared[:maxListedFindings], fmt.Sprintf("... and %d more", len(shared)-maxListedFindings))
 	}
 	c.Details = shared
-	c.Fix = []string{
+	return verdict(c, len(shared) > 0,
 		"issue a separate credential for each environment (a ClickUp token per environment, from a dedicated user or app), so that a leak in development does not open production",
 		"rotate the shared one, then set each environment's own value: gh secret set NAME --env ENVIRONMENT",
-	}
-	return c
+	)
 }
 
 // clientDirs are path segments of build output and client-side code.
@@ -205,9 +210,7 @@ func clientSide(l scanner.Location) string {
 func checkClientSecret(all []scanner.Finding, scanErr error) report.Check {
 	c := report.Check{ID: "client-secret-server-side", Title: "no OAuth client secret in build output or client-side code"}
 	if scanErr != nil {
-		c.Status = report.CheckSkip
-		c.Details = []string{"the credential scan did not complete"}
-		return c
+		return skipIncompleteScan(c)
 	}
 	for _, f := range all {
 		if f.Kind != scanner.OAuthClientSecret {
@@ -221,15 +224,9 @@ func checkClientSecret(all []scanner.Finding, scanErr error) report.Check {
 			}
 		}
 	}
-	if len(c.Details) == 0 {
-		c.Status = report.CheckPass
-		return c
-	}
-	c.Status = report.CheckFail
-	c.Fix = []string{
+	return verdict(c, len(c.Details) > 0,
 		"regenerate the client secret in the ClickUp app's settings (anyone who loaded the bundle has it)",
 		"move the OAuth code exchange (POST /api/v2/oauth/token) to a server; the browser only ever gets the client id",
 		"keep the secret in a server-only variable, never one with a public prefix (NEXT_PUBLIC_, VITE_, REACT_APP_...), and rebuild",
-	}
-	return c
+	)
 }

@@ -186,17 +186,11 @@ func (a *auditor) checkGitignore(walkErr error) report.Check {
 	if a.gitignore.truncated {
 		c.Details = append(c.Details, fmt.Sprintf("the work tree has more than %d entries; only the first were checked", maxWalkEntries))
 	}
-	if len(c.Details) == 0 || len(missing) == 0 {
-		c.Status = report.CheckPass
-		return c
-	}
-	c.Status = report.CheckFail
-	c.Fix = []string{
-		"add these lines to the .gitignore at the repository root: " + strings.Join(missing, "  "),
+	return verdict(c, len(c.Details) > 0 && len(missing) > 0,
+		"add these lines to the .gitignore at the repository root: "+strings.Join(missing, "  "),
 		"check that no later pattern re-includes them (a line starting with '!')",
 		"if such a file was ever committed, see the tracked-files check: the secrets in it are leaked",
-	}
-	return c
+	)
 }
 
 func probeNames() []string {
