@@ -212,3 +212,30 @@ func sha256hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// TestReadmeFirstCommand runs the README's first command as a new user
+// would, from the repository root with its default ignore-file lookup:
+// it must show every planted finding of testdata/dist and exit 1.
+func TestReadmeFirstCommand(t *testing.T) {
+	t.Parallel()
+	d, err := fixtures.WriteDist(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, p := range d.Planted {
+		ids[sha256hex(p.Value)] = true
+	}
+	code, stdout, stderr := runCLI(t, nil, "dir", "--format", "json", "testdata/dist")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, stderr)
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != len(ids) {
+		t.Errorf("want %d findings, got %d (an ignore file or a regression hides some)", len(ids), len(rep.Findings))
+	}
+	assertNoRawSecret(t, plantedValues(d), map[string]string{"stdout": stdout, "stderr": stderr})
+}
