@@ -5,59 +5,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
-
-// historyFakeToken returns a FAKE personal token with a random body that
-// no placeholder rule suppresses.
-func historyFakeToken(seed uint64) string {
-	rng := rand.New(rand.NewPCG(seed, 77))
-	const alpha = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	for {
-		b := make([]byte, 32)
-		for i := range b {
-			b[i] = alpha[rng.IntN(len(alpha))]
-		}
-		ok := !strings.Contains(string(b), "XXXX") && !strings.Contains(string(b), "EXAMPLE")
-		for i := 0; ok && i+2 < len(b); i++ {
-			if b[i] == b[i+1] && b[i+1] == b[i+2] || b[i]+1 == b[i+1] && b[i+1]+1 == b[i+2] {
-				ok = false
-			}
-		}
-		if ok {
-			return fmt.Sprintf("pk_%d_%s", 10000000+rng.IntN(89999999), b)
-		}
-	}
-}
-
-// historyGit runs git in dir with fixed identities and dates, so that
-// commit ids are stable.
-func historyGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Dev One", "GIT_AUTHOR_EMAIL=dev@example.com", "GIT_AUTHOR_DATE=2024-01-02T03:04:05Z",
-		"GIT_COMMITTER_NAME=Dev One", "GIT_COMMITTER_EMAIL=dev@example.com", "GIT_COMMITTER_DATE=2024-01-02T03:04:05Z")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // historyRepo makes a repository where tok is added to .env by the second
 // commit and removed by the third; it returns the dir and the commit ids.
 func historyRepo(t *testing.T, tok string) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
-	historyGit(t, dir, "init", "-q", "-b", "main")
+	fixtures.Git(t, dir, "init", "-q", "-b", "main")
 	var ids []string
 	steps := []func(){
 		func() { os.WriteFile(filepath.Join(dir, "README"), []byte("hello\n"), 0o644) },
@@ -68,9 +30,9 @@ func historyRepo(t *testing.T, tok string) (string, []string) {
 	}
 	for i, step := range steps {
 		step()
-		historyGit(t, dir, "add", "-A")
-		historyGit(t, dir, "commit", "-q", "-m", fmt.Sprintf("step %d", i))
-		ids = append(ids, historyGit(t, dir, "rev-parse", "HEAD"))
+		fixtures.Git(t, dir, "add", "-A")
+		fixtures.Git(t, dir, "commit", "-q", "-m", fmt.Sprintf("step %d", i))
+		ids = append(ids, fixtures.Git(t, dir, "rev-parse", "HEAD"))
 	}
 	return dir, ids
 }
@@ -84,7 +46,7 @@ func runHistoryCLI(t *testing.T, args ...string) (int, string, string) {
 
 func TestHistoryCommand(t *testing.T) {
 	t.Parallel()
-	tok := historyFakeToken(1)
+	tok := fixtures.NewGen(1).PersonalToken()
 	dir, ids := historyRepo(t, tok)
 	state := filepath.Join(t.TempDir(), "state.json")
 	for run := range 2 {
@@ -134,7 +96,7 @@ func TestHistoryCommand(t *testing.T) {
 
 func TestHistoryCommandErrors(t *testing.T) {
 	t.Parallel()
-	tok := historyFakeToken(2)
+	tok := fixtures.NewGen(2).PersonalToken()
 	dir, ids := historyRepo(t, tok)
 	garbage := filepath.Join(t.TempDir(), "state.json")
 	os.WriteFile(garbage, []byte("{not a state"), 0o600)
@@ -171,7 +133,7 @@ func TestHistoryCommandErrors(t *testing.T) {
 
 func TestHistoryStateFileFaults(t *testing.T) {
 	t.Parallel()
-	tok := historyFakeToken(77)
+	tok := fixtures.NewGen(77).PersonalToken()
 	dir, _ := historyRepo(t, tok)
 	// A state path that is a directory is bad input.
 	if code, _, stderr := runHistoryCLI(t, "--repo", dir, "--state", t.TempDir()); code != exitUsage {

@@ -42,11 +42,11 @@ func TestTokensOutsideFindingsAreRedacted(t *testing.T) {
 	}
 
 	repo := t.TempDir()
-	historyGit(t, repo, "init", "-q", "-b", "main")
+	fixtures.Git(t, repo, "init", "-q", "-b", "main")
 	os.WriteFile(filepath.Join(repo, "x_"+named+".env"), []byte("T="+found+"\n"), 0o644)
-	historyGit(t, repo, "add", "-A")
-	historyGit(t, repo, "-c", "user.name="+named, "commit", "-q", "--author", named+" <dev@example.com>", "-m", "add")
-	historyGit(t, repo, "branch", "feat/"+named)
+	fixtures.Git(t, repo, "add", "-A")
+	fixtures.Git(t, repo, "-c", "user.name="+named, "commit", "-q", "--author", named+" <dev@example.com>", "-m", "add")
+	fixtures.Git(t, repo, "branch", "feat/"+named)
 	state := filepath.Join(t.TempDir(), "state.json")
 	code, stdout, stderr := runCLI(t, nil, "history", "--repo", repo, "--state", state, "--format", "json")
 	if code != exitFindings {
