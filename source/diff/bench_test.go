@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 )
 
 // codeLine returns a plausible line of source code that varies with i.
@@ -40,7 +42,7 @@ func benchRange(b *testing.B) (string, string, int) {
 				added++
 			}
 			if f == c*50 {
-				content[f].WriteString("var token = \"" + fakeToken(uint64(100+c)) + "\"\n")
+				content[f].WriteString("var token = \"" + fixtures.NewGen(uint64(100+c)).PersonalToken() + "\"\n")
 			}
 			r.write(fmt.Sprintf("pkg%02d/file%03d.go", f%30, f), content[f].String())
 		}
@@ -95,7 +97,7 @@ func BenchmarkScanStagedTypical(b *testing.B) {
 				r.write(p, sb.String())
 				paths = append(paths, p)
 			}
-			r.write("config/settings.env", "CLICKUP_TOKEN="+fakeToken(200)+"\n")
+			r.write("config/settings.env", "CLICKUP_TOKEN="+fixtures.NewGen(200).PersonalToken()+"\n")
 			// `git add PATH...`, as one usually stages; `git add -A`
 			// invalidates the whole cache tree and costs a full walk.
 			r.git(append([]string{"add"}, paths...)...)

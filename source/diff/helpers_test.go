@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,45 +13,6 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
-
-const upperDigits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-// fakeToken returns a made-up personal token in the real shape, random
-// enough that the placeholder filter keeps it. Never a real credential.
-func fakeToken(seed uint64) string {
-	r := rand.New(rand.NewPCG(seed, seed*7919+1))
-	for {
-		uid := fmt.Sprint(r.IntN(9)+1) + randString(r, "0123456789", 6)
-		body := randString(r, upperDigits, 32)
-		if !madeUp(uid) && !madeUp(body) {
-			return "pk_" + uid + "_" + body
-		}
-	}
-}
-
-func randString(r *rand.Rand, alphabet string, n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alphabet[r.IntN(len(alphabet))]
-	}
-	return string(b)
-}
-
-// madeUp mirrors the placeholder filter's rules (runs, repeats, words)
-// with a margin, so generated values are never suppressed.
-func madeUp(s string) bool {
-	for i := 2; i < len(s); i++ {
-		if s[i] == s[i-1] && s[i-1] == s[i-2] || s[i] == s[i-1]+1 && s[i-1] == s[i-2]+1 || s[i]+1 == s[i-1] && s[i-1]+1 == s[i-2] {
-			return true
-		}
-	}
-	for _, w := range []string{"EXAMPLE", "SAMPLE", "XXXX", "DUMMY", "REDACTED", "PLACEHOLDER", "CHANGEME", "INSERT", "TEST", "FAKE", "TOKEN", "SECRET"} {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
 
 // redact shows a token the way failure messages may print it.
 func redact(tok string) string { return scanner.NewSecret(tok).Redacted() }

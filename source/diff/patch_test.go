@@ -7,11 +7,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 )
 
 func TestScanPatch(t *testing.T) {
 	t.Parallel()
-	t1, t2, t3 := fakeToken(30), fakeToken(31), fakeToken(32)
+	t1, t2, t3 := fixtures.NewGen(30).PersonalToken(), fixtures.NewGen(31).PersonalToken(), fixtures.NewGen(32).PersonalToken()
 	tests := []struct {
 		name  string
 		patch string
@@ -79,7 +81,7 @@ func TestScanPatch(t *testing.T) {
 
 func TestScanPatchKeepsBaseFields(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(33)
+	tok := fixtures.NewGen(33).PersonalToken()
 	col := scanner.NewCollector()
 	base := scanner.Location{Source: "api", Author: "Ada <ada@example.com>", Path: "ignored", Commit: "ignored"}
 	ScanPatch("x/y.js", "def", "@@ -1 +1,2 @@\n a\n+const t = '"+tok+"';\n", scanner.New(scanner.Options{}, &scanner.Stats{}), col, base)
@@ -99,7 +101,7 @@ func TestScanPatchKeepsBaseFields(t *testing.T) {
 // the parse must not panic and must number lines from 1.
 func FuzzScanPatch(f *testing.F) {
 	f.Add("@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n")
-	f.Add("@@ -0,0 +1 @@\n+T=" + fakeToken(34) + "\n")
+	f.Add("@@ -0,0 +1 @@\n+T=" + fixtures.NewGen(34).PersonalToken() + "\n")
 	f.Add("@@ -1 +1 @@\r\n-x\r\n+y\r\n\\ No newline at end of file\n")
 	f.Add("@@ -99999999999999999999 +1 @@\n+a\n")
 	sc := scanner.New(scanner.Options{}, &scanner.Stats{})

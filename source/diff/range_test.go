@@ -16,11 +16,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 )
 
 func TestScanRangeAddedThenRemoved(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(1)
+	tok := fixtures.NewGen(1).PersonalToken()
 	r := newRepo(t)
 	r.write("README.md", "hello\n")
 	base := r.commit("base")
@@ -41,7 +43,7 @@ func TestScanRangeAddedThenRemoved(t *testing.T) {
 
 func TestScanRangeRemovedFromBase(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(2)
+	tok := fixtures.NewGen(2).PersonalToken()
 	r := newRepo(t)
 	r.write("app/.env", "NAME=x\nCLICKUP_TOKEN="+tok+"\nDEBUG=1\n")
 	base := r.commit("base with token")
@@ -57,7 +59,7 @@ func TestScanRangeRemovedFromBase(t *testing.T) {
 
 func TestScanRangeStillAtHeadAndUnchangedLines(t *testing.T) {
 	t.Parallel()
-	tok, old := fakeToken(3), fakeToken(4)
+	tok, old := fixtures.NewGen(3).PersonalToken(), fixtures.NewGen(4).PersonalToken()
 	r := newRepo(t)
 	r.write("a.env", "OLD="+old+"\n")
 	base := r.commit("base")
@@ -77,7 +79,7 @@ func TestScanRangeStillAtHeadAndUnchangedLines(t *testing.T) {
 
 func TestScanRangeRenameAndCopyDoNotReport(t *testing.T) {
 	t.Parallel()
-	tok, tok2, tok3 := fakeToken(5), fakeToken(6), fakeToken(16)
+	tok, tok2, tok3 := fixtures.NewGen(5).PersonalToken(), fixtures.NewGen(6).PersonalToken(), fixtures.NewGen(16).PersonalToken()
 	body := "TOKEN=" + tok + "\n" + strings.Repeat("some = setting\nother = value\n", 20)
 	r := newRepo(t)
 	r.write("old/settings.ini", body)
@@ -102,7 +104,7 @@ func TestScanRangeRenameAndCopyDoNotReport(t *testing.T) {
 // (in its own commit) and the third (in the merge) are reported.
 func TestScanRangeMerge(t *testing.T) {
 	t.Parallel()
-	tFeature, tMain, tMerge, tShared := fakeToken(7), fakeToken(8), fakeToken(9), fakeToken(15)
+	tFeature, tMain, tMerge, tShared := fixtures.NewGen(7).PersonalToken(), fixtures.NewGen(8).PersonalToken(), fixtures.NewGen(9).PersonalToken(), fixtures.NewGen(15).PersonalToken()
 	r := newRepo(t)
 	r.write("conflict.txt", "line\n")
 	r.write("shared.env", "A=1\nS="+tShared+"\n")
@@ -162,7 +164,7 @@ func sortLocs(l []loc) {
 
 func TestScanRangeBinaryAndArchive(t *testing.T) {
 	t.Parallel()
-	tBin, tZip := fakeToken(10), fakeToken(11)
+	tBin, tZip := fixtures.NewGen(10).PersonalToken(), fixtures.NewGen(11).PersonalToken()
 	r := newRepo(t)
 	r.write("README.md", "x\n")
 	base := r.commit("base")
@@ -292,7 +294,7 @@ func TestScanRangeBaseErrors(t *testing.T) {
 
 func TestScanRangeEmptyWhenHeadIsAncestor(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(12)
+	tok := fixtures.NewGen(12).PersonalToken()
 	r := newRepo(t)
 	r.write("a.env", "T="+tok+"\n")
 	c0 := r.commit("c0")
@@ -309,7 +311,7 @@ func TestScanRangeEmptyWhenHeadIsAncestor(t *testing.T) {
 
 func TestScanRangeFromSubdirectory(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(13)
+	tok := fixtures.NewGen(13).PersonalToken()
 	r := newRepo(t)
 	r.write("sub/dir/a.txt", "a\n")
 	base := r.commit("base")
@@ -325,7 +327,7 @@ func TestScanRangeFromSubdirectory(t *testing.T) {
 // Stats and the rest of the range is still scanned.
 func TestScanRangeUnreadableBlobIsCounted(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(14)
+	tok := fixtures.NewGen(14).PersonalToken()
 	r := newRepo(t)
 	r.write("a.txt", "a\n")
 	base := r.commit("base")

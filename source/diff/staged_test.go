@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 )
 
 func scanStaged(t *testing.T, dir string) ([]scanner.Finding, Result) {
@@ -24,7 +26,7 @@ func scanStaged(t *testing.T, dir string) ([]scanner.Finding, Result) {
 
 func TestScanStagedEmptyRepository(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(20)
+	tok := fixtures.NewGen(20).PersonalToken()
 	r := newRepo(t)
 	// Nothing staged yet: a repository without commits or index.
 	if got, _ := scanStaged(t, r.dir); len(got) != 0 {
@@ -44,7 +46,7 @@ func TestScanStagedEmptyRepository(t *testing.T) {
 
 func TestScanStaged(t *testing.T) {
 	t.Parallel()
-	old, tok, tZip, tMoved, tUnstaged := fakeToken(21), fakeToken(22), fakeToken(23), fakeToken(24), fakeToken(25)
+	old, tok, tZip, tMoved, tUnstaged := fixtures.NewGen(21).PersonalToken(), fixtures.NewGen(22).PersonalToken(), fixtures.NewGen(23).PersonalToken(), fixtures.NewGen(24).PersonalToken(), fixtures.NewGen(25).PersonalToken()
 	movedBody := "M=" + tMoved + "\n" + strings.Repeat("a = b\nc = d\n", 15)
 	r := newRepo(t)
 	r.write("app.env", "OLD="+old+"\nX=1\n")
@@ -88,7 +90,7 @@ func TestScanStagedNotRepository(t *testing.T) {
 // still recognised, and a change next to them is still found.
 func TestScanStagedSkipsUnchangedDirectories(t *testing.T) {
 	t.Parallel()
-	old, tok := fakeToken(26), fakeToken(27)
+	old, tok := fixtures.NewGen(26).PersonalToken(), fixtures.NewGen(27).PersonalToken()
 	r := newRepo(t)
 	r.write("vendor/lib/settings.env", "OLD="+old+"\n")
 	r.write("vendor/other/x.txt", "x\n")
@@ -123,7 +125,7 @@ func TestScanStagedSkipsUnchangedDirectories(t *testing.T) {
 // HEAD inside the main repository's git directory.
 func TestScanStagedLinkedWorktree(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(28)
+	tok := fixtures.NewGen(28).PersonalToken()
 	r := newRepo(t)
 	r.write("a.txt", "a\n")
 	r.commit("base")
@@ -149,7 +151,7 @@ func TestScanStagedLinkedWorktree(t *testing.T) {
 // reported in a warning, and the rest of the index is still scanned.
 func TestScanStagedConflict(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(29)
+	tok := fixtures.NewGen(29).PersonalToken()
 	r := newRepo(t)
 	r.write("c.txt", "base\n")
 	r.commit("base")
