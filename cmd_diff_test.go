@@ -74,13 +74,7 @@ func (r *dhRepo) git(args ...string) string {
 
 func (r *dhRepo) write(path, content string) {
 	r.t.Helper()
-	p := filepath.Join(r.dir, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
+	fixtures.WriteFile(r.t, r.dir, path, content)
 }
 
 func (r *dhRepo) commit(msg string) string {

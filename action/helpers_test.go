@@ -18,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -77,19 +78,13 @@ func (g *repo) commit(files map[string]string) string {
 		g.t.Fatal(err)
 	}
 	for p, c := range files {
-		full := filepath.Join(g.dir, filepath.FromSlash(p))
 		if c == "" {
 			if _, err := wt.Remove(p); err != nil {
 				g.t.Fatal(err)
 			}
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			g.t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			g.t.Fatal(err)
-		}
+		fixtures.WriteFile(g.t, g.dir, p, c)
 		if _, err := wt.Add(p); err != nil {
 			g.t.Fatal(err)
 		}

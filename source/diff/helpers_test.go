@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -64,13 +64,7 @@ func (r *testRepo) gitErr(args ...string) (string, error) {
 
 func (r *testRepo) write(path, content string) {
 	r.t.Helper()
-	p := filepath.Join(r.dir, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
+	fixtures.WriteFile(r.t, r.dir, path, content)
 }
 
 // commit stages everything and commits; it returns the new commit id.
