@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -41,7 +42,7 @@ type prFixture struct {
 
 func newPRFixture(t *testing.T, seed uint64) *prFixture {
 	t.Helper()
-	tok := fakeToken(t, seed)
+	tok := fixtures.NewGen(seed).PersonalToken()
 	g := newRepo(t)
 	base := g.commit(map[string]string{"README.md": "# hello\n", "src/config.js": "// config\nexport const url = 'https://api.clickup.com';\n"})
 	head := g.commit(map[string]string{"src/config.js": "// config\nexport const url = 'https://api.clickup.com';\nexport const CLICKUP_TOKEN = '" + tok + "';\n"})
@@ -338,7 +339,7 @@ func TestShallowCheckoutUsesAPI(t *testing.T) {
 	gh.commitFiles[p.head] = []file{{Filename: "src/config.js", Status: "modified", Patch: p.tokenPatch()}, {Filename: "dist/big.js", Status: "added", NoPatch: true}}
 	gh.prFiles = []file{{Filename: "src/config.js", Status: "modified", Patch: p.tokenPatch()}, {Filename: "dist/big.js", Status: "added", NoPatch: true}}
 	// The omitted patch is read whole from the checkout.
-	tok2 := fakeToken(t, 77)
+	tok2 := fixtures.NewGen(77).PersonalToken()
 	os.MkdirAll(filepath.Join(shallow.dir, "dist"), 0o755)
 	os.WriteFile(filepath.Join(shallow.dir, "dist/big.js"), []byte("var a=1;var k=\""+tok2+"\";\n"), 0o644)
 	env := actionEnv(shallow.dir, "pull_request", p.event, gh.URL())
@@ -461,7 +462,7 @@ func TestPushDeletionScansNothing(t *testing.T) {
 
 func TestScheduleTrackingIssue(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(t, 11)
+	tok := fixtures.NewGen(11).PersonalToken()
 	g := newRepo(t)
 	g.commit(map[string]string{"app.env": "CLICKUP_TOKEN=" + tok + "\n"})
 	g.commit(map[string]string{"app.env": "CLICKUP_TOKEN=\n"})
@@ -548,7 +549,7 @@ func TestUnsupportedEventIsANotice(t *testing.T) {
 
 func TestBuildOutputPaths(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(t, 12)
+	tok := fixtures.NewGen(12).PersonalToken()
 	ws := t.TempDir()
 	os.MkdirAll(filepath.Join(ws, "dist/assets"), 0o755)
 	os.WriteFile(filepath.Join(ws, "dist/assets/app.js"), []byte("!function(){var t=\""+tok+"\"}();"), 0o644)
@@ -733,7 +734,7 @@ func TestReviewCapsAt30Comments(t *testing.T) {
 	var b strings.Builder
 	var toks []string
 	for i := 0; i < 35; i++ {
-		tok := fakeToken(t, uint64(100+i))
+		tok := fixtures.NewGen(uint64(100 + i)).PersonalToken()
 		toks = append(toks, tok)
 		fmt.Fprintf(&b, "T%d=%s\n", i, tok)
 	}
@@ -764,7 +765,7 @@ func TestReviewCapsAt30Comments(t *testing.T) {
 // start a workflow command; every line of stdout stays one command.
 func TestHostileFileNameCannotInject(t *testing.T) {
 	t.Parallel()
-	tok := fakeToken(t, 18)
+	tok := fixtures.NewGen(18).PersonalToken()
 	g := newRepo(t)
 	base := g.commit(map[string]string{"README.md": "x\n"})
 	name := "a,b:%0A::error::x.js"

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -71,7 +72,7 @@ func TestShallowAPIFailureScansCheckout(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tok := fakeToken(t, 21)
+			tok := fixtures.NewGen(21).PersonalToken()
 			ws := shallowCheckout(t, tok)
 			base, head := strings.Repeat("1", 40), strings.Repeat("2", 40)
 			tmp := t.TempDir()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,33 +22,6 @@ import (
 )
 
 const payloads = "../testdata/octokit-webhooks/payload-examples/api.github.com/"
-
-// fakeToken returns a FAKE personal token in the real shape with a random
-// body that the scanner reports (not a placeholder). seed makes it
-// reproducible.
-func fakeToken(t *testing.T, seed uint64) string {
-	t.Helper()
-	r := rand.New(rand.NewPCG(seed, 0x5eed))
-	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	for try := 0; try < 100; try++ {
-		var b strings.Builder
-		b.WriteString("pk_")
-		for i := 0; i < 8; i++ {
-			b.WriteByte(byte('1' + r.IntN(9)))
-		}
-		b.WriteByte('_')
-		for i := 0; i < 32; i++ {
-			b.WriteByte(alphabet[r.IntN(len(alphabet))])
-		}
-		tok := b.String()
-		sc := scanner.New(scanner.Options{}, &scanner.Stats{})
-		if ms := sc.ScanBytes([]byte(`token = "` + tok + `"`)); len(ms) == 1 && ms[0].Secret.Reveal() == tok {
-			return tok
-		}
-	}
-	t.Fatal("could not generate a fake token the scanner reports")
-	return ""
-}
 
 // repo is a real git repository in a temporary directory.
 type repo struct {
