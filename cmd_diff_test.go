@@ -51,6 +51,13 @@ func (r *dhRepo) runWithEnv(extra []string, args ...string) (int, string, string
 	cmd := exec.Command("git", args...)
 	cmd.Dir = r.dir
 	cmd.Env = append(r.env(), extra...)
+	return runExit(r.t, cmd)
+}
+
+// runExit runs cmd and returns its exit code, stdout and stderr; a command
+// that cannot be run at all fails t.
+func runExit(t testing.TB, cmd *exec.Cmd) (int, string, string) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -58,7 +65,7 @@ func (r *dhRepo) runWithEnv(extra []string, args ...string) (int, string, string
 		return ee.ExitCode(), stdout.String(), stderr.String()
 	}
 	if err != nil {
-		r.t.Fatalf("git %s: %v", strings.Join(args, " "), err)
+		t.Fatalf("%s: %v", strings.Join(cmd.Args, " "), err)
 	}
 	return 0, stdout.String(), stderr.String()
 }

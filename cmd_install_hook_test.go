@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,16 +33,7 @@ func runBinary(t *testing.T, r *dhRepo, bin string, args ...string) (int, string
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = r.dir
 	cmd.Env = r.env()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode(), stdout.String(), stderr.String()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0, stdout.String(), stderr.String()
+	return runExit(t, cmd)
 }
 
 // TestInstallHookEndToEnd installs the hook with the real binary and lets
