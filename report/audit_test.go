@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,18 +83,7 @@ func TestChecklistGolden(t *testing.T) {
 				t.Errorf("%s checklist passes a hostile path through unquoted", format)
 			}
 			path := filepath.Join("testdata", "golden", "audit."+map[string]string{"text": "txt", "json": "json"}[format])
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./report -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the golden file; run go test ./report -run TestChecklistGolden -update and review the diff", path)
-			}
+			checkGolden(t, path, got, "go test ./report -run TestChecklistGolden -update")
 		})
 	}
 }

@@ -115,6 +115,27 @@ func render(t *testing.T, format string, r Report) []byte {
 	return buf.Bytes()
 }
 
+// checkGolden compares got with the golden file at path, after writing it
+// there under -update; rerun is the command that updates it.
+func checkGolden(t *testing.T, path string, got []byte, rerun string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run %s and review the diff", path, rerun)
+	}
+}
+
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	for _, s := range samples() {
@@ -123,21 +144,7 @@ func TestGolden(t *testing.T) {
 				t.Parallel()
 				got := render(t, format, s.report)
 				path := filepath.Join("testdata", "golden", s.name+"."+extensions[format])
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./report -update)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs from the golden file; run go test ./report -update and review the diff", path)
-				}
+				checkGolden(t, path, got, "go test ./report -update")
 			})
 		}
 	}
