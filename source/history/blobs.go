@@ -26,6 +26,9 @@ type blobItem struct {
 // objects is the repository's objects by type, each listed once.
 type objects struct {
 	blobs, trees, commits, tags []blobItem
+	// unreadable are objects the store has but whose type could not be
+	// read; each was counted as an error when enumerated.
+	unreadable []plumbing.Hash
 }
 
 // add lists it under its type; false for a type that is none of the four.
@@ -68,6 +71,7 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 			t := db.entryType(p, i)
 			it := blobItem{p: p, i: int32(i), hash: e.hash, typ: t}
 			if !o.add(it) {
+				o.unreadable = append(o.unreadable, e.hash)
 				stats.Error("object "+e.hash.String(), fmt.Errorf("pack-%s: %w: unreadable header or delta chain", p.id, errCorrupt))
 			}
 		}
@@ -83,6 +87,7 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 		}
 		t, _, err := db.looseHeader(h)
 		if err != nil {
+			o.unreadable = append(o.unreadable, h)
 			stats.Error("object "+h.String(), err)
 			return nil
 		}

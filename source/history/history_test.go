@@ -429,3 +429,28 @@ func TestTruncatedPackCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingBlobCounted deletes a loose blob that a tree still names: a
+// full scan enumerates what the store holds, so only the tree pass can
+// notice the gap, and it must count it.
+func TestMissingBlobCounted(t *testing.T) {
+	t.Parallel()
+	tok := fakeToken(21)
+	b := newBuilder(t)
+	gone := b.blob("this blob will be deleted\n")
+	c1 := b.commit("add", map[string]string{"a.env": env(tok), "gone.txt": "this blob will be deleted\n"})
+	b.ref("refs/heads/master", c1)
+	if err := os.Remove(filepath.Join(b.dir, ".git", "objects", gone.String()[:2], gone.String()[2:])); err != nil {
+		t.Fatal(err)
+	}
+	fs, _, st, err := runScan(t, Options{RepoPath: b.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := locsOf(fs, tok); len(got) != 1 {
+		t.Errorf("the scan did not go on past the missing blob: %v", got)
+	}
+	if st.ErrorCount != 1 || !strings.Contains(strings.Join(st.Errors, "\n"), gone.String()) {
+		t.Errorf("missing blob not counted: %d errors %q", st.ErrorCount, st.Errors)
+	}
+}

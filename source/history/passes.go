@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"errors"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -64,9 +65,11 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 		k := uint(h[0])<<8 | uint(h[1])
 		filter[k/64] |= 1 << (k % 64)
 	}
+	missing := map[plumbing.Hash]bool{}
 	parallel(ctx, items, func(it blobItem) {
 		n := &treeNode{}
 		sub := false
+		var absent []plumbing.Hash
 		var werr error
 		err := s.db.viewItem(it, func(b []byte) {
 			// Most entries are blobs that matched nothing: they cost a map
@@ -76,6 +79,11 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 				case kindTree:
 					n.subs = append(n.subs, treeEntry{name: string(name), hash: plumbing.Hash(hash), kind: kind})
 				case kindBlob:
+					if s.present != nil {
+						if _, ok := s.present[plumbing.Hash(hash)]; !ok {
+							absent = append(absent, plumbing.Hash(hash))
+						}
+					}
 					if k := uint(hash[0])<<8 | uint(hash[1]); filter[k/64]&(1<<(k%64)) == 0 {
 						return
 					}
@@ -92,6 +100,9 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		for _, h := range absent {
+			missing[h] = true
+		}
 		if err != nil {
 			// Not stored: hits reads it again and counts the error.
 			return
@@ -99,4 +110,7 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 		s.submodules = s.submodules || sub
 		s.nodes[it.hash] = n
 	})
+	for h := range missing {
+		s.objectError("blob "+h.String(), errors.New("named by a tree but missing from the object store (a partial clone or a corrupt repository); not scanned"))
+	}
 }

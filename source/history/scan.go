@@ -50,6 +50,11 @@ type scan struct {
 	// absent from matched means clean.
 	complete bool
 
+	// present holds every blob the object store has, in a full scan, so
+	// that the tree pass can count blobs that trees name but the store
+	// lacks; nil otherwise.
+	present map[plumbing.Hash]struct{}
+
 	hitMemo map[plumbing.Hash][]hit
 	keyMemo map[plumbing.Hash]map[string]struct{}
 	inTree  map[plumbing.Hash]struct{}
@@ -190,9 +195,17 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 		s.scanNewBlobs(ctx)
 	} else {
 		s.db.scanBlobs(ctx, s.sc, objs.blobs, s.found)
-		if len(s.matched) > 0 {
-			s.loadTrees(ctx, objs.trees)
+		// The tree pass runs even when nothing matched: it is what notices
+		// a blob that a tree names and the store lacks.
+		s.present = make(map[plumbing.Hash]struct{}, len(objs.blobs)+len(objs.unreadable))
+		for _, b := range objs.blobs {
+			s.present[b.hash] = struct{}{}
 		}
+		for _, h := range objs.unreadable {
+			s.present[h] = struct{}{} // counted already, as corrupt
+		}
+		s.loadTrees(ctx, objs.trees)
+		s.present = nil
 	}
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
