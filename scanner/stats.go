@@ -38,13 +38,6 @@ func (s *Stats) AddFile(n int64) {
 	s.mu.Unlock()
 }
 
-// AddBytes counts n more scanned bytes without counting an item.
-func (s *Stats) AddBytes(n int64) {
-	s.mu.Lock()
-	s.Bytes += n
-	s.mu.Unlock()
-}
-
 // AddPlaceholder counts one suppressed placeholder.
 func (s *Stats) AddPlaceholder() {
 	s.mu.Lock()
