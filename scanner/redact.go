@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"io"
 	"strings"
 )
 
@@ -72,7 +73,7 @@ func tokenShapeLen(b []byte) int {
 // "::add-mask::" pass unchanged: they are how a GitHub Action tells the
 // runner which values to mask, and must carry the raw value.
 type RedactingWriter struct {
-	W       interface{ Write([]byte) (int, error) }
+	W       io.Writer
 	pending []byte
 }
 
