@@ -25,7 +25,10 @@
 # perf target missed under --strict; 2 a tool or build step failed.
 #
 # Usage: bench/dir.sh [--strict] [--size 300MB] [--seed 1] [--runs 3]
-#                     [--cache DIR | --no-cache] [--profile]
+#                     [--cache DIR | --no-cache] [--profile] [--gitleaks]
+#   --gitleaks also times one run of gitleaks (bench/lib/gitleaks.sh: built
+#              with go install, one ClickUp rule, archives 3 deep) and counts
+#              the planted tokens it finds and the near misses it reports.
 #   --profile  also record a CPU profile of one scan with perf and print the
 #              time by stage and the hottest functions (self and with
 #              children); when main.go reads CLICKUP_SECRET_SCAN_CPUPROFILE,
@@ -37,12 +40,14 @@ seed=1
 runs=3
 strict=0
 profile=0
+with_gitleaks=0
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/clickup-secret-scan/bench"
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--strict) strict=1 ;;
 	--profile) profile=1 ;;
+	--gitleaks) with_gitleaks=1 ;;
 	--size) size="$2"; shift ;;
 	--seed) seed="$2"; shift ;;
 	--runs) runs="$2"; shift ;;
@@ -62,6 +67,8 @@ die() { echo "FAIL: $*" >&2; exit 2; }
 say() { printf '\n== %s ==\n' "$*"; }
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/gitleaks.sh
+. "$root/bench/lib/gitleaks.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/dirbench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
@@ -79,6 +86,7 @@ if ! command -v rg >/dev/null || ! command -v gzip >/dev/null || ! gnu_time || !
 fi
 command -v rg >/dev/null || die "ripgrep (rg) is required: apt-get install -y ripgrep"
 command -v gzip >/dev/null || die "gzip is required (rg -z runs it): apt-get install -y gzip"
+[ "$with_gitleaks" = 0 ] || command -v jq >/dev/null || die "--gitleaks needs jq: apt-get install -y jq"
 gnu_time || die "GNU time at /usr/bin/time is required: apt-get install -y time"
 [ "$profile" = 0 ] || command -v perf >/dev/null || die "--profile needs perf: apt-get install -y linux-perf"
 have_hyperfine=0
@@ -205,6 +213,29 @@ awk '/^EXTRA/' "$work/check.txt" | awk 'NR <= 20; END {if (NR > 20) printf "... 
 result=$(grep '^RESULT ' "$work/check.txt")
 field() { echo "$result" | tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
 
+# --- gitleaks ----------------------------------------------------------------
+if [ "$with_gitleaks" = 1 ]; then
+	say "gitleaks $GITLEAKS_VERSION (one run: one ClickUp rule, archives 3 deep)"
+	gitleaks_bin=$(ensure_gitleaks "${cache:-$work}") || die "could not build gitleaks"
+	gitleaks_config "$work/gitleaks.toml"
+	# The report goes to stdout and only through the pipe into -hash: it
+	# holds the matched tokens raw. gitleaks exits 1 when it finds any.
+	set +e
+	/usr/bin/time -f '%e %U %S' -o "$work/gitleaks.time" "$gitleaks_bin" dir "$corpus" --no-banner --log-level error \
+		-c "$work/gitleaks.toml" --max-archive-depth 3 --report-format json --report-path - 2>"$work/gitleaks.err" |
+		jq -r 'length, .[].Secret' | { read -r n; echo "$n" >"$work/gitleaks-count.txt"; "$gen" -hash >"$work/gitleaks-ids.txt"; }
+	set -e
+	[ -s "$work/gitleaks.time" ] || die "gitleaks did not run: $(head -c 500 "$work/gitleaks.err")"
+	# GNU time puts "Command exited with non-zero status 1" first.
+	read -r gl_s gl_user gl_sys < <(tail -n 1 "$work/gitleaks.time")
+	gl_cpu=$(awk -v u="$gl_user" -v s="$gl_sys" 'BEGIN {print u + s}')
+	gl_findings=$(cat "$work/gitleaks-count.txt")
+	# -hash prints each distinct id once.
+	gl_planted=$(grep -c -F -x -f "$work/planted-ids.txt" "$work/gitleaks-ids.txt" || true)
+	gl_unplanted=$(grep -v -c -F -x -f "$work/planted-ids.txt" "$work/gitleaks-ids.txt" || true)
+	echo "gitleaks: $gl_s s wall, $gl_cpu s CPU, $gl_findings findings"
+fi
+
 # --- profile -----------------------------------------------------------------
 if [ "$profile" = 1 ]; then
 	say "CPU profile of one scan (perf, 1999 Hz)"
@@ -297,6 +328,11 @@ else
 	fail=1
 fi
 echo "info ripgrep sees $(field rg_seen) of $(field planted) planted tokens (not the archived or encoded ones)"
+if [ "$with_gitleaks" = 1 ]; then
+	printf 'info gitleaks %s: %.2f s wall, %.2f s CPU (one run), %.0fx our wall time; found %s of %s planted tokens; reported %s findings, %s distinct values that were not planted\n' \
+		"$GITLEAKS_VERSION" "$gl_s" "$gl_cpu" "$(awk -v a="$gl_s" -v b="$ours_s" 'BEGIN {print a / b}')" \
+		"$gl_planted" "$(field planted)" "$gl_findings" "$gl_unplanted"
+fi
 echo "info scan stats: files=$(field files) skipped=$(field skipped) errors=$(field errors)"
 echo "command: bench/dir.sh --size $size --seed $seed --runs $runs"
 if [ "$fail" = 1 ]; then

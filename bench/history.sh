@@ -16,8 +16,13 @@
 # with /usr/bin/time -v (wall clock, CPU, peak RSS), prints ratios, and exits
 # non-zero when a planted token is missed or attributed to the wrong commit.
 #
+# With GITLEAKS=1 it also times gitleaks git --log-opts=--all on the same
+# repository (bench/lib/gitleaks.sh: one ClickUp rule) and counts the
+# planted tokens it finds.
+#
 # Usage: bench/history.sh            (WORK=dir to keep and reuse the repository,
-#                                     COMMITS=n, SRC=dir of source files)
+#                                     COMMITS=n, SRC=dir of source files,
+#                                     GITLEAKS=1)
 # Not run by CI: it takes several minutes on 2 cores.
 set -euo pipefail
 
@@ -29,6 +34,8 @@ PATTERN='pk_[0-9]{7,9}_[0-9A-Z]{32}'
 mkdir -p "$WORK"
 
 die() { echo "history.sh: $*" >&2; exit 1; }
+# shellcheck source=lib/gitleaks.sh
+. "$ROOT/bench/lib/gitleaks.sh"
 
 if ! command -v rg >/dev/null; then
 	echo "history.sh: ripgrep is missing; installing it" >&2
@@ -81,6 +88,14 @@ rm -f "$WORK/state.json"
 measure ours "$BIN" history --repo "$REPO" --format json --output "$WORK/ours.json"
 measure gitlog sh -c "git -C '$REPO' log -p --all | rg -c '$PATTERN'"
 measure floor sh -c "git -C '$REPO' cat-file --batch-all-objects --unordered --batch-check='%(objecttype) %(objectname)' | awk '\$1==\"blob\"{print \$2}' | git -C '$REPO' cat-file --batch | rg -a -c '$PATTERN'"
+if [ "${GITLEAKS:-0}" = 1 ]; then
+	GITLEAKS_BIN=$(ensure_gitleaks "$WORK") || die "could not build gitleaks"
+	gitleaks_config "$WORK/gitleaks.toml"
+	# The report goes to stdout and only through the pipe into sha256sum:
+	# it holds the matched tokens raw.
+	measure gitleaks sh -c "'$GITLEAKS_BIN' git '$REPO' --no-banner --log-level error -c '$WORK/gitleaks.toml' --log-opts=--all --report-format json --report-path - |
+		jq -r '.[].Secret' | while read -r t; do printf %s \"\$t\" | sha256sum | cut -d' ' -f1; done | sort -u"
+fi
 measure state1 "$BIN" history --repo "$REPO" --format json --state "$WORK/state.json" --output "$WORK/state1.json"
 measure state2 "$BIN" history --repo "$REPO" --format json --state "$WORK/state.json" --output "$WORK/state2.json"
 
@@ -113,6 +128,13 @@ blobs=$(jq .stats.files "$WORK/ours.json")
 mb=$(jq '.stats.bytes / 1e6' "$WORK/ours.json")
 printf '\n%-8s %9s %9s %9s\n' run wall_s cpu_s rss_MiB
 printf '%-8s %9s %9s %9s\n' history "$ow" "$oc" "$orss" gitlog "$lw" "$lc" "$lrss" floor "$fw" "$fc" "$frss" state2 "$s2w" "$s2c" "$s2rss"
+if [ "${GITLEAKS:-0}" = 1 ]; then
+	read -r gw gc grss <<<"$(field gitleaks)"
+	printf '%-8s %9s %9s %9s\n' gitleaks "$gw" "$gc" "$grss"
+	planted_ids=$(cut -f1 "$WORK/expected.tsv" | sort -u)
+	gl_found=$(grep -c -F -x -f <(echo "$planted_ids") "$WORK/gitleaks.out" || true)
+	echo "gitleaks $GITLEAKS_VERSION found $gl_found of $(echo "$planted_ids" | wc -l) distinct planted tokens; history / gitleaks = $(awk -v o="$ow" -v g="$gw" 'BEGIN {printf "%.2f", o / g}')x wall"
+fi
 awk -v o="$ow" -v l="$lw" -v f="$fw" 'BEGIN { printf "\nhistory / floor = %.2fx wall; history / git-log pipeline = %.2fx wall\n", o / f, o / l }'
 echo "history scanned $blobs blobs, $mb MB; planted locations: $planted, missed: $missed"
 echo "cores: $(nproc), load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
