@@ -18,6 +18,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -168,6 +169,13 @@ func actionEnv(ws, event, eventPath, apiURL string) map[string]string {
 // runAction runs the Action with env and collects its outputs.
 func runAction(t *testing.T, env map[string]string, src Sources) run {
 	t.Helper()
+	return runActionPost(t, env, src, nil)
+}
+
+// runActionPost is runAction with a post-processing step (ignore rules,
+// verification), as the CLI passes one.
+func runActionPost(t *testing.T, env map[string]string, src Sources, post func(context.Context, report.Report) (report.Report, error)) run {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string { return env[k] }
 	gha := githubactions.New(githubactions.WithWriter(&stdout), githubactions.WithGetenv(getenv))
@@ -176,7 +184,7 @@ func runAction(t *testing.T, env map[string]string, src Sources) run {
 	if err != nil {
 		res.err = err
 	} else {
-		res.out, res.err = Run(context.Background(), in, Options{Getenv: getenv, Stdout: &stdout, Stderr: &stderr, Sleep: res.sleeps.sleep, Sources: src})
+		res.out, res.err = Run(context.Background(), in, Options{Getenv: getenv, Stdout: &stdout, Stderr: &stderr, Sleep: res.sleeps.sleep, Sources: src, PostProcess: post})
 	}
 	res.stdout, res.stderr = stdout.String(), stderr.String()
 	read := func(p string) string {

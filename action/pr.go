@@ -151,12 +151,20 @@ func presentAtHead(l scanner.Location, head string) bool {
 }
 
 // splitAtHead separates the findings still in the PR's head from those
-// only in its earlier commits.
-func splitAtHead(fs []scanner.Finding, head string) (open, gone []scanner.Finding) {
+// only in its earlier commits. A finding that ignore rules suppress at some
+// location (suppressed) is in neither list when it is not open: the token
+// is still in the PR, only hidden, and it is listed as suppressed, never
+// as gone.
+func splitAtHead(fs []scanner.Finding, suppressed []report.Ignored, head string) (open, gone []scanner.Finding) {
+	hidden := make(map[string]bool, len(suppressed))
+	for _, ig := range suppressed {
+		hidden[ig.Finding.ID] = true
+	}
 	for _, f := range fs {
-		if slices.ContainsFunc(f.Locations, func(l scanner.Location) bool { return presentAtHead(l, head) }) {
+		switch {
+		case slices.ContainsFunc(f.Locations, func(l scanner.Location) bool { return presentAtHead(l, head) }):
 			open = append(open, f)
-		} else {
+		case !hidden[f.ID]:
 			gone = append(gone, f)
 		}
 	}
@@ -164,10 +172,12 @@ func splitAtHead(fs []scanner.Finding, head string) (open, gone []scanner.Findin
 }
 
 // sticky creates or edits the one comment that lists every finding of the
-// PR, and marks earlier ones resolved when a later push removed them. It
-// posts nothing on a clean PR that never had a finding.
-func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, notes []string) {
-	fs, gone := splitAtHead(all, p.head)
+// PR and every finding that ignore rules suppress in it (the rules come
+// from the PR's own tree, so reviewers must see what they hide), and marks
+// earlier ones resolved when a later push removed them. It posts nothing on
+// a PR that never had either.
+func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, suppressed []report.Ignored, notes []string) {
+	fs, gone := splitAtHead(all, suppressed, p.head)
 	existing, err := p.findSticky(ctx)
 	if err != nil {
 		p.warn(degraded("could not read the pull request's comments, so the summary comment was not updated", err))
@@ -177,12 +187,19 @@ func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, notes []st
 	if existing != nil {
 		before = report.ParseStickyState(existing.GetBody())
 	}
-	var resolved []report.StickyEntry
-	isOpen := func(id string) bool {
-		return slices.ContainsFunc(fs, func(f scanner.Finding) bool { return f.ID == id })
+	// A finding is resolved when an earlier run listed it and it is now
+	// neither open nor suppressed: a token that a push hid behind an
+	// ignore rule is still in the pull request.
+	present := map[string]bool{}
+	for _, f := range fs {
+		present[f.ID] = true
 	}
+	for _, ig := range suppressed {
+		present[ig.Finding.ID] = true
+	}
+	var resolved []report.StickyEntry
 	for _, e := range before {
-		if !isOpen(e.ID) {
+		if !present[e.ID] {
 			resolved = append(resolved, e)
 		}
 	}
@@ -191,10 +208,10 @@ func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, notes []st
 			resolved = append(resolved, report.EntryOf(f))
 		}
 	}
-	if existing == nil && len(all) == 0 {
+	if existing == nil && len(all) == 0 && len(suppressed) == 0 {
 		return
 	}
-	body := report.StickyCommentBody(fs, resolved, notes)
+	body := report.StickyCommentBody(fs, suppressed, resolved, notes)
 	if existing != nil {
 		if existing.GetBody() == body {
 			return

@@ -581,7 +581,7 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 	report.WriteAnnotations(r.gha, annotated, report.AnnotationLimit)
 
 	if r.in.Comment && r.in.Token != "" && (r.event == "pull_request" || r.event == "pull_request_target") {
-		r.postPR(ctx, rep.Findings)
+		r.postPR(ctx, rep)
 	} else if r.in.Comment && r.in.Token == "" && (r.event == "pull_request" || r.event == "pull_request_target") {
 		r.postWarnings = append(r.postWarnings, "no github-token: the review and the summary comment were not posted")
 	}
@@ -632,7 +632,9 @@ func (r *runner) relativize(fs []scanner.Finding) {
 	}
 }
 
-func (r *runner) postPR(ctx context.Context, fs []scanner.Finding) {
+// postPR posts the review on the findings of rep and the sticky comment,
+// which also lists the findings that ignore rules suppressed.
+func (r *runner) postPR(ctx context.Context, rep report.Report) {
 	st, err := r.prInfo()
 	if err != nil {
 		return
@@ -641,8 +643,8 @@ func (r *runner) postPR(ctx context.Context, fs []scanner.Finding) {
 	if r.local {
 		p.at = newHeadLines(r.ws, st.head).lines
 	}
-	p.review(ctx, fs, r.added)
-	p.sticky(ctx, fs, nil)
+	p.review(ctx, rep.Findings, r.added)
+	p.sticky(ctx, rep.Findings, rep.Ignored, nil)
 }
 
 func (r *runner) runURL() string {

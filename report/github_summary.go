@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -17,14 +19,64 @@ const ghMaxCellLocations = 3
 // ghMaxPathChars bounds one path in a table cell.
 const ghMaxPathChars = 200
 
+// ghMaxReasonChars bounds one ignore reason in a table cell: the reason is
+// free text from the ignore file, and one long line must not push the
+// other suppressed findings out of the comment.
+const ghMaxReasonChars = 300
+
+// ghScrubber cleans the free-text fields of a summary (paths, ignore
+// reasons, warnings, notes): each raw secret of the report becomes its
+// redacted form, then every other personal-token shape does. It must run
+// before a field is markdown-escaped: escaping turns "pk_1234567_X" into
+// "pk\_1234567\_X", which the shape redactors that later see the whole
+// body (the Action's request and summary writers) no longer recognise,
+// though GitHub renders it as the token.
+type ghScrubber struct{ r *strings.Replacer }
+
+// newGHScrubber builds one replacer for the secrets of every finding of
+// fss, so that cleaning a field costs one pass whatever their number.
+func newGHScrubber(fss ...[]scanner.Finding) ghScrubber {
+	var pairs []string
+	for _, fs := range fss {
+		for _, f := range fs {
+			if raw := f.Secret.Reveal(); len(raw) >= 8 {
+				pairs = append(pairs, raw, f.Secret.Redacted())
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return ghScrubber{}
+	}
+	return ghScrubber{strings.NewReplacer(pairs...)}
+}
+
+func (sc ghScrubber) clean(s string) string {
+	if sc.r != nil {
+		s = sc.r.Replace(s)
+	}
+	return scanner.RedactShapesString(s)
+}
+
+// text scrubs s, then escapes it as markdown text.
+func (sc ghScrubber) text(s string) string { return ghMdText(sc.clean(s)) }
+
+// ghFindingsOf returns the findings of ig, for the scrubber.
+func ghFindingsOf(ig []Ignored) []scanner.Finding {
+	out := make([]scanner.Finding, len(ig))
+	for i, x := range ig {
+		out[i] = x.Finding
+	}
+	return out
+}
+
 // ghFindingsTable renders fs as a markdown table in at most budget bytes. It
 // returns the table and how many findings did not fit.
-func ghFindingsTable(fs []scanner.Finding, budget int) (string, int) {
+func ghFindingsTable(fs []scanner.Finding, budget int, sc ghScrubber) (string, int) {
 	var b strings.Builder
 	b.WriteString("| # | Kind | Value (redacted) | ClickUp user | Where | Commit | Status |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	for i, f := range fs {
-		row := ghFindingRow(i+1, f)
+		row := ghFindingRow(i+1, f, sc)
 		if b.Len()+len(row) > budget {
 			return b.String(), len(fs) - i
 		}
@@ -33,30 +85,8 @@ func ghFindingsTable(fs []scanner.Finding, budget int) (string, int) {
 	return b.String(), 0
 }
 
-func ghFindingRow(n int, f scanner.Finding) string {
-	var where, commits []string
-	for i, l := range f.Locations {
-		if i == ghMaxCellLocations {
-			where = append(where, fmt.Sprintf("+%d more", len(f.Locations)-i))
-			break
-		}
-		p := ghLocation(l)
-		if len(p) > ghMaxPathChars {
-			p = "…" + p[len(p)-ghMaxPathChars:]
-		}
-		where = append(where, ghMdText(p))
-		if l.Commit != "" && len(commits) < ghMaxCellLocations {
-			c := ghMdCode(ghShortSHA(l.Commit))
-			if l.Change == "removed" {
-				c += " (removed)"
-			}
-			commits = append(commits, c)
-		}
-	}
-	user := ""
-	if f.UserID != "" {
-		user = ghMdCode(f.UserID)
-	}
+func ghFindingRow(n int, f scanner.Finding, sc ghScrubber) string {
+	where, commits := ghWhere(f, sc)
 	status := "open"
 	switch f.Verification {
 	case "live":
@@ -66,8 +96,78 @@ func ghFindingRow(n int, f scanner.Finding) string {
 	case "unknown":
 		status = "not verified"
 	}
-	return fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s |\n", n, KindTitle(f.Kind), ghMdCode(f.Secret.Redacted()), user,
-		strings.Join(where, "<br>"), strings.Join(commits, " "), status)
+	return fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s |\n", n, KindTitle(f.Kind), ghMdCode(f.Secret.Redacted()), ghUser(f),
+		where, commits, status)
+}
+
+// ghSuppressedTable renders the suppressed findings ig as a markdown table
+// in at most budget bytes, each with the reason of the rule that hid it. It
+// returns the table and how many did not fit.
+func ghSuppressedTable(ig []Ignored, budget int, sc ghScrubber) (string, int) {
+	var b strings.Builder
+	b.WriteString("| # | Kind | Value (redacted) | ClickUp user | Where | Commit | Reason |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	for i, x := range ig {
+		where, commits := ghWhere(x.Finding, sc)
+		row := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s |\n", i+1, KindTitle(x.Finding.Kind), ghMdCode(x.Finding.Secret.Redacted()),
+			ghUser(x.Finding), where, commits, ghReason(x.Reason, sc))
+		if b.Len()+len(row) > budget {
+			return b.String(), len(ig) - i
+		}
+		b.WriteString(row)
+	}
+	return b.String(), 0
+}
+
+// ghReason renders an ignore reason for a table cell. It is scrubbed before
+// it is cut, so that a cut never leaves part of a secret the scrubber
+// would have recognised whole.
+func ghReason(reason string, sc ghScrubber) string {
+	r := sc.clean(reason)
+	if len(r) > ghMaxReasonChars {
+		r = ghClip(r, ghMaxReasonChars) + "…"
+	}
+	if strings.TrimSpace(r) == "" {
+		return "(no reason given)"
+	}
+	return ghMdText(r)
+}
+
+func ghUser(f scanner.Finding) string {
+	if f.UserID == "" {
+		return ""
+	}
+	return ghMdCode(f.UserID)
+}
+
+// ghWhere renders the locations of f for a table row: at most
+// ghMaxCellLocations escaped paths, and their commits.
+func ghWhere(f scanner.Finding, sc ghScrubber) (where, commits string) {
+	var ws, cs []string
+	for i, l := range f.Locations {
+		if i == ghMaxCellLocations {
+			ws = append(ws, fmt.Sprintf("+%d more", len(f.Locations)-i))
+			break
+		}
+		p := sc.clean(ghLocation(l))
+		if len(p) > ghMaxPathChars {
+			// Keep the end, which names the file, on a rune boundary.
+			cut := len(p) - ghMaxPathChars
+			for cut < len(p) && !utf8.RuneStart(p[cut]) {
+				cut++
+			}
+			p = "…" + p[cut:]
+		}
+		ws = append(ws, ghMdText(p))
+		if l.Commit != "" && len(cs) < ghMaxCellLocations {
+			c := ghMdCode(ghShortSHA(l.Commit))
+			if l.Change == "removed" {
+				c += " (removed)"
+			}
+			cs = append(cs, c)
+		}
+	}
+	return strings.Join(ws, "<br>"), strings.Join(cs, " ")
 }
 
 // ghRotationSection renders each finding's rotation steps as a collapsible
@@ -86,31 +186,67 @@ func ghRotationSection(fs []scanner.Finding, budget int) string {
 	return b.String()
 }
 
+// ghSuppressedSection renders the section that lists the suppressed
+// findings ig, in at most budget bytes (the table is cut, the intro is
+// not). open are the findings still reported, to say when a credential
+// appears in both lists; more says where to find the rows that did not
+// fit.
+func ghSuppressedSection(ig []Ignored, open []scanner.Finding, title, intro, more string, budget int, sc ghScrubber) string {
+	if len(ig) == 0 {
+		return ""
+	}
+	ids := make(map[string]bool, len(open))
+	for _, f := range open {
+		ids[f.ID] = true
+	}
+	if slices.ContainsFunc(ig, func(x Ignored) bool { return ids[x.Finding.ID] }) {
+		intro += " A credential listed both here and among the open findings is suppressed at some of its locations only."
+	}
+	head := title + "\n\n" + intro + "\n\n"
+	moreNote := func(n int) string { return fmt.Sprintf("\n%d more suppressed finding(s) did not fit; %s.\n", n, more) }
+	table, left := ghSuppressedTable(ig, budget-len(head)-len(moreNote(len(ig))), sc)
+	s := head + table
+	if left > 0 {
+		s += moreNote(left)
+	}
+	return s + "\n"
+}
+
+// ghIgnoreIntro says, in the job summary, what a suppressed finding is.
+// The PR comment has its own, which adds where a PR's rules come from.
+const ghIgnoreIntro = "These credentials were found, but an ignore rule or an inline `clickup-secret-scan:allow` marker hides them from the result and the exit code. " +
+	"Ignoring a credential does not make it safe: check each reason, and rotate any credential that is real."
+
 // StepSummary renders r as the job summary (GITHUB_STEP_SUMMARY): a table of
-// findings, the rotation steps of each kind found, the warnings and the
+// findings, a table of the findings suppressed by ignore rules with their
+// reasons, the rotation steps of each finding, the warnings and the
 // counters. The result is at most limit bytes (use StepSummaryLimit): rows
 // that do not fit are counted, not shown.
 func StepSummary(r Report, limit int) string {
+	sc := newGHScrubber(r.Findings, ghFindingsOf(r.Ignored))
 	var head, tail strings.Builder
-	n := len(r.Findings)
-	switch n {
-	case 0:
+	n, ni := len(r.Findings), len(r.Ignored)
+	switch {
+	case n == 0 && ni == 0:
 		head.WriteString("## ClickUp secret scan: no credentials found\n\n")
-	default:
+	case n == 0:
+		fmt.Fprintf(&head, "## :warning: ClickUp secret scan: no open credentials; %d suppressed by ignore rules, review them\n\n", ni)
+	case ni == 0:
 		fmt.Fprintf(&head, "## :rotating_light: ClickUp secret scan: %d credential(s) found\n\n", n)
+	default:
+		fmt.Fprintf(&head, "## :rotating_light: ClickUp secret scan: %d credential(s) found; %d suppressed by ignore rules\n\n", n, ni)
 	}
 	if r.Mode != "" {
 		fmt.Fprintf(&head, "Mode: %s. ", ghMdText(r.Mode))
 	}
 	fmt.Fprintf(&head, "Scanned %d item(s), %d byte(s); %d placeholder(s) ignored.\n\n", r.Stats.Files, r.Stats.Bytes, r.Stats.Placeholders)
 
+	sup := ghSuppressedSection(r.Ignored, r.Findings, "### Suppressed by ignore rules: review these", ghIgnoreIntro,
+		"run the CLI with --format json to list them all", limit/4, sc)
 	if n > 0 {
 		tail.WriteString("\n### How to rotate\n\n")
 		tail.WriteString("A credential that reached a remote is compromised: delete it from the code **and** rotate it.\n\n")
 		tail.WriteString(ghRotationSection(r.Findings, limit/4))
-	}
-	if len(r.Ignored) > 0 {
-		fmt.Fprintf(&tail, "%d finding(s) suppressed by ignore rules.\n\n", len(r.Ignored))
 	}
 	if len(r.Warnings) > 0 || r.Stats.ErrorCount > 0 {
 		tail.WriteString("### Warnings\n\n")
@@ -119,7 +255,7 @@ func StepSummary(r Report, limit int) string {
 				fmt.Fprintf(&tail, "- +%d more\n", len(r.Warnings)-i)
 				break
 			}
-			tail.WriteString("- " + ghMdText(ghTruncate(w, 500)) + "\n")
+			tail.WriteString("- " + ghMdText(ghTruncate(sc.clean(w), 500)) + "\n")
 		}
 		if r.Stats.ErrorCount > 0 {
 			fmt.Fprintf(&tail, "- %d item(s) could not be scanned in full.\n", r.Stats.ErrorCount)
@@ -128,22 +264,26 @@ func StepSummary(r Report, limit int) string {
 	}
 	tailStr := ghClip(tail.String(), limit/3)
 	if n == 0 {
-		return ghClip(head.String()+tailStr, limit)
+		return ghClip(head.String()+sup+tailStr, limit)
 	}
 	const moreNote = 200
-	table, left := ghFindingsTable(r.Findings, limit-head.Len()-len(tailStr)-moreNote)
+	table, left := ghFindingsTable(r.Findings, limit-head.Len()-len(sup)-len(tailStr)-moreNote, sc)
 	out := head.String() + table
 	if left > 0 {
 		out += fmt.Sprintf("\n%d more finding(s) did not fit in the summary; see the SARIF file or run the CLI with --format json.\n", left)
 	}
+	if sup != "" {
+		out += "\n" + sup
+	}
 	return ghClip(out+tailStr, limit)
 }
 
+// ghTruncate cuts s to n bytes, on a rune boundary, and marks the cut.
 func ghTruncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	return ghClip(s, n) + "…"
 }
 
 // ghClip cuts s to at most limit bytes without splitting a UTF-8 sequence.
@@ -192,10 +332,34 @@ func ParseStickyState(body string) []StickyEntry {
 	return es
 }
 
-func ghStateLine(open []scanner.Finding) string {
-	es := make([]StickyEntry, 0, len(open))
-	for _, f := range open {
-		es = append(es, EntryOf(f))
+// ghStateLimit bounds the hidden state line. Each entry takes about 150
+// bytes, so a PR with a few hundred findings would otherwise fill the whole
+// comment with state and clip the part people read; past the limit the
+// later entries are dropped, which only costs their "resolved" line should
+// they go away.
+const ghStateLimit = ghIssueBodyLimit / 4
+
+// ghStateLine records the findings of each of fss, once per id and in
+// order, in at most ghStateLimit bytes.
+func ghStateLine(fss ...[]scanner.Finding) string {
+	es := []StickyEntry{}
+	seen := map[string]bool{}
+	size := len(ghStateOpen) + len("[] -->\n")
+fill:
+	for _, fs := range fss {
+		for _, f := range fs {
+			if seen[f.ID] {
+				continue
+			}
+			e := EntryOf(f)
+			data, _ := json.Marshal(e)
+			if size+len(data)+1 > ghStateLimit {
+				break fill
+			}
+			seen[f.ID] = true
+			size += len(data) + 1
+			es = append(es, e)
+		}
 	}
 	// json.Marshal escapes '<' and '>', so the state cannot close the
 	// comment early.
@@ -204,18 +368,37 @@ func ghStateLine(open []scanner.Finding) string {
 }
 
 // StickyCommentBody is the body of the one PR comment that lists every
-// finding of the PR (on diff lines or not: earlier commits, build output)
-// and the ones a later push resolved. notes are extra lines (for example
+// finding of the PR (on diff lines or not: earlier commits, build output),
+// the findings that ignore rules suppress, and the ones a later push
+// resolved. Ignore rules come from the PR's own tree, so a PR can suppress
+// its own leak: the suppressed findings get their own section, with the
+// reason of each, for the reviewers. notes are extra lines (for example
 // that review comments could not be posted).
-func StickyCommentBody(open []scanner.Finding, resolved []StickyEntry, notes []string) string {
+func StickyCommentBody(open []scanner.Finding, suppressed []Ignored, resolved []StickyEntry, notes []string) string {
+	supFindings := ghFindingsOf(suppressed)
+	sc := newGHScrubber(open, supFindings)
 	var b strings.Builder
 	b.WriteString(StickyMarker + "\n")
-	b.WriteString(ghStateLine(open))
-	if len(open) == 0 {
+	// The state remembers the suppressed findings too: one that a later
+	// push removes for good is then listed as resolved.
+	b.WriteString(ghStateLine(open, supFindings))
+	switch {
+	case len(open) == 0 && len(suppressed) == 0:
 		b.WriteString("### :white_check_mark: ClickUp secret scan: no credentials in this pull request any more\n\n")
-	} else {
+	case len(open) == 0:
+		fmt.Fprintf(&b, "### :warning: ClickUp secret scan: no open credentials; %d suppressed by ignore rules in this pull request, review them\n\n", len(suppressed))
+	case len(suppressed) == 0:
 		fmt.Fprintf(&b, "### :rotating_light: ClickUp secret scan: %d credential(s) in this pull request\n\n", len(open))
+	default:
+		fmt.Fprintf(&b, "### :rotating_light: ClickUp secret scan: %d credential(s) in this pull request; %d suppressed by ignore rules, review them\n\n", len(open), len(suppressed))
 	}
+
+	intro := "These credentials are in the pull request's commits, but an ignore rule or an inline `clickup-secret-scan:allow` marker hides them from the result and the exit code. " +
+		"The rules are read from the pull request's own tree, so a pull request can hide its own leak: check each reason below and every change to the ignore file (`.clickup-secret-scan-ignore` by default). " +
+		"Ignoring a credential does not make it safe: rotate any credential that is real."
+	sup := ghSuppressedSection(suppressed, open, "#### Suppressed by ignore rules in this pull request: review these", intro,
+		"see the job summary", ghIssueBodyLimit/4, sc)
+
 	var tail strings.Builder
 	if len(resolved) > 0 {
 		tail.WriteString("\n#### Resolved since the last run\n\n")
@@ -233,16 +416,20 @@ func StickyCommentBody(open []scanner.Finding, resolved []StickyEntry, notes []s
 		tail.WriteString(ghRotationSection(open, ghIssueBodyLimit/3))
 	}
 	for _, n := range notes {
-		tail.WriteString("\n> " + ghMdText(n) + "\n")
+		tail.WriteString("\n> " + sc.text(n) + "\n")
 	}
 	tailStr := ghClip(tail.String(), ghIssueBodyLimit/2)
 	if len(open) > 0 {
-		table, left := ghFindingsTable(open, ghIssueBodyLimit-b.Len()-len(tailStr)-200)
+		table, left := ghFindingsTable(open, ghIssueBodyLimit-b.Len()-len(sup)-len(tailStr)-200, sc)
 		b.WriteString(table)
 		if left > 0 {
 			fmt.Fprintf(&b, "\n%d more finding(s) did not fit; see the job summary.\n", left)
 		}
+		if sup != "" {
+			b.WriteString("\n")
+		}
 	}
+	b.WriteString(sup)
 	return ghClip(b.String()+tailStr, ghIssueBodyLimit)
 }
 
@@ -265,7 +452,7 @@ func TrackingIssueBody(open []scanner.Finding, runURL string) string {
 		b.WriteString("Last run: " + runURL + "\n\n")
 	}
 	rot := ghRotationSection(open, ghIssueBodyLimit/3)
-	table, left := ghFindingsTable(open, ghIssueBodyLimit-b.Len()-len(rot)-300)
+	table, left := ghFindingsTable(open, ghIssueBodyLimit-b.Len()-len(rot)-300, newGHScrubber(open))
 	b.WriteString(table)
 	if left > 0 {
 		fmt.Fprintf(&b, "\n%d more finding(s) did not fit; see the run's job summary.\n", left)

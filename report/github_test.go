@@ -181,7 +181,7 @@ func TestStickyStateRoundTrip(t *testing.T) {
 	t.Parallel()
 	open := []scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(8), "x --><script>.js", 1)}
 	gone := EntryOf(ghFinding(scanner.PersonalToken, ghToken(9), "y.js", 1))
-	body := StickyCommentBody(open, []StickyEntry{gone}, []string{"a note"})
+	body := StickyCommentBody(open, nil, []StickyEntry{gone}, []string{"a note"})
 	if !strings.HasPrefix(body, StickyMarker) {
 		t.Errorf("sticky body does not start with its marker")
 	}
@@ -198,7 +198,7 @@ func TestStickyStateRoundTrip(t *testing.T) {
 	if ParseStickyState("<!-- clickup-secret-scan:state [{broken -->") != nil {
 		t.Errorf("a broken state parsed")
 	}
-	clean := StickyCommentBody(nil, nil, nil)
+	clean := StickyCommentBody(nil, nil, nil, nil)
 	if ParseStickyState(clean) == nil || !strings.Contains(clean, "no credentials") {
 		t.Errorf("clean sticky = %q", clean)
 	}
@@ -224,7 +224,7 @@ func TestTrackingIssueBody(t *testing.T) {
 // edit them; parsing must not panic, and what a body yields must survive a
 // render and a parse unchanged.
 func FuzzParseStickyState(f *testing.F) {
-	f.Add(StickyCommentBody([]scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(3), "a.js", 1)}, nil, nil))
+	f.Add(StickyCommentBody([]scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(3), "a.js", 1)}, nil, nil, nil))
 	f.Add(`<!-- clickup-secret-scan:state [{"id":"x","kind":"personal_token","redacted":"--><b>"}] -->`)
 	f.Fuzz(func(t *testing.T, body string) {
 		es := ParseStickyState(body)
@@ -236,7 +236,7 @@ func FuzzParseStickyState(f *testing.F) {
 		for _, e := range es {
 			fs = append(fs, scanner.Finding{ID: e.ID, Kind: e.Kind, UserID: e.UserID})
 		}
-		again := ParseStickyState(StickyCommentBody(fs, nil, nil))
+		again := ParseStickyState(StickyCommentBody(fs, nil, nil, nil))
 		if len(again) != len(es) {
 			t.Fatalf("state of %d entries re-parsed as %d", len(es), len(again))
 		}
