@@ -79,27 +79,36 @@ func TestRunActionExitCodes(t *testing.T) {
 		edit  func(env map[string]string, tmp string)
 		want  int
 		found bool
+		// summaryHas are texts the job summary must hold.
+		summaryHas []string
 	}{
-		{"findings fail the step", nil, exitFindings, true},
-		{"fail-on-findings false", func(e map[string]string, _ string) { e["INPUT_FAIL-ON-FINDINGS"] = "false" }, exitClean, true},
-		{"bad input", func(e map[string]string, _ string) { e["INPUT_SUMMARY"] = "maybe" }, exitUsage, false},
-		{"unknown mode", func(e map[string]string, _ string) { e["INPUT_MODE"] = "all" }, exitUsage, false},
+		{"findings fail the step", nil, exitFindings, true, nil},
+		{"fail-on-findings false", func(e map[string]string, _ string) { e["INPUT_FAIL-ON-FINDINGS"] = "false" }, exitClean, true, nil},
+		{"bad input", func(e map[string]string, _ string) { e["INPUT_SUMMARY"] = "maybe" }, exitUsage, false, nil},
+		{"unknown mode", func(e map[string]string, _ string) { e["INPUT_MODE"] = "all" }, exitUsage, false, nil},
 		{"malformed payload", func(e map[string]string, tmp string) {
 			p := filepath.Join(tmp, "bad.json")
 			os.WriteFile(p, []byte("{"), 0o644)
 			e["GITHUB_EVENT_PATH"] = p
-		}, exitUsage, false},
+		}, exitUsage, false, nil},
 		{"branch deletion", func(e map[string]string, tmp string) {
 			e["GITHUB_EVENT_NAME"] = "push"
 			e["GITHUB_EVENT_PATH"] = "testdata/octokit-webhooks/payload-examples/api.github.com/push/payload.json"
-		}, exitClean, false},
-		{"unsupported event", func(e map[string]string, _ string) { e["GITHUB_EVENT_NAME"] = "issues" }, exitClean, false},
+		}, exitClean, false, nil},
+		{"unsupported event", func(e map[string]string, _ string) { e["GITHUB_EVENT_NAME"] = "issues" }, exitClean, false, nil},
+		// The PR's own ignore file hides its token: ignored findings do not
+		// fail the step, but the job summary shows the token (redacted) and
+		// the rule's reason, escaped, for reviewers.
+		{"ignored by the PR's own rule", func(e map[string]string, _ string) {
+			rule := scanner.NewSecret(actionToken).ID() + "  demo | <img src=x>\n"
+			os.WriteFile(filepath.Join(e["GITHUB_WORKSPACE"], ".clickup-secret-scan-ignore"), []byte(rule), 0o644)
+		}, exitClean, false, []string{"Suppressed by ignore rules", "`" + scanner.NewSecret(actionToken).Redacted() + "`", `demo \| \<img src=x\>`}},
 		// The history holds a token, so the checklist fails.
-		{"audit mode", func(e map[string]string, _ string) { e["INPUT_MODE"] = "audit" }, exitFindings, false},
+		{"audit mode", func(e map[string]string, _ string) { e["INPUT_MODE"] = "audit" }, exitFindings, false, nil},
 		{"audit mode without a workspace", func(e map[string]string, tmp string) {
 			e["INPUT_MODE"] = "audit"
 			e["GITHUB_WORKSPACE"] = filepath.Join(tmp, "missing")
-		}, exitUsage, false},
+		}, exitUsage, false, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -136,6 +145,11 @@ func TestRunActionExitCodes(t *testing.T) {
 				}
 				if len(summary) == 0 || len(sarif) == 0 {
 					t.Errorf("summary (%d bytes) or SARIF (%d bytes) missing", len(summary), len(sarif))
+				}
+			}
+			for _, want := range tc.summaryHas {
+				if !strings.Contains(string(summary), want) {
+					t.Errorf("the job summary lacks %q: %q", redactToken(want), redactToken(string(summary)))
 				}
 			}
 			if env["INPUT_MODE"] == "audit" && code == exitFindings && !strings.Contains(string(summary), "ClickUp security checklist") {
