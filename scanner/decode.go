@@ -6,10 +6,13 @@ import (
 	"slices"
 )
 
-// minBlobRun is the shortest base64 run worth decoding: a personal token
-// alone encodes to 58 characters, so 40 leaves room for a token split
-// across the run's ends while skipping identifiers in minified code.
-const minBlobRun = 40
+// minBlobRun is the shortest base64 run worth decoding. The shortest
+// credential, a personal token with a 7-digit user id, is 43 bytes; 43
+// bytes at any alignment span at least ceil(43*8/6) = 58 base64
+// characters, and a run is decoded on its own, so a shorter run cannot hold
+// one. The run search probes one byte per minBlobRun, so a tight bound
+// here is the run search's speed.
+const minBlobRun = 58
 
 // blobSegment bounds how many base64 characters around a hit are decoded,
 // so that a token in a 10 MB data URI costs a few KB of decoding.

@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"os"
@@ -144,5 +145,27 @@ func TestLinesAcrossWindows(t *testing.T) {
 	ms, _ := scanString(t, "x.js", b.Bytes())
 	if len(ms) == 0 || ms[len(ms)-1].Line != wantLine || ms[len(ms)-1].Column != 9 {
 		t.Fatalf("want last match on line %d column 9, got %v", wantLine, describe(ms, StatsSnapshot{}))
+	}
+}
+
+// TestShortestBase64Token checks the bound minBlobRun rests on: the
+// shortest personal token (7-digit user id), base64-encoded on its own or
+// after one or two other bytes, in both alphabets, with and without
+// padding, is found, and at alignment 0 its run is exactly minBlobRun long.
+func TestShortestBase64Token(t *testing.T) {
+	t.Parallel()
+	tok := "pk_7043602_Q8ZK3M1TR7WX9B2NV4HJ6LD0PC5YG8VY"
+	if enc := base64.RawStdEncoding.EncodeToString([]byte(tok)); len(enc) != minBlobRun {
+		t.Fatalf("a bare 7-digit token encodes to %d characters, want minBlobRun = %d", len(enc), minBlobRun)
+	}
+	for _, prefix := range []string{"", "\n", "x\x00"} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			line := "secret: " + enc.EncodeToString([]byte(prefix+tok)) + "\n"
+			ms, _ := scanString(t, "secret.yaml", []byte(line))
+			if len(ms) != 1 || ms[0].Secret.Reveal() != tok || ms[0].Encoding != "base64" {
+				t.Errorf("prefix %q, %d-character encoding: got %s, want the token once, encoding base64",
+					prefix, len(line)-len("secret: \n"), describe(ms, StatsSnapshot{}))
+			}
+		}
 	}
 }
