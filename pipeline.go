@@ -41,7 +41,7 @@ type pipelineOptions struct {
 
 func addPipelineFlags(fs *flag.FlagSet, p *pipelineOptions) {
 	fs.StringVar(&p.IgnoreFile, "ignore-file", "", "read ignore rules from this `file` (default: "+ignore.DefaultFile+" at the repository root, when present)")
-	fs.BoolVar(&p.Verify, "verify", false, "check each personal token against ClickUp's API (GET /api/v2/user): live, revoked or unknown; this sends the token to ClickUp")
+	fs.BoolVar(&p.Verify, "verify", false, "check each personal token and OAuth access token against ClickUp's API (GET /api/v2/user): live, revoked or unknown; this sends the token to ClickUp")
 	fs.StringVar(&p.ClickUpAPIURL, "clickup-api-url", "", "ClickUp API base `URL` for --verify (default "+verify.DefaultBaseURL+")")
 	fs.StringVar(&p.AuditLog, "audit-log", "", "append one JSON line per ClickUp API call to this `file` (default stderr); it never holds a token")
 }
@@ -55,7 +55,7 @@ func (e usageError) Unwrap() []error { return []error{errUsage, e.err} }
 
 // postProcess applies ignore rules and live verification to a report:
 // ignored findings (or the ignored locations of a finding) move to
-// rep.Ignored with their reason, remaining personal tokens are checked
+// rep.Ignored with their reason, remaining personal and OAuth access tokens are checked
 // against ClickUp when p.Verify is set, and findings are sorted again so
 // that live ones come first.
 func postProcess(ctx context.Context, env Env, p *pipelineOptions, rep report.Report, stderr io.Writer) (report.Report, error) {
@@ -103,8 +103,8 @@ func loadIgnoreRules(p *pipelineOptions) (*ignore.Rules, error) {
 	return nil, usageError{fmt.Errorf("invalid ignore file: %w", err)}
 }
 
-// verifyFindings checks the personal tokens among fs against ClickUp and
-// records the outcome in place.
+// verifyFindings checks the personal tokens and OAuth access tokens among
+// fs against ClickUp and records the outcome in place.
 func verifyFindings(ctx context.Context, p *pipelineOptions, fs []scanner.Finding, stderr io.Writer) error {
 	c := p.verifyClient
 	if c == nil {
@@ -131,7 +131,7 @@ func verifyFindings(ctx context.Context, p *pipelineOptions, fs []scanner.Findin
 	}
 	sum := c.Findings(ctx, fs)
 	if n := sum.Live + sum.Revoked + sum.Unknown; n > 0 {
-		fmt.Fprintf(stderr, "verified %d personal token(s) against ClickUp: %d live, %d revoked, %d unknown\n", n, sum.Live, sum.Revoked, sum.Unknown)
+		fmt.Fprintf(stderr, "verified %d token(s) against ClickUp: %d live, %d revoked, %d unknown\n", n, sum.Live, sum.Revoked, sum.Unknown)
 	}
 	for _, note := range sum.Notes {
 		fmt.Fprintf(stderr, "warning: could not verify %s\n", note)

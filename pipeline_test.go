@@ -115,8 +115,10 @@ type vtJSON struct {
 func TestRunVerifyAndIgnore(t *testing.T) {
 	t.Parallel()
 	live, revoked, flaky, allowed, globbed, byID := vtToken(1), vtToken(2), vtToken(3), vtToken(4), vtToken(5), vtToken(6)
-	all := []string{live, revoked, flaky, allowed, globbed, byID}
-	fake := &vtClickUp{live: map[string]string{live: "Jane Doe"}, revoked: map[string]bool{revoked: true}}
+	// An OAuth access token authenticates GET /api/v2/user too.
+	access := fixtures.NewGen(7).AccessToken()
+	all := []string{live, revoked, flaky, allowed, globbed, byID, access}
+	fake := &vtClickUp{live: map[string]string{live: "Jane Doe", access: "App User"}, revoked: map[string]bool{revoked: true}}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 
@@ -129,6 +131,7 @@ func TestRunVerifyAndIgnore(t *testing.T) {
 		"testdata/e.env":      "CLICKUP_API_TOKEN=" + globbed + "\n",
 		"src/f.txt":           byID + "\n",
 		"src/g.txt":           live + "\n" + globbed + "\n",
+		"src/h.py":            "clickup_access_token = '" + access + "'\n",
 		"ignore/rules.ignore": "# test rules\npath:**/testdata/**  fake tokens for tests\n" + scanner.NewSecret(byID).ID() + "  rotated 2026-11-01, ticket 42\n",
 	})
 	audit := filepath.Join(t.TempDir(), "audit.jsonl")
@@ -158,7 +161,7 @@ func TestRunVerifyAndIgnore(t *testing.T) {
 		got[f.ID] = f.Verification + "/" + f.Username
 	}
 	id := func(tok string) string { return scanner.NewSecret(tok).ID() }
-	want := map[string]string{id(live): "live/Jane Doe", id(revoked): "revoked/", id(flaky): "unknown/", id(globbed): "unknown/"}
+	want := map[string]string{id(live): "live/Jane Doe", id(revoked): "revoked/", id(flaky): "unknown/", id(globbed): "unknown/", id(access): "live/App User"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("findings verification = %v, want %v", got, want)
 	}
@@ -195,8 +198,8 @@ func TestRunVerifyAndIgnore(t *testing.T) {
 			t.Errorf("ignored token %s was sent for verification", scanner.NewSecret(tok))
 		}
 	}
-	if sent[live] != 1 || sent[revoked] != 1 {
-		t.Errorf("live/revoked tokens sent %d/%d times, want 1/1", sent[live], sent[revoked])
+	if sent[live] != 1 || sent[revoked] != 1 || sent[access] != 1 {
+		t.Errorf("live/revoked/access tokens sent %d/%d/%d times, want 1/1/1", sent[live], sent[revoked], sent[access])
 	}
 	if lines := strings.Count(string(auditBytes), "\n"); lines != len(fake.seen) {
 		t.Errorf("audit log has %d lines for %d calls", lines, len(fake.seen))

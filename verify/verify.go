@@ -1,5 +1,6 @@
-// Package verify checks ClickUp personal tokens against ClickUp's API
-// (GET /api/v2/user) to tell a live leak from a revoked one. It is opt-in:
+// Package verify checks ClickUp personal tokens and OAuth access tokens
+// against ClickUp's API (GET /api/v2/user) to tell a live leak from a
+// revoked one. It is opt-in:
 // the token is sent to the configured ClickUp API and to nothing else, and
 // every call leaves an audit line that holds no token.
 package verify
@@ -138,7 +139,8 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Check asks ClickUp whether secret, a personal token, works. Errors are
+// Check asks ClickUp whether secret, a personal token or an OAuth access
+// token, works. Errors are
 // not returned: whatever prevents an answer yields Unknown with a Detail.
 func (c *Client) Check(ctx context.Context, secret scanner.Secret) Result {
 	base := c.baseURL()
@@ -295,15 +297,23 @@ type Summary struct {
 	Notes []string
 }
 
-// Findings checks every distinct personal token among fs, at most
-// Concurrency at a time, and sets Verification and Username in place.
-// Other kinds are left unverified: ClickUp offers no check for them that
-// does not need more than the secret.
+// Verifiable reports whether findings of kind k can be checked with the
+// secret alone. Personal tokens and OAuth access tokens both authenticate
+// GET /api/v2/user in the Authorization header. A client secret only works
+// together with its app's client id and a fresh authorization code, and a
+// webhook secret is never sent to ClickUp at all, so neither can be checked.
+func Verifiable(k scanner.Kind) bool {
+	return k == scanner.PersonalToken || k == scanner.OAuthAccessToken
+}
+
+// Findings checks every distinct verifiable token among fs (see
+// Verifiable), at most Concurrency at a time, and sets Verification and
+// Username in place.
 func (c *Client) Findings(ctx context.Context, fs []scanner.Finding) Summary {
 	byID := map[string][]int{}
 	var order []string
 	for i, f := range fs {
-		if f.Kind != scanner.PersonalToken || f.Secret.IsZero() {
+		if !Verifiable(f.Kind) || f.Secret.IsZero() {
 			continue
 		}
 		if _, ok := byID[f.ID]; !ok {

@@ -29,6 +29,10 @@ var (
 	tokHang     = genToken(6)
 	tokRedirect = genToken(7)
 	tok403      = genToken(8)
+	// Fake OAuth access tokens (<user id>_<64 lowercase hex>): ClickUp
+	// takes them in the same Authorization header.
+	tokAccessLive    = fixtures.NewGen(10).AccessToken()
+	tokAccessRevoked = fixtures.NewGen(11).AccessToken()
 )
 
 // genToken returns a fake personal token in the real shape, fixed by seed.
@@ -66,6 +70,12 @@ func (f *fakeClickUp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case tokLive:
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"user":{"id":81234567,"username":"Jane Doe","email":"jane@example.com"}}`))
+	case tokAccessLive:
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"user":{"id":81234568,"username":"App User"}}`))
+	case tokAccessRevoked:
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"err":"Oauth token not found","ECODE":"OAUTH_019"}`))
 	case tokRevoked:
 		w.WriteHeader(http.StatusUnauthorized)
 		w.Write([]byte(`{"err":"Token invalid","ECODE":"OAUTH_025"}`))
@@ -208,11 +218,14 @@ func TestFindings(t *testing.T) {
 		mk(scanner.OAuthClientSecret, strings.Repeat(genToken(9)[len(genToken(9))-32:], 2)),
 		mk(scanner.PersonalToken, tok403),
 		mk(scanner.PersonalToken, tokLongWait),
+		mk(scanner.OAuthAccessToken, tokAccessLive),
+		mk(scanner.OAuthAccessToken, tokAccessRevoked),
+		mk(scanner.WebhookSecret, fixtures.NewGen(12).LongSecret()),
 	}
 	c := &Client{BaseURL: srv.URL, Concurrency: 2, Sleep: func(context.Context, time.Duration) error { return nil }}
 	sum := c.Findings(context.Background(), fs)
-	if sum.Live != 1 || sum.Revoked != 1 || sum.Unknown != 2 {
-		t.Errorf("summary = %+v, want 1 live, 1 revoked, 2 unknown", sum)
+	if sum.Live != 2 || sum.Revoked != 2 || sum.Unknown != 2 {
+		t.Errorf("summary = %+v, want 2 live, 2 revoked, 2 unknown", sum)
 	}
 	wantNotes := []string{scanner.NewSecret(tok403).Redacted() + ": HTTP 403", scanner.NewSecret(tokLongWait).Redacted() + ": HTTP 429; retry asked in 1h0m0s, more than the 30s allowed"}
 	if diff := cmp.Diff(wantNotes, sum.Notes); diff != "" {
@@ -222,7 +235,9 @@ func TestFindings(t *testing.T) {
 	for _, fi := range fs {
 		got = append(got, fi.Verification+"/"+fi.Username)
 	}
-	want := []string{"live/Jane Doe", "revoked/", "live/Jane Doe", "/", "unknown/", "unknown/"}
+	// Client and webhook secrets are never sent: they cannot be checked
+	// with the secret alone.
+	want := []string{"live/Jane Doe", "revoked/", "live/Jane Doe", "/", "unknown/", "unknown/", "live/App User", "revoked/", "/"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("verification (-want +got):\n%s", diff)
 	}
@@ -231,8 +246,8 @@ func TestFindings(t *testing.T) {
 	if f.calls[tokLive] != 1 {
 		t.Errorf("live token checked %d times, want 1", f.calls[tokLive])
 	}
-	if len(f.paths) != 4 {
-		t.Errorf("server saw %d requests, want 4 (one per distinct personal token)", len(f.paths))
+	if len(f.paths) != 6 {
+		t.Errorf("server saw %d requests, want 6 (one per distinct personal or access token)", len(f.paths))
 	}
 	if m := f.maxIn.Load(); m > 2 {
 		t.Errorf("%d requests in flight at once, want at most 2", m)
