@@ -122,28 +122,51 @@ func findBlobLiterals(run []byte, hits []blobHit) []blobHit {
 func scanBlob(buf []byte, start, end, depth int, emit func(rawMatch)) {
 	var spare [8]blobHit
 	hits := findBlobLiterals(buf[start:end], spare[:0])
-	covered := start // decoded up to here already
+	segs := blobSegments{buf: buf, start: start, end: end, depth: depth, emit: emit}
 	for _, h := range hits {
-		hit := start + h.at
-		group := hit - blobLiterals[h.lit].shift
-		if group < start {
-			continue
-		}
-		// Align the segment start to the run's 4-character grid as seen
-		// from this hit, and decode a bounded segment around it.
-		segStart := group - ((group-start)/4)*4
-		if group-segStart > blobSegment {
-			segStart = group - (blobSegment/4)*4
-		}
-		if segStart < covered && covered <= group {
-			// Already decoded through a previous hit: skip when this hit
-			// lies inside that segment.
-			continue
-		}
-		segEnd := min(end, group+blobSegment)
-		decodeAndScan(buf, segStart, segEnd, depth, emit)
-		covered = segEnd
+		segs.decodeAround(start + h.at - blobLiterals[h.lit].shift)
 	}
+}
+
+// blobReach is how many encoded characters on each side of a hit a match
+// found through it may need, rounded up to whole 4-character groups: a
+// context credential may sit contextReach bytes from its keyword and is at
+// most about twice longSecretLen long, and base64 stretches bytes by 4/3.
+const blobReach = ((contextReach+2*longSecretLen)*4/3 + 3) / 4 * 4
+
+// blobSegments decodes bounded segments of the base64 run buf[start:end]
+// around literal hits and scans them.
+type blobSegments struct {
+	buf               []byte
+	start, end, depth int
+	emit              func(rawMatch)
+	// lastStart and lastEnd bound the segment decoded last (lastEnd is 0
+	// before the first).
+	lastStart, lastEnd int
+}
+
+// decodeAround decodes and scans the segment around the hit whose
+// 4-character group starts at group, unless the segment decoded last
+// already holds everything a match near the hit can span, on the same
+// 4-character grid. (A hit is never skipped merely for coming after the
+// last segment: that lost tokens 2 to 4 KB after an unrelated "pk_".)
+func (b *blobSegments) decodeAround(group int) {
+	if group < b.start {
+		return
+	}
+	// Align the segment start to the run's 4-character grid as seen from
+	// this hit, and bound the segment on both sides.
+	segStart := group - ((group-b.start)/4)*4
+	if group-segStart > blobSegment {
+		segStart = group - (blobSegment/4)*4
+	}
+	need := max(segStart, group-blobReach)
+	if b.lastEnd > 0 && (group-b.lastStart)%4 == 0 && b.lastStart <= need && min(b.end, group+blobReach) <= b.lastEnd {
+		return
+	}
+	segEnd := min(b.end, group+blobSegment)
+	decodeAndScan(b.buf, segStart, segEnd, b.depth, b.emit)
+	b.lastStart, b.lastEnd = segStart, segEnd
 }
 
 func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch)) {

@@ -169,3 +169,27 @@ func TestShortestBase64Token(t *testing.T) {
 		}
 	}
 }
+
+// TestBase64TokenAfterUnrelatedPK is the regression test for a token
+// missed in one base64 run when an unrelated "pk_" (a Stripe key) sat 2 to
+// 4 KB of encoded text before it: the hit after the first decoded segment
+// was skipped as if that segment had covered it.
+func TestBase64TokenAfterUnrelatedPK(t *testing.T) {
+	t.Parallel()
+	tok := "pk_7043602_Q8ZK3M1TR7WX9B2NV4HJ6LD0PC5YG8VY"
+	missed := 0
+	for gap := 1000; gap <= 3600; gap += 3 {
+		plain := "STRIPE_KEY=pk_live_51Hq2vQGkZ3xW9yR7tB4nM0p\n" + strings.Repeat("x=1;", gap/4) + "\nCLICKUP_TOKEN=" + tok + "\n"
+		line := "env: " + base64.StdEncoding.EncodeToString([]byte(plain)) + "\n"
+		ms, _ := scanString(t, "secret.yaml", []byte(line))
+		if len(ms) != 1 || ms[0].Secret.Reveal() != tok {
+			missed++
+			if missed <= 3 {
+				t.Errorf("gap %d bytes: got %s, want the token once", gap, describe(ms, StatsSnapshot{}))
+			}
+		}
+	}
+	if missed > 0 {
+		t.Errorf("the token was missed for %d gap sizes", missed)
+	}
+}

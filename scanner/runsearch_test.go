@@ -47,7 +47,7 @@ func refForEachRun(buf []byte, lo, hi, minLen int, fn func(start, end int)) {
 // literal) that the optimised one must agree with. It decodes and scans the parts of buf[start:end] around literal hits.
 func refScanBlob(buf []byte, start, end, depth int, emit func(rawMatch)) {
 	run := buf[start:end]
-	covered := start // decoded up to here already
+	segs := blobSegments{buf: buf, start: start, end: end, depth: depth, emit: emit}
 	for _, lit := range blobLiterals {
 		for k := 0; ; {
 			j := bytes.Index(run[k:], lit.text)
@@ -56,24 +56,7 @@ func refScanBlob(buf []byte, start, end, depth int, emit func(rawMatch)) {
 			}
 			hit := start + k + j
 			k += j + len(lit.text)
-			group := hit - lit.shift
-			if group < start {
-				continue
-			}
-			// Align the segment start to the run's 4-character grid as seen
-			// from this hit, and decode a bounded segment around it.
-			segStart := group - ((group-start)/4)*4
-			if group-segStart > blobSegment {
-				segStart = group - (blobSegment/4)*4
-			}
-			if segStart < covered && covered <= group {
-				// Already decoded through a previous hit: skip when this
-				// hit lies inside that segment.
-				continue
-			}
-			segEnd := min(end, group+blobSegment)
-			decodeAndScan(buf, segStart, segEnd, depth, emit)
-			covered = segEnd
+			segs.decodeAround(hit - lit.shift)
 		}
 	}
 }
