@@ -25,7 +25,8 @@ const ghMaxPathChars = 200
 const ghMaxReasonChars = 300
 
 // ghScrubber cleans the free-text fields of a summary (paths, ignore
-// reasons, warnings, notes): each raw secret of the report becomes its
+// reasons, warnings, notes): each raw secret of the report, also with its
+// underscores escaped as markdown, JSON/JS or URL escapes, becomes its
 // redacted form, then every other personal-token shape does. It must run
 // before a field is markdown-escaped: escaping turns "pk_1234567_X" into
 // "pk\_1234567\_X", which the shape redactors that later see the whole
@@ -39,8 +40,17 @@ func newGHScrubber(fss ...[]scanner.Finding) ghScrubber {
 	var pairs []string
 	for _, fs := range fss {
 		for _, f := range fs {
-			if raw := f.Secret.Reveal(); len(raw) >= 8 {
-				pairs = append(pairs, raw, f.Secret.Redacted())
+			raw := f.Secret.Reveal()
+			if len(raw) < 8 {
+				continue
+			}
+			pairs = append(pairs, raw, f.Secret.Redacted())
+			if strings.Contains(raw, "_") {
+				// A reason or a file name may quote the token escaped;
+				// GitHub renders the markdown form as the token itself.
+				for _, esc := range []string{`\_`, "%5F", "%5f", `\u005f`, `\u005F`, `\x5f`, `\x5F`} {
+					pairs = append(pairs, strings.ReplaceAll(raw, "_", esc), f.Secret.Redacted())
+				}
 			}
 		}
 	}

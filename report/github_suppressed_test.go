@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -363,5 +364,31 @@ func TestSummariesRenderNoSecret(t *testing.T) {
 				assertNoSecretRendered(t, s.name+" "+what, out, s.secrets)
 			}
 		})
+	}
+}
+
+// TestEscapedSecretInFreeText quotes a finding's own token with its
+// underscores escaped (markdown, URL, JSON/JS) in an ignore reason, a path
+// and a note: each form must come out redacted, whatever a reader decodes.
+func TestEscapedSecretInFreeText(t *testing.T) {
+	t.Parallel()
+	raw := fixtures.NewGen(77).PersonalToken()
+	sec := scanner.NewSecret(raw)
+	escaped := func(esc string) string { return strings.ReplaceAll(raw, "_", esc) }
+	f := scanner.Finding{ID: sec.ID(), Kind: scanner.PersonalToken, Secret: sec, UserID: "1",
+		Locations: []scanner.Location{{Source: "dir", Path: "leak/" + escaped("%5F") + ".txt", Line: 1}}}
+	reason := "was " + escaped(`\_`) + " then " + escaped(`\u005f`) + " and " + escaped(`\x5f`)
+	sup := []Ignored{{Finding: f, Reason: reason}}
+	r := Report{Findings: []scanner.Finding{f}, Ignored: sup}
+	decode := strings.NewReplacer(`\_`, "_", "%5F", "_", "%5f", "_", `\u005f`, "_", `\u005F`, "_", `\x5f`, "_", `\x5F`, "_")
+	for what, out := range map[string]string{
+		"summary": StepSummary(r, StepSummaryLimit),
+		"sticky":  StickyCommentBody(r.Findings, sup, nil, []string{"note " + escaped("%5F")}),
+	} {
+		for _, form := range []string{out, decode.Replace(out), decode.Replace(strings.ReplaceAll(out, `\\`, `\`))} {
+			if strings.Contains(form, raw) {
+				t.Errorf("%s holds %v, escaped, in clear", what, sec)
+			}
+		}
 	}
 }

@@ -8,27 +8,29 @@ import (
 
 // RedactShapes returns b with every substring in the shape of a personal
 // token (pk_ + 7 to 9 digits + _ + 32 of [0-9A-Z]) replaced by its redacted
-// form, whatever surrounds it and whether or not it was a finding. It is
-// the last line of defence for text that did not come from a Secret: file
-// and archive member names, commit authors, ref names, error messages and
-// ignore reasons. b is returned unchanged (not copied) when it holds no
-// such shape.
+// form, whatever surrounds it and whether or not it was a finding. The
+// underscores may also be spelled as a reader would decode them back:
+// markdown-escaped (\_), URL-encoded (%5F) or JSON/JS-escaped (\u005f,
+// \x5f). It is the last line of defence for text that did not come from a
+// Secret: file and archive member names, commit authors, ref names, error
+// messages and ignore reasons. b is returned unchanged (not copied) when it
+// holds no such shape.
 func RedactShapes(b []byte) []byte {
 	var out []byte
 	last := 0
 	for i := 0; ; {
-		j := bytes.Index(b[i:], []byte("pk_"))
+		j := bytes.Index(b[i:], []byte("pk"))
 		if j < 0 {
 			break
 		}
 		p := i + j
-		n := tokenShapeLen(b[p:])
+		n, token := tokenShapeAt(b[p:])
 		if n == 0 {
-			i = p + 3
+			i = p + 2
 			continue
 		}
 		out = append(out, b[last:p]...)
-		out = append(out, NewSecret(string(b[p:p+n])).Redacted()...)
+		out = append(out, NewSecret(token).Redacted()...)
 		last = p + n
 		i = last
 	}
@@ -40,31 +42,62 @@ func RedactShapes(b []byte) []byte {
 
 // RedactShapesString is RedactShapes for strings.
 func RedactShapesString(s string) string {
-	if !strings.Contains(s, "pk_") {
+	if !strings.Contains(s, "pk") {
 		return s
 	}
 	return string(RedactShapes([]byte(s)))
 }
 
-// tokenShapeLen is the length of the personal-token shape at the start of
-// b, ignoring word boundaries, or 0.
-func tokenShapeLen(b []byte) int {
-	i := 3
-	for i < len(b) && i-3 <= maxUserIDLen && is(b[i], clsDigit) {
+// shapeSeparators are the spellings of a token's underscores that
+// RedactShapes recognises.
+var shapeSeparators = [][]byte{
+	[]byte("_"), []byte(`\_`), []byte(`\\_`), []byte("%5F"), []byte("%5f"),
+	[]byte(`\u005f`), []byte(`\u005F`), []byte(`\x5f`), []byte(`\x5F`),
+}
+
+func separatorLen(b []byte) int {
+	for _, sep := range shapeSeparators {
+		if bytes.HasPrefix(b, sep) {
+			return len(sep)
+		}
+	}
+	return 0
+}
+
+// tokenShapeAt returns the length of the personal-token shape at the start
+// of b, ignoring word boundaries, and the token it spells with plain
+// underscores; 0 and "" when there is none.
+func tokenShapeAt(b []byte) (int, string) {
+	if !bytes.HasPrefix(b, []byte("pk")) {
+		return 0, ""
+	}
+	i := 2
+	sep := separatorLen(b[i:])
+	if sep == 0 {
+		return 0, ""
+	}
+	i += sep
+	digits := i
+	for i < len(b) && i-digits <= maxUserIDLen && is(b[i], clsDigit) {
 		i++
 	}
-	if d := i - 3; d < minUserIDLen || d > maxUserIDLen || i >= len(b) || b[i] != '_' {
-		return 0
+	uid := b[digits:i]
+	if len(uid) < minUserIDLen || len(uid) > maxUserIDLen {
+		return 0, ""
 	}
-	i++
-	start := i
-	for i < len(b) && i-start < personalBodyLen && is(b[i], clsDigit|clsUpper) {
+	sep = separatorLen(b[i:])
+	if sep == 0 {
+		return 0, ""
+	}
+	i += sep
+	body := i
+	for i < len(b) && i-body < personalBodyLen && is(b[i], clsDigit|clsUpper) {
 		i++
 	}
-	if i-start != personalBodyLen {
-		return 0
+	if i-body != personalBodyLen {
+		return 0, ""
 	}
-	return i
+	return i, "pk_" + string(uid) + "_" + string(b[body:i])
 }
 
 // RedactingWriter passes lines to W with token shapes redacted. It holds

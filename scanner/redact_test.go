@@ -15,6 +15,13 @@ func TestRedactShapes(t *testing.T) {
 		{"refs/heads/feat/x" + tok + "y", "refs/heads/feat/xpk_7043602_…G8VYy"},
 		{tok + tok, "pk_7043602_…G8VYpk_7043602_…G8VY"},
 		{"pk_live_51Hc8ZK pk_users_id", "pk_live_51Hc8ZK pk_users_id"},
+		// Underscores spelled as a reader decodes them back to "_".
+		{"reason: " + strings.ReplaceAll(tok, "_", `\_`) + " end", "reason: pk_7043602_…G8VY end"},
+		{"leak/" + strings.ReplaceAll(tok, "_", "%5F") + ".txt", "leak/pk_7043602_…G8VY.txt"},
+		{`"` + strings.ReplaceAll(tok, "_", `\u005f`) + `"`, `"pk_7043602_…G8VY"`},
+		{"'" + strings.ReplaceAll(tok, "_", `\x5F`) + "'", "'pk_7043602_…G8VY'"},
+		{strings.Replace(tok, "_", "%5f", 1), "pk_7043602_…G8VY"},
+		{"pk%5Flive%5F51Hc8ZK pk\\_users\\_id spk pk", "pk%5Flive%5F51Hc8ZK pk\\_users\\_id spk pk"},
 	}
 	for _, tt := range tests {
 		if got := RedactShapesString(tt.in); got != tt.want {
