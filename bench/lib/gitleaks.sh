@@ -9,14 +9,18 @@ GITLEAKS_VERSION=v8.30.0
 # binary, building it once into DIR with go install (from the Go module
 # proxy, about a minute on 2 cores). Fails when the build fails.
 ensure_gitleaks() {
-	local dir="$1/gitleaks-$GITLEAKS_VERSION"
+	local dir
+	# go install refuses a relative GOBIN.
+	dir=$(mkdir -p "$1/gitleaks-$GITLEAKS_VERSION" && cd "$1/gitleaks-$GITLEAKS_VERSION" && pwd) || return 1
 	if [ ! -x "$dir/gitleaks" ]; then
 		echo "building gitleaks $GITLEAKS_VERSION into $dir (go install, once)" >&2
-		mkdir -p "$dir"
 		GOBIN="$dir" go install "github.com/zricethezav/gitleaks/v8@$GITLEAKS_VERSION" >&2 || return 1
 	fi
 	echo "$dir/gitleaks"
 }
+
+# Every run passes --exit-code 0: gitleaks exits 1 both when it finds
+# leaks and when it fails, so only 0 can be told apart from a failure.
 
 # gitleaks_config FILE: writes the one-rule config to FILE.
 gitleaks_config() {
