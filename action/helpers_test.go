@@ -272,5 +272,6 @@ var tokenShape = regexp.MustCompile(`pk_[0-9]{7,9}_[0-9A-Z]{32}`)
 // that a failure message never prints a raw token (stdout holds them in
 // its ::add-mask:: lines).
 func redactAll(s string) string {
-	return tokenShape.ReplaceAllStringFunc(s, func(m string) string { return scanner.NewSecret(m).Redacted() })
+	// RedactShapesString also catches the escaped spellings (pk\_...).
+	return scanner.RedactShapesString(tokenShape.ReplaceAllStringFunc(s, func(m string) string { return scanner.NewSecret(m).Redacted() }))
 }
