@@ -154,7 +154,7 @@ func TestActionYMLInputsMatchTheCode(t *testing.T) {
 	if !slices.Equal(declared, read) {
 		t.Errorf("inputs declared in action.yml:\n  %v\nread by the code:\n  %v", declared, read)
 	}
-	if in.Mode != "auto" || !in.FailOnFindings || !in.Comment || !in.Summary || in.TrackingIssue || in.Verify || in.SARIFFile != "clickup-secret-scan.sarif" {
+	if in.Mode != "auto" || !in.FailOnFindings || !in.Comment || !in.Summary || in.TrackingIssue || in.Verify || in.SARIFFile != "clickup-secret-scan.sarif" || in.HistoryState != "" {
 		t.Errorf("defaults read as %+v", in)
 	}
 }

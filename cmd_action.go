@@ -67,17 +67,19 @@ func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 // workflow may treat 3 as an infrastructure flake to retry or ignore, and a
 // found credential must never look like one, even when the outputs could
 // not be written (that error is printed all the same). Otherwise a scan
-// that could not cover what the event adds, or outputs or a job summary
-// that could not be written, exit 3: a run must not pass as clean when
-// later steps miss its outputs or when a commit range went unscanned (even
-// with fail-on-findings false, which waives findings, not a blind spot).
+// that could not cover what the event adds, or outputs, a job summary or a
+// history-state file that could not be written, exit 3: a run must not pass
+// as clean when later steps (or the next scheduled run, for the state) miss
+// what it should have left them, or when a commit range went unscanned
+// (even with fail-on-findings false, which waives findings, not a blind
+// spot). The history command maps an unsaved state the same way.
 func actionExit(in action.Inputs, out action.Outcome) int {
 	switch {
 	case out.AuditFailed:
 		return exitFindings
 	case out.Findings > 0 && in.FailOnFindings:
 		return exitFindings
-	case out.Incomplete, out.FileCommandErr != nil:
+	case out.Incomplete, out.FileCommandErr != nil, out.StateNotSaved != nil:
 		return exitInternal
 	}
 	return exitClean

@@ -324,11 +324,128 @@ func TestActionExit(t *testing.T) {
 		{"outputs unwritable, findings", true, action.Outcome{Findings: 1, FileCommandErr: boom}, exitFindings},
 		{"outputs unwritable, findings waived", false, action.Outcome{Findings: 1, FileCommandErr: boom}, exitInternal},
 		{"outputs unwritable, audit failed", true, action.Outcome{AuditFailed: true, FileCommandErr: boom}, exitFindings},
+		{"history state not saved, clean", true, action.Outcome{StateNotSaved: boom}, exitInternal},
+		{"history state not saved, findings", true, action.Outcome{Findings: 1, StateNotSaved: boom}, exitFindings},
+		{"history state not saved, findings waived", false, action.Outcome{Findings: 1, StateNotSaved: boom}, exitInternal},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			if got := actionExit(action.Inputs{FailOnFindings: tc.fail}, tc.out); got != tc.want {
 				t.Errorf("actionExit = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// historyWorkspace is a repository with one commit, holding actionToken
+// when token is true.
+func historyWorkspace(t *testing.T, token bool) string {
+	t.Helper()
+	ws := t.TempDir()
+	r, err := git.PlainInit(ws, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := "const token = process.env.CLICKUP_TOKEN;\n"
+	if token {
+		content = "const token = '" + actionToken + "';\n"
+	}
+	if err := os.WriteFile(filepath.Join(ws, "app.js"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	if _, err := wt.Add("app.js"); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Dev", Email: "dev@example.com", When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if _, err := wt.Commit("c", &git.CommitOptions{Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+// TestRunActionHistoryState checks the exit codes of the history-state
+// input through run, on workflow_dispatch (octokit's example payload): a
+// state that cannot be used is a warning, never a failure of its own; a
+// state that cannot be saved fails a run that nothing else fails (3), and
+// findings still win (1); a pull_request run ignores the input. The state
+// file is searched for the raw token, as every other output.
+func TestRunActionHistoryState(t *testing.T) {
+	t.Parallel()
+	const stateFile = ".clickup-secret-scan-state.json"
+	corrupt := func(t *testing.T, ws string) {
+		if err := os.WriteFile(filepath.Join(ws, stateFile), []byte("{\"format\":"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unwritable := func(t *testing.T, ws string) {
+		// A directory at the path cannot be replaced by a file, root or not.
+		if err := os.MkdirAll(filepath.Join(ws, stateFile, "keep"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		token bool
+		prep  func(t *testing.T, ws string)
+		edit  func(env map[string]string)
+		want  int
+		// stdoutHas are texts stdout must hold.
+		stdoutHas []string
+		// saved is true when a valid state must exist afterwards.
+		saved bool
+	}{
+		{"first run, findings", true, nil, nil, exitFindings, []string{"::notice::history-state " + stateFile + " did not exist yet"}, true},
+		{"first run, clean", false, nil, nil, exitClean, nil, true},
+		{"corrupt state, findings", true, corrupt, nil, exitFindings, []string{"::warning::history-state " + stateFile + " could not be used"}, true},
+		{"corrupt state, clean", false, corrupt, nil, exitClean, []string{"::warning::history-state " + stateFile + " could not be used"}, true},
+		{"state not saved, findings", true, unwritable, nil, exitFindings, []string{"state file not saved"}, false},
+		{"state not saved, clean", false, unwritable, nil, exitInternal, []string{"state file not saved"}, false},
+		{"state not saved, findings waived", true, unwritable, func(e map[string]string) { e["INPUT_FAIL-ON-FINDINGS"] = "false" }, exitInternal, []string{"state file not saved"}, false},
+		{"pull_request ignores it", true, nil, func(e map[string]string) { e["GITHUB_EVENT_NAME"] = "pull_request" }, exitFindings, []string{"::notice::the history-state input is ignored"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := historyWorkspace(t, tc.token)
+			if tc.prep != nil {
+				tc.prep(t, ws)
+			}
+			tmp := t.TempDir()
+			env := actionEnvFor(ws, "testdata/octokit-webhooks/payload-examples/api.github.com/workflow_dispatch/payload.json", tmp)
+			env["GITHUB_EVENT_NAME"] = "workflow_dispatch"
+			env["INPUT_HISTORY-STATE"] = stateFile
+			if tc.edit != nil {
+				tc.edit(env)
+			}
+			if env["GITHUB_EVENT_NAME"] == "pull_request" {
+				// A PR that adds the token, scanned locally as without the
+				// input.
+				var base, head string
+				ws, base, head = actionRepo(t)
+				env["GITHUB_WORKSPACE"] = ws
+				env["GITHUB_EVENT_PATH"] = prEvent(t, tmp, base, head)
+			}
+			code, stdout, stderr := runActionCmd(t, env)
+			if code != tc.want {
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tc.want, redactToken(stdout), redactToken(stderr))
+			}
+			for _, want := range tc.stdoutHas {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, redactToken(stdout))
+				}
+			}
+			if sarif, _ := os.ReadFile(filepath.Join(ws, "clickup-secret-scan.sarif")); strings.Contains(string(sarif), actionToken) {
+				t.Errorf("the SARIF file holds the raw token %s", scanner.NewSecret(actionToken))
+			}
+			state, err := os.ReadFile(filepath.Join(ws, stateFile))
+			if strings.Contains(string(state), actionToken) {
+				t.Errorf("the state file holds the raw token %s", scanner.NewSecret(actionToken))
+			}
+			switch {
+			case tc.saved && (err != nil || !strings.HasPrefix(string(state), `{"format":"clickup-secret-scan/history-state","version":1,`)):
+				t.Errorf("no valid state after the run (%v): %.200s", err, redactToken(string(state)))
+			case env["GITHUB_EVENT_NAME"] == "pull_request" && err == nil:
+				t.Errorf("a pull_request run wrote a history state")
 			}
 		})
 	}

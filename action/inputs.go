@@ -27,6 +27,10 @@ type Inputs struct {
 	SARIFFile        string
 	TrackingIssue    bool
 	AuditLog         string
+	// HistoryState is the incremental state file of history scans
+	// (history.Options.StatePath), relative to the workspace; "" means
+	// every history scan reads the whole history. Other scans ignore it.
+	HistoryState string
 	// Post-processing inputs, handed to the caller's callback.
 	Verify        bool
 	IgnoreFile    string
@@ -44,6 +48,7 @@ func ReadInputs(gha *githubactions.Action) (Inputs, error) {
 		Token:         gha.GetInput("github-token"),
 		SARIFFile:     gha.GetInput("sarif-file"),
 		AuditLog:      gha.GetInput("audit-log"),
+		HistoryState:  gha.GetInput("history-state"),
 		IgnoreFile:    gha.GetInput("ignore-file"),
 		ClickUpAPIURL: gha.GetInput("clickup-api-url"),
 	}

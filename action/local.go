@@ -153,8 +153,8 @@ func diffRange(ctx context.Context, repoPath, base, head string, sc *scanner.Sca
 }
 
 // historyScan is the default HistoryFunc: the history source.
-func historyScan(ctx context.Context, repoPath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error) {
-	res, err := history.Scan(ctx, history.Options{RepoPath: repoPath}, sc, col)
+func historyScan(ctx context.Context, repoPath, statePath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error) {
+	res, err := history.Scan(ctx, history.Options{RepoPath: repoPath, StatePath: statePath}, sc, col)
 	return res.Warnings, err
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
 
 // RangeFunc scans the commits base..head of the repository at repoPath and
@@ -35,8 +36,14 @@ import (
 // commit is not in the local clone.
 type RangeFunc func(ctx context.Context, repoPath, base, head string, sc *scanner.Scanner, col *scanner.Collector) (map[string][]LineRange, []string, error)
 
-// HistoryFunc scans the whole history of the repository at repoPath.
-type HistoryFunc func(ctx context.Context, repoPath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
+// HistoryFunc scans the history of the repository at repoPath. With a
+// statePath (history.Options.StatePath; "" for none) it scans only what is
+// new since the run that wrote the state, reports the state's open findings
+// again and rewrites the state. It must return an error wrapping
+// history.ErrBadState when the state cannot be used (nothing scanned yet)
+// and one wrapping history.ErrStateNotSaved when the scan finished but the
+// state could not be written (col holds every finding).
+type HistoryFunc func(ctx context.Context, repoPath, statePath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
 
 // DirsFunc scans directory trees (absolute roots) with doublestar include
 // and exclude patterns.
@@ -98,6 +105,12 @@ type Outcome struct {
 	FileCommandErr error
 	// AuditFailed is true when mode audit found a failed check.
 	AuditFailed bool
+	// StateNotSaved is why the history-state file could not be written,
+	// nil when it was (or none was asked for). The scan itself is complete
+	// and its findings are all reported, but the next run cannot start from
+	// this one, so a run that nothing else fails must not pass as if all
+	// went well.
+	StateNotSaved error
 }
 
 // runner holds the state of one run.
@@ -129,6 +142,8 @@ type runner struct {
 	// keyed by its variable (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY).
 	fileErrs     map[string]error
 	fileErrOrder []string
+	// stateErr is why the history-state file was not saved.
+	stateErr error
 }
 
 // Run performs one Action run. It returns an error wrapping ErrUsage for
@@ -159,7 +174,15 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
+	if in.HistoryState != "" && mode != "history" {
+		// Said once: a workflow that shares one input block between its PR
+		// and scheduled jobs should not wonder whether the state changed
+		// what this run scanned. Queued with the other notices, which are
+		// printed after the ::add-mask:: lines.
+		r.notices = append(r.notices, fmt.Sprintf("the history-state input is ignored: this run does not scan the history (event %q, mode %s); only history scans (schedule, workflow_dispatch, mode history) read and write it", r.event, orNone(mode)))
+	}
 	if mode == "" {
+		r.printNotices()
 		r.gha.Noticef("clickup-secret-scan: event %q has nothing to scan (PR, push, merge_group, schedule and workflow_dispatch are supported; set the paths input to scan build output on any event)", r.event)
 		return Outcome{}, nil
 	}
@@ -204,6 +227,7 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 		if err := r.scanHistory(ctx); err != nil {
 			return Outcome{}, err
 		}
+		out.StateNotSaved = r.stateErr
 	}
 	if err := r.scanPaths(ctx); err != nil {
 		return Outcome{}, err
@@ -263,6 +287,14 @@ func (r *runner) abs(p string) string {
 }
 
 func (r *runner) warn(s string) { r.warnings = append(r.warnings, s) }
+
+// printNotices prints the queued notices, each once.
+func (r *runner) printNotices() {
+	for _, n := range r.notices {
+		r.gha.Noticef("%s", n)
+	}
+	r.notices = nil
+}
 
 func (r *runner) rangeFunc() RangeFunc {
 	if r.o.Sources.Range != nil {
@@ -456,18 +488,92 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 	return (cerr == nil && fetched) || ferr == nil, nil
 }
 
-// scanHistory scans the whole history of the workspace's repository.
+// scanHistory scans the history of the workspace's repository: all of it,
+// or with the history-state input only what is new since the last run plus
+// the findings that run left open.
 func (r *runner) scanHistory(ctx context.Context) error {
 	hist := r.o.Sources.History
 	if hist == nil {
 		hist = historyScan
 	}
-	warns, err := hist(ctx, r.ws, r.sc, r.col)
+	if r.in.HistoryState == "" {
+		warns, err := hist(ctx, r.ws, "", r.sc, r.col)
+		r.warnings = append(r.warnings, warns...)
+		if err != nil {
+			return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
+		}
+		return nil
+	}
+
+	name, path := r.in.HistoryState, r.abs(r.in.HistoryState)
+	// actions/cache restores nothing on the first run, so a state under a
+	// directory (.cache/clickup/state.json) would find no place to go. A
+	// failure here surfaces as the state not being saved.
+	_ = os.MkdirAll(filepath.Dir(path), 0o755)
+	_, statErr := os.Stat(path)
+	existed := statErr == nil
+	warns, err := hist(ctx, r.ws, path, r.sc, r.col)
+	if errors.Is(err, history.ErrBadState) {
+		// The CLI refuses a bad state (exit 2), leaving the decision to the
+		// user. A scheduled job cannot decide, and would fail on every run
+		// until someone deletes the cache (typically one restored from
+		// another repository or an older version): scan everything, which
+		// loses nothing, say so loudly, and replace the state.
+		why := strings.TrimSuffix(err.Error(), " (delete it to rescan the whole history)")
+		warns, err = r.freshState(ctx, hist, path)
+		msg := fmt.Sprintf("history-state %s could not be used (%s), so the whole history was scanned instead: this report is complete", name, why)
+		if err == nil {
+			msg += ", and a fresh state replaced the file for the next run"
+		}
+		r.warn(msg)
+	} else if err == nil && existed {
+		r.notices = append(r.notices, fmt.Sprintf("history-state %s: incremental scan, only the commits and objects added since the run that wrote it were scanned; the findings it recorded as open are reported again", name))
+	} else if err == nil {
+		r.notices = append(r.notices, fmt.Sprintf("history-state %s did not exist yet: the whole history was scanned and the state was written for the next run (keep it between runs with actions/cache)", name))
+	}
 	r.warnings = append(r.warnings, warns...)
-	if err != nil {
+	switch {
+	case errors.Is(err, history.ErrStateNotSaved):
+		r.stateErr = fmt.Errorf("history-state %s: %w", name, err)
+		r.warn(fmt.Sprintf("%v. This run's scan is complete and every finding is reported, but the next run cannot start from it (it scans again what this run scanned); the step fails with exit 3 unless findings fail it (exit 1)", r.stateErr))
+		fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: %v\n", r.stateErr)
+	case err != nil:
 		return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
 	}
 	return nil
+}
+
+// freshState scans the whole history after the state at path proved bad,
+// and puts a fresh state in its place. The fresh state is written in a new
+// directory next to path and renamed over it, so the bad file goes only when
+// a good one replaces it: a run that cannot save leaves it, and the next run
+// warns again rather than quietly scanning everything forever.
+func (r *runner) freshState(ctx context.Context, hist HistoryFunc, path string) ([]string, error) {
+	dir, err := os.MkdirTemp(filepath.Dir(path), ".clickup-secret-scan-state-*")
+	if err != nil {
+		warns, serr := hist(ctx, r.ws, "", r.sc, r.col)
+		if serr != nil {
+			return warns, serr
+		}
+		return warns, fmt.Errorf("%w: no room for a fresh state next to it: %w", history.ErrStateNotSaved, err)
+	}
+	defer os.RemoveAll(dir)
+	fresh := filepath.Join(dir, filepath.Base(path))
+	warns, err := hist(ctx, r.ws, fresh, r.sc, r.col)
+	if err != nil {
+		return warns, err
+	}
+	if err := os.Rename(fresh, path); err != nil {
+		return warns, fmt.Errorf("%w: the fresh state could not replace the bad one: %w", history.ErrStateNotSaved, err)
+	}
+	return warns, nil
+}
+
+func orNone(mode string) string {
+	if mode == "" {
+		return "none"
+	}
+	return mode
 }
 
 // scanPaths scans the build output directories named by the paths input.
@@ -519,6 +625,7 @@ func (r *runner) runAudit(ctx context.Context) (Outcome, error) {
 	if r.o.Sources.Audit == nil {
 		return Outcome{}, fmt.Errorf("%w: mode audit is not available in this build", ErrUsage)
 	}
+	r.printNotices()
 	text, failed, err := r.o.Sources.Audit(ctx, r.ws)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("failed to audit %s: %w", r.ws, err)
@@ -548,9 +655,7 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 			return Outcome{}, err
 		}
 	}
-	for _, n := range r.notices {
-		r.gha.Noticef("%s", n)
-	}
+	r.printNotices()
 	switch {
 	case out.Incomplete && out.CheckoutScanned:
 		r.gha.Errorf("%s", "clickup-secret-scan could not scan the commits this event adds (shallow checkout, GitHub API failing): only the checked-out files were scanned; actions/checkout with fetch-depth: 0 gives a complete scan. The run fails rather than pass silently")
