@@ -106,8 +106,8 @@ func WriteAnnotations(gha *githubactions.Action, fs []scanner.Finding, limit int
 				if l.Line > 0 {
 					fields["line"] = strconv.Itoa(l.Line)
 				}
-				if l.Column > 0 {
-					fields["col"] = strconv.Itoa(l.Column)
+				if c := ColumnUTF16(l); c > 0 {
+					fields["col"] = strconv.Itoa(c)
 				}
 			}
 		}

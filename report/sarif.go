@@ -52,7 +52,10 @@ type sarifRun struct {
 	Tool        sarifTool         `json:"tool"`
 	Invocations []sarifInvocation `json:"invocations"`
 	Results     []sarifResult     `json:"results"`
-	Properties  map[string]any    `json:"properties,omitempty"`
+	// ColumnKind says how region columns count: UTF-16 code units, as
+	// GitHub's viewer (JavaScript strings) does.
+	ColumnKind string         `json:"columnKind"`
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -192,6 +195,7 @@ func writeSARIFLimit(w io.Writer, r Report, limit int) error {
 			Tool:        sarifTool{Driver: sarifDriver{Name: toolName, InformationURI: toolURI, Version: r.ToolVersion, Rules: rules}},
 			Invocations: []sarifInvocation{inv},
 			Results:     results,
+			ColumnKind:  "utf16CodeUnits",
 			Properties:  props,
 		}},
 	}
@@ -279,7 +283,7 @@ func sarifResults(f scanner.Finding, ruleIndex map[scanner.Kind]int, sup *sarifS
 	var out []sarifResult
 	for _, l := range f.Locations {
 		line := max(l.Line, 1)
-		col := max(l.Column, 1)
+		col := max(ColumnUTF16(l), 1)
 		res := sarifResult{
 			RuleID:    f.Kind.Rule(),
 			RuleIndex: idx,
@@ -404,4 +408,16 @@ func sarifURI(p string) string {
 		return "file:///" + u
 	}
 	return u
+}
+
+// ColumnUTF16 returns the 1-based column of l in UTF-16 code units, the
+// unit of SARIF's utf16CodeUnits and of GitHub annotations. Where the
+// scanner could not count it (a line of megabytes that began a window
+// before the match), the byte column stands in: exact on ASCII lines,
+// which is what such lines in minified bundles are.
+func ColumnUTF16(l scanner.Location) int {
+	if l.ColumnUTF16 > 0 {
+		return l.ColumnUTF16
+	}
+	return l.Column
 }

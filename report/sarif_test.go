@@ -121,6 +121,7 @@ type sarifDoc struct {
 			Suppressions        []map[string]any  `json:"suppressions"`
 			Properties          map[string]any    `json:"properties"`
 		} `json:"results"`
+		ColumnKind string `json:"columnKind"`
 	} `json:"runs"`
 }
 
@@ -249,6 +250,29 @@ func TestSARIFColumnClamp(t *testing.T) {
 	}
 	if want := float64(1 + len("pk_1234567_") + 32); reg["endColumn"].(float64) != want {
 		t.Errorf("endColumn = %v, want %v (start + token length)", reg["endColumn"], want)
+	}
+}
+
+// TestSARIFColumnsInUTF16 checks that regions count UTF-16 code units, as
+// the run's columnKind says: the scanner's UTF-16 column where it counted
+// one, else the byte column.
+func TestSARIFColumnsInUTF16(t *testing.T) {
+	t.Parallel()
+	tok := fakePersonal(12, "1234567")
+	c := scanner.NewCollector()
+	c.AddLocation(scanner.PersonalToken, tok, "1234567", scanner.Location{Source: "dir", Path: "a.js", Line: 2, Column: 23, ColumnUTF16: 21})
+	c.AddLocation(scanner.PersonalToken, tok, "1234567", scanner.Location{Source: "dir", Path: "bundle.js", Line: 1, Column: 1048600})
+	d := parseSARIF(t, render(t, "sarif", Report{Findings: c.Findings()}))
+	if kind := d.Runs[0].ColumnKind; kind != "utf16CodeUnits" {
+		t.Errorf("columnKind = %q, want utf16CodeUnits", kind)
+	}
+	got := map[string]float64{}
+	for _, r := range d.Runs[0].Results {
+		pl := r.Locations[0].PhysicalLocation
+		got[pl.ArtifactLocation.URI] = pl.Region["startColumn"].(float64)
+	}
+	if got["a.js"] != 21 || got["bundle.js"] != 1048600 {
+		t.Errorf("startColumn by file = %v, want a.js 21 (UTF-16) and bundle.js 1048600 (byte column, UTF-16 unknown)", got)
 	}
 }
 

@@ -80,6 +80,12 @@ type Match struct {
 	// decoded stream, like Offset.
 	Line   int
 	Column int
+	// ColumnUTF16 is the 1-based column in UTF-16 code units, as GitHub and
+	// SARIF consumers count it; it differs from Column on lines with
+	// non-ASCII text before the match. It is 0 when the line began more
+	// than a window before the match (lines of megabytes), where counting
+	// would mean reading every byte of the line once more.
+	ColumnUTF16 int
 	// InnerPath is the member path inside an archive, nested members joined
 	// by "!/" (lib/app.jar!/config/.env); empty outside archives.
 	InnerPath string
@@ -103,7 +109,9 @@ type Location struct {
 	InnerPath string `json:"inner_path"`
 	Line      int    `json:"line"`
 	Column    int    `json:"column"`
-	Encoding  string `json:"encoding"`
+	// ColumnUTF16 mirrors Match.ColumnUTF16; 0 (omitted) when unknown.
+	ColumnUTF16 int    `json:"column_utf16,omitempty"`
+	Encoding    string `json:"encoding"`
 	// Key is the variable or field name that held the value, if seen.
 	Key string `json:"key,omitempty"`
 
@@ -135,6 +143,7 @@ type Location struct {
 func (m Match) Locate(base Location) Location {
 	base.Line = m.Line
 	base.Column = m.Column
+	base.ColumnUTF16 = m.ColumnUTF16
 	base.InnerPath = joinInner(base.InnerPath, m.InnerPath)
 	base.Encoding = m.Encoding
 	base.Key = m.Key

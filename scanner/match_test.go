@@ -193,3 +193,36 @@ func TestBase64TokenAfterUnrelatedPK(t *testing.T) {
 		t.Errorf("the token was missed for %d gap sizes", missed)
 	}
 }
+
+// TestColumnUTF16 checks the UTF-16 column beside the byte column: equal on
+// ASCII lines, smaller after multi-byte characters (two units for one
+// outside the BMP), and unknown (0) when the line began more than a window
+// before the match.
+func TestColumnUTF16(t *testing.T) {
+	t.Parallel()
+	tok := "pk_7043602_Q8ZK3M1TR7WX9B2NV4HJ6LD0PC5YG8VY"
+	long := strings.Repeat("a=1;", (windowSize+windowOverlap)/4) + "t='"
+	tests := []struct {
+		name, prefix    string
+		wantCol, want16 int
+	}{
+		{"ascii", "x = '", 6, 6},
+		{"accents", "const é = 'ü'; t = '", 23, 21},    // é and ü: 2 bytes, 1 unit each
+		{"astral", "msg('😀'); t = '", 19, 17},          // 😀: 4 bytes, 2 units
+		{"invalid utf-8", "a\xff\xfe = '", 8, 8},       // each invalid byte: 1 unit
+		{"line over a window", long, len(long) + 1, 0}, // not counted
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ms, _ := scanString(t, "x.js", []byte("first line\n"+tt.prefix+tok+"'\n"))
+			if len(ms) != 1 {
+				t.Fatalf("got %d matches, want 1", len(ms))
+			}
+			if ms[0].Line != 2 || ms[0].Column != tt.wantCol || ms[0].ColumnUTF16 != tt.want16 {
+				t.Errorf("line %d column %d (UTF-16 %d), want line 2 column %d (UTF-16 %d)",
+					ms[0].Line, ms[0].Column, ms[0].ColumnUTF16, tt.wantCol, tt.want16)
+			}
+		})
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Window sizes for streaming. A match is reported by the window in whose
@@ -97,9 +99,13 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 				continue
 			}
 			lines.advance(window, base, abs)
+			col16 := 0
+			if lines.lineAt >= base {
+				col16 = utf16Units(window[lines.lineAt-base:m.start]) + 1
+			}
 			*out = append(*out, Match{
 				Kind: m.kind, Secret: NewSecret(m.value), UserID: m.userID, Key: m.key,
-				Offset: abs, Line: lines.line, Column: int(abs-lines.lineAt) + 1,
+				Offset: abs, Line: lines.line, Column: int(abs-lines.lineAt) + 1, ColumnUTF16: col16,
 				Encoding: joinEncoding(encoding, m.encoding), AllowMarker: allowedAt(window, m.start),
 			})
 		}
@@ -112,6 +118,23 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		n = copy(buf, buf[keep:n])
 		base += int64(keep)
 	}
+}
+
+// utf16Units returns how many UTF-16 code units the UTF-8 text b takes;
+// each invalid byte counts as one, as its replacement character would.
+func utf16Units(b []byte) int {
+	n := 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		n += utf16.RuneLen(r)
+		i += size
+	}
+	return n
 }
 
 // readFull reads into p until it is full or r fails. Unlike io.ReadFull it

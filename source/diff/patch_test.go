@@ -90,7 +90,7 @@ func TestScanPatchKeepsBaseFields(t *testing.T) {
 		t.Fatalf("%d findings, want 1", len(fs))
 	}
 	l := fs[0].Locations[0]
-	want := scanner.Location{Source: "api", Author: "Ada <ada@example.com>", Path: "x/y.js", Commit: "def", Line: 2, Column: 12, Change: "added"}
+	want := scanner.Location{Source: "api", Author: "Ada <ada@example.com>", Path: "x/y.js", Commit: "def", Line: 2, Column: 12, ColumnUTF16: 12, Change: "added"}
 	l.Encoding, l.Key, l.AllowMarker = "", "", false
 	if diff := cmp.Diff(want, l); diff != "" {
 		t.Errorf("location (-want +got):\n%s", diff)
