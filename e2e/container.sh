@@ -9,8 +9,9 @@
 # exit code, the outputs, the SARIF file, the job summary, the workflow
 # commands on stdout, and that the raw token is printed nowhere. A clean
 # pull request must exit 0, the default depth-1 checkout without network
-# must still find the token in the checked-out files (exit 1), and the
-# image must also run `dir`.
+# must still find the token in the checked-out files (exit 1), a nightly
+# history scan with the history-state input must write its state into the
+# workspace and then scan incrementally, and the image must also run `dir`.
 #
 # Needs podman, runc, debootstrap (first run only), git, jq and go, and root.
 # A missing tool fails the test; it never skips. See "The container image" in README.md.
@@ -115,21 +116,37 @@ check "binary reports the version stamped at build time ($VERSION)" test "$got" 
 # for CASE, runs the image, and leaves everything under $WORK/CASE; the exit
 # code is in $WORK/CASE/rc. An empty TOKEN makes a clean pull request.
 # "shallow" makes the workspace a depth-1 fetch of refs/pull/2/merge, what
-# actions/checkout does by default.
+# actions/checkout does by default. Three globals change a run: RUN_EVENT
+# names the event (default pull_request; schedule gets a schedule payload),
+# RUN_INPUTS holds extra NAME=VALUE inputs, and RUN_REUSE=1 runs the Action
+# again on the fixture repository CASE already has.
+RUN_EVENT=pull_request
+RUN_INPUTS=()
+RUN_REUSE=0
 run_action() {
 	local name=$1 token=$2 shallow=${3:-} dir=$WORK/$1 shas base head merge input key rc
 	mkdir -p "$dir/home" "$dir/workflow" "$dir/file_commands"
-	shas=$(css_make_pr_repo "$dir/repo" "$token")
-	read -r base head merge <<<"$shas"
-	if [[ -n $shallow ]]; then
-		css_git -C "$dir/repo" update-ref refs/pull/2/merge "$merge"
-		mv "$dir/repo" "$dir/origin"
-		css_git init -q "$dir/repo"
-		css_git -C "$dir/repo" fetch -q --depth 1 "file://$dir/origin" refs/pull/2/merge
-		css_git -C "$dir/repo" checkout -q --detach FETCH_HEAD
-		[[ $(css_git -C "$dir/repo" rev-list --count HEAD) -eq 1 ]] || css_die "the shallow fixture is not shallow"
+	if [[ $RUN_REUSE == 1 && -d $dir/repo ]]; then
+		# The checkout belongs to uid 1001 by now, which git refuses to
+		# read as root without this.
+		merge=$(css_git -c safe.directory="$dir/repo" -C "$dir/repo" rev-parse HEAD)
+	else
+		shas=$(css_make_pr_repo "$dir/repo" "$token")
+		read -r base head merge <<<"$shas"
+		if [[ -n $shallow ]]; then
+			css_git -C "$dir/repo" update-ref refs/pull/2/merge "$merge"
+			mv "$dir/repo" "$dir/origin"
+			css_git init -q "$dir/repo"
+			css_git -C "$dir/repo" fetch -q --depth 1 "file://$dir/origin" refs/pull/2/merge
+			css_git -C "$dir/repo" checkout -q --detach FETCH_HEAD
+			[[ $(css_git -C "$dir/repo" rev-list --count HEAD) -eq 1 ]] || css_die "the shallow fixture is not shallow"
+		fi
 	fi
-	css_make_pr_event "$EVENT_SRC" "$dir/workflow/event.json" "$base" "$head"
+	if [[ $RUN_EVENT == pull_request ]]; then
+		css_make_pr_event "$EVENT_SRC" "$dir/workflow/event.json" "$base" "$head"
+	else
+		printf '{"schedule": "17 3 * * *"}\n' >"$dir/workflow/event.json"
+	fi
 	: >"$dir/file_commands/set_output"
 	: >"$dir/file_commands/step_summary"
 	: >"$dir/file_commands/set_env"
@@ -141,7 +158,7 @@ run_action() {
 	local -a env=(
 		-e HOME=/github/home -e CI=true -e GITHUB_ACTIONS=true
 		-e GITHUB_WORKSPACE=/github/workspace
-		-e GITHUB_EVENT_NAME=pull_request -e GITHUB_EVENT_PATH=/github/workflow/event.json
+		-e GITHUB_EVENT_NAME="$RUN_EVENT" -e GITHUB_EVENT_PATH=/github/workflow/event.json
 		-e GITHUB_OUTPUT=/github/file_commands/set_output
 		-e GITHUB_STEP_SUMMARY=/github/file_commands/step_summary
 		-e GITHUB_ENV=/github/file_commands/set_env -e GITHUB_PATH=/github/file_commands/add_path
@@ -164,7 +181,7 @@ run_action() {
 		key=${input%%=*}
 		key=${key^^}
 		env+=(-e "INPUT_${key// /_}=${input#*=}")
-	done < <(css_action_inputs "$ROOT/action.yml" comment=false)
+	done < <(css_action_inputs "$ROOT/action.yml" comment=false "${RUN_INPUTS[@]}")
 	CONTAINERS+=("css-e2e-$$-$name")
 	rc=0
 	podman run --rm --name "css-e2e-$$-$name" --network none --workdir /github/workspace \
@@ -275,6 +292,39 @@ check "shallow checkout, no network: no raw token in stdout, stderr, outputs, su
 	no_raw_token "$H/stdout" "$H/stderr" "$H/file_commands/set_output" "$H/file_commands/step_summary"
 if ((FAILURES > before)); then
 	dump "$H/stdout" "$H/stderr" "$H/file_commands/set_output" "$H/file_commands/step_summary"
+fi
+
+# --- a nightly history scan with history-state, twice -----------------------
+# The first run scans the whole history and writes the state into the
+# workspace (where actions/cache would keep it), as root over a checkout
+# owned by uid 1001; the second run scans incrementally and still reports
+# the token, which the state itself never holds in clear.
+before=$FAILURES
+RUN_EVENT=schedule
+RUN_INPUTS=(history-state=.cache/clickup-secret-scan-state.json)
+run_action nightly "$TOKEN"
+N=$WORK/nightly
+STATE=$N/repo/.cache/clickup-secret-scan-state.json
+rc=$(cat "$N/rc")
+check "nightly history-state, first run: exit code 1, the token in history is found (got $rc)" test "$rc" -eq 1
+check "nightly history-state, first run: the state file is written, valid JSON" json_true 'type == "object"' "$STATE"
+check "nightly history-state, first run: a notice says the whole history was scanned" \
+	grep -qE '^::notice::.*history-state .*did not exist yet' "$N/stdout"
+check "nightly history-state, first run: no raw token in stdout, stderr, summary or the state file" \
+	no_raw_token "$N/stdout" "$N/stderr" "$N/file_commands/step_summary" "$STATE"
+RUN_REUSE=1
+run_action nightly "$TOKEN"
+rc=$(cat "$N/rc")
+check "nightly history-state, second run: exit code 1, the token still reported (got $rc)" test "$rc" -eq 1
+check "nightly history-state, second run: a notice says the scan was incremental" \
+	grep -qE '^::notice::.*incremental scan' "$N/stdout"
+check "nightly history-state, second run: the redacted token is in the summary" \
+	grep -qF "$REDACTED" "$N/file_commands/step_summary"
+check "nightly history-state, second run: no raw token in stdout, stderr, summary or the state file" \
+	no_raw_token "$N/stdout" "$N/stderr" "$N/file_commands/step_summary" "$STATE"
+RUN_EVENT=pull_request RUN_INPUTS=() RUN_REUSE=0
+if ((FAILURES > before)); then
+	dump "$N/stdout" "$N/stderr" "$N/file_commands/step_summary"
 fi
 
 # --- the CLI in the same image: dir ----------------------------------------
