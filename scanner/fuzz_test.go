@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -33,6 +34,10 @@ func checkMatches(t *testing.T, data []byte, ms []Match) {
 			lineStart := bytes.LastIndexByte(data[:m.Offset], '\n') + 1
 			if want := bytes.Count(data[:m.Offset], []byte{'\n'}) + 1; m.Line != want || m.Column != int(m.Offset)-lineStart+1 {
 				t.Fatalf("match at %d: line %d col %d, want line %d col %d", m.Offset, m.Line, m.Column, want, int(m.Offset)-lineStart+1)
+			}
+			// Counted independently: every invalid byte becomes one U+FFFD.
+			if want := len(utf16.Encode([]rune(string(data[lineStart:m.Offset])))) + 1; m.ColumnUTF16 != 0 && m.ColumnUTF16 != want {
+				t.Fatalf("match at %d: UTF-16 column %d, want %d", m.Offset, m.ColumnUTF16, want)
 			}
 		}
 	}

@@ -46,3 +46,31 @@ func TestRedactingWriterKeepsAddMaskAndJoinsSplitWrites(t *testing.T) {
 		t.Errorf("split or unterminated lines not redacted: %q", RedactShapesString(out))
 	}
 }
+
+// FuzzRedactShapes feeds arbitrary output text, with a token planted at
+// pos under one of the underscore spellings: the token must come out
+// redacted, text without "pk" must come out unchanged, and redacting
+// twice must change nothing more.
+func FuzzRedactShapes(f *testing.F) {
+	f.Add([]byte("dist/app.js: nothing here"), uint16(0), uint8(0))
+	f.Add([]byte("reason: rotated, see pk\\_ and pk%5F"), uint16(8), uint8(1))
+	f.Add([]byte("pkpkpk_pk_1234567_ pk\\u005f"), uint16(3), uint8(5))
+	f.Fuzz(func(t *testing.T, text []byte, pos uint16, sep uint8) {
+		if !bytes.Contains(text, []byte("pk")) {
+			if got := RedactShapes(text); !bytes.Equal(got, text) {
+				t.Fatalf("text without pk changed: %q -> %q", text, got)
+			}
+		}
+		spelling := shapeSeparators[int(sep)%len(shapeSeparators)]
+		planted := bytes.ReplaceAll([]byte(testToken), []byte("_"), spelling)
+		at := int(pos) % (len(text) + 1)
+		in := append(append(append([]byte{}, text[:at]...), planted...), text[at:]...)
+		out := RedactShapes(in)
+		if bytes.Contains(out, planted) || bytes.Contains(out, []byte(testToken)) {
+			t.Fatalf("planted token (separator %q) survived redaction", spelling)
+		}
+		if again := RedactShapes(out); !bytes.Equal(again, out) {
+			t.Fatalf("redacting twice changed the text")
+		}
+	})
+}
