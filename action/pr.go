@@ -284,7 +284,8 @@ func onHead(fs []scanner.Finding, head string, at func(path, raw string) []int) 
 				continue
 			}
 			if lines := at(l.Path, f.Secret.Reveal()); len(lines) > 0 && !slices.Contains(lines, l.Line) {
-				l.Line, l.Column = lines[0], 0
+				// The column was on the commit's line, not this one.
+				l.Line, l.Column, l.ColumnUTF16 = lines[0], 0, 0
 			}
 		}
 		out[i] = f

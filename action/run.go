@@ -506,13 +506,43 @@ func (r *runner) scanHistory(ctx context.Context) error {
 	}
 
 	name, path := r.in.HistoryState, r.abs(r.in.HistoryState)
+	// A Docker action sees only the workspace of the runner's disk (and a
+	// few /github mounts): a state anywhere else, runner.temp included,
+	// would go with the container and every run would start from nothing.
+	if rel, err := filepath.Rel(r.ws, path); err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%w: input history-state %q is not a file inside the workspace %s; a Docker action cannot keep a file elsewhere between runs (actions/cache reads it from the workspace)", ErrUsage, name, r.ws)
+	}
+	// A path naming some other file (package.json, .env) by mistake must
+	// not be overwritten: scan everything, leave the file alone, and fail
+	// the step unless findings do (the state was not saved).
+	if ok, err := history.MayReplaceState(path); !ok {
+		why := "it is not a clickup-secret-scan state file"
+		if err != nil {
+			why = err.Error()
+		}
+		warns, err := hist(ctx, r.ws, "", r.sc, r.col)
+		r.warnings = append(r.warnings, warns...)
+		if err != nil {
+			return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
+		}
+		r.stateErr = fmt.Errorf("history-state %s: %w: %s, so it was left untouched and the whole history was scanned; give the state a path of its own", name, history.ErrStateNotSaved, why)
+		r.warn(fmt.Sprintf("%v. Every finding is reported; the step fails with exit 3 unless findings fail it (exit 1)", r.stateErr))
+		fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: %v\n", r.stateErr)
+		return nil
+	}
 	// actions/cache restores nothing on the first run, so a state under a
 	// directory (.cache/clickup/state.json) would find no place to go. A
 	// failure here surfaces as the state not being saved.
+	created := missingDirs(filepath.Dir(path))
 	_ = os.MkdirAll(filepath.Dir(path), 0o755)
 	_, statErr := os.Stat(path)
 	existed := statErr == nil
 	warns, err := hist(ctx, r.ws, path, r.sc, r.col)
+	// The container runs as root; actions/cache's save step and the next
+	// checkout run as the runner user on the host, which owns the
+	// workspace and must be able to read the state and remove the
+	// directories made for it.
+	defer ownLike(r.ws, append(created, path)...)
 	if errors.Is(err, history.ErrBadState) {
 		// The CLI refuses a bad state (exit 2), leaving the decision to the
 		// user. A scheduled job cannot decide, and would fail on every run
@@ -567,6 +597,19 @@ func (r *runner) freshState(ctx context.Context, hist HistoryFunc, path string) 
 		return warns, fmt.Errorf("%w: the fresh state could not replace the bad one: %w", history.ErrStateNotSaved, err)
 	}
 	return warns, nil
+}
+
+// missingDirs returns dir and those of its parents that do not exist yet,
+// deepest last.
+func missingDirs(dir string) []string {
+	var out []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		out = append([]string{d}, out...)
+	}
+	return out
 }
 
 func orNone(mode string) string {

@@ -234,7 +234,6 @@ func TestHistoryStateBadStateIsReplaced(t *testing.T) {
 			return []byte(`{"format":"clickup-secret-scan/history-state","version":1,"tips":{`)
 		}, "not a history state file"},
 		{"empty", func(*testing.T) []byte { return nil }, "not a history state file"},
-		{"another tool's file", func(*testing.T) []byte { return []byte(`{"format":"gitleaks-baseline","version":1}`) }, `format is "gitleaks-baseline"`},
 		{"another version", func(*testing.T) []byte {
 			return []byte(`{"format":"clickup-secret-scan/history-state","version":2,"head":"","tips":{},"commits":[],"matched_blobs":[],"open":[]}`)
 		}, "version 2 is not supported"},
@@ -312,12 +311,14 @@ func TestHistoryStateNotSaved(t *testing.T) {
 		// badState is true when the state is first read as bad.
 		badState bool
 	}{
-		{"a directory at the path, with a finding", true, dirAtState, nil, true},
-		{"a directory at the path, clean", false, dirAtState, nil, true},
+		// These two are not files the Action may replace, so they are
+		// left alone from the start rather than read as bad states.
+		{"a directory at the path, with a finding", true, dirAtState, nil, false},
+		{"a directory at the path, clean", false, dirAtState, nil, false},
 		{"a file for a parent", true, func(t *testing.T, ws string) string {
 			fixtures.WriteFile(t, ws, "notes.txt", "not a directory\n")
 			return "notes.txt/state.json"
-		}, nil, true},
+		}, nil, false},
 		{"write error", true, func(*testing.T, string) string { return stateInput }, full, false},
 		{"write error, clean", false, func(*testing.T, string) string { return stateInput }, full, false},
 	} {
@@ -371,7 +372,7 @@ func dirAtState(t *testing.T, ws string) string {
 
 // TestHistoryStatePaths: a state under directories that do not exist yet
 // (the first run, before actions/cache restored anything) is written there,
-// and an absolute path is used as is.
+// and an absolute path inside the workspace is used as is.
 func TestHistoryStatePaths(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -381,16 +382,19 @@ func TestHistoryStatePaths(t *testing.T) {
 		{"nested relative", func(t *testing.T) (string, string) {
 			return ".cache/clickup-secret-scan/state.json", ".cache/clickup-secret-scan/state.json"
 		}},
-		{"absolute", func(t *testing.T) (string, string) {
-			p := filepath.Join(t.TempDir(), "runner-temp", "state.json")
-			return p, p
-		}},
+		{"absolute, in the workspace", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tok := fixtures.NewGen(63).PersonalToken()
 			g := newRepo(t)
 			g.commit(map[string]string{"k8s/secret.yaml": "stringData:\n  token: " + tok + "\n"})
+			if tc.input == nil {
+				tc.input = func(*testing.T) (string, string) {
+					p := filepath.Join(g.dir, ".state", "state.json")
+					return p, p
+				}
+			}
 			input, path := tc.input(t)
 			if !filepath.IsAbs(path) {
 				path = filepath.Join(g.dir, filepath.FromSlash(path))
@@ -509,4 +513,51 @@ func endpoints(gh *fakeGitHub) string {
 // plain text.
 func unescapeMD(s string) string {
 	return regexp.MustCompile(`\\([[:punct:]])`).ReplaceAllString(s, "$1")
+}
+
+// TestHistoryStateForeignFileLeftAlone: a history-state path that names
+// some other file (a package.json typed by mistake) is never overwritten:
+// the whole history is scanned, every finding reported, the file keeps its
+// bytes, and the run says the state was not saved (exit 3 unless findings
+// fail it).
+func TestHistoryStateForeignFileLeftAlone(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(65).PersonalToken()
+	g := newRepo(t)
+	g.commit(map[string]string{"src/settings.py": "CLICKUP_TOKEN = '" + tok + "'\n", "package.json": `{"name":"app","version":"1.0.0"}` + "\n"})
+	before, err := os.ReadFile(filepath.Join(g.dir, "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runAction(t, historyEnv(t, g, nil, "package.json"), Sources{})
+	assertNoLeak(t, r, nil, tok)
+	wantFindings(t, r, 1)
+	if !errors.Is(r.out.StateNotSaved, history.ErrStateNotSaved) {
+		t.Errorf("StateNotSaved = %v, want the state reported as not saved", r.out.StateNotSaved)
+	}
+	if !strings.Contains(r.stdout, "::warning::history-state package.json: state file not saved: it is not a clickup-secret-scan state file, so it was left untouched") {
+		t.Errorf("no warning that the file was left untouched:\n%s", redactAll(r.stdout))
+	}
+	after, err := os.ReadFile(filepath.Join(g.dir, "package.json"))
+	if err != nil || string(after) != string(before) {
+		t.Errorf("package.json changed: %q, %v", after, err)
+	}
+	noLeftovers(t, g.dir)
+}
+
+// TestHistoryStateOutsideWorkspace: a Docker action keeps nothing outside
+// the workspace, so a state path there is a usage error, before any scan.
+func TestHistoryStateOutsideWorkspace(t *testing.T) {
+	t.Parallel()
+	for _, input := range []string{"../state.json", filepath.Join(t.TempDir(), "runner-temp", "state.json"), "."} {
+		g := newRepo(t)
+		g.commit(map[string]string{"README.md": "hello\n"})
+		r := runAction(t, historyEnv(t, g, nil, input), Sources{})
+		if !errors.Is(r.err, ErrUsage) || !strings.Contains(r.err.Error(), "not a file inside the workspace") {
+			t.Errorf("history-state %q: err = %v, want a usage error naming the workspace", input, r.err)
+		}
+		if _, err := os.Stat(filepath.Join(filepath.Dir(g.dir), "state.json")); err == nil {
+			t.Errorf("history-state %q: a state was written outside the workspace", input)
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden .out files under testdata/")
@@ -222,6 +223,44 @@ func TestColumnUTF16(t *testing.T) {
 			if ms[0].Line != 2 || ms[0].Column != tt.wantCol || ms[0].ColumnUTF16 != tt.want16 {
 				t.Errorf("line %d column %d (UTF-16 %d), want line 2 column %d (UTF-16 %d)",
 					ms[0].Line, ms[0].Column, ms[0].ColumnUTF16, tt.wantCol, tt.want16)
+			}
+		})
+	}
+}
+
+// TestColumnUTF16AcrossWindows: a line that began in the previous window
+// keeps an exact UTF-16 column (the count is carried across the slide), up
+// to maxUTF16Line into the line; past that the column is unknown (0).
+func TestColumnUTF16AcrossWindows(t *testing.T) {
+	t.Parallel()
+	tok := "pk_7043602_Q8ZK3M1TR7WX9B2NV4HJ6LD0PC5YG8VY"
+	for _, tt := range []struct {
+		name       string
+		lineBefore int // bytes of the line before the first window's report limit
+		want16     func(prefixRunes int) int
+	}{
+		{"5 KB line", 5000, func(r int) int { return r + 1 }},
+		{"300 KB line", 300 << 10, func(int) int { return 0 }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			start := windowSize - tt.lineBefore // the line's offset
+			filler := strings.Repeat("x\n", start/2)
+			// Two-byte characters up to just past the limit, then the token.
+			prefix := strings.Repeat("é", (tt.lineBefore+200)/2) + " t='"
+			// More lines after it, so that the first window is full and
+			// the match falls to the second.
+			data := filler + prefix + tok + "'\n" + strings.Repeat("y\n", 32<<10)
+			ms, _ := scanString(t, "x.js", []byte(data))
+			if len(ms) != 1 {
+				t.Fatalf("got %d matches, want 1", len(ms))
+			}
+			m := ms[0]
+			if m.Offset < windowSize {
+				t.Fatalf("the match at %d is not past the first window's limit %d", m.Offset, windowSize)
+			}
+			if want := tt.want16(utf8.RuneCountInString(prefix)); m.ColumnUTF16 != want || m.Column != len(prefix)+1 {
+				t.Errorf("column %d, UTF-16 column %d; want %d and %d", m.Column, m.ColumnUTF16, len(prefix)+1, want)
 			}
 		})
 	}

@@ -49,10 +49,13 @@ func RedactShapesString(s string) string {
 }
 
 // shapeSeparators are the spellings of a token's underscores that
-// RedactShapes recognises.
+// RedactShapes recognises. The doubled ones are what a JSON encoder makes
+// of the escaped ones when a reason or a file name quoting them lands in a
+// JSON report or request.
 var shapeSeparators = [][]byte{
 	[]byte("_"), []byte(`\_`), []byte(`\\_`), []byte("%5F"), []byte("%5f"),
 	[]byte(`\u005f`), []byte(`\u005F`), []byte(`\x5f`), []byte(`\x5F`),
+	[]byte(`\\u005f`), []byte(`\\u005F`), []byte(`\\x5f`), []byte(`\\x5F`),
 }
 
 func separatorLen(b []byte) int {

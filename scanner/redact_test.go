@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -73,4 +74,26 @@ func FuzzRedactShapes(f *testing.F) {
 			t.Fatalf("redacting twice changed the text")
 		}
 	})
+}
+
+// TestRedactShapesInJSON: a reason or path quoting the token escaped, once
+// encoded as JSON (where the backslash doubles), is redacted in the
+// document, which stays valid JSON whose decoded text holds no token.
+func TestRedactShapesInJSON(t *testing.T) {
+	t.Parallel()
+	for _, sep := range []string{"_", `\_`, "%5F", `\u005f`, `\u005F`, `\x5f`, `\x5F`} {
+		doc, err := json.Marshal(map[string]string{"reason": "see " + strings.ReplaceAll(testToken, "_", sep) + " here"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := RedactShapes(doc)
+		var back map[string]string
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("separator %q: redacted JSON is invalid: %v", sep, err)
+		}
+		decode := strings.NewReplacer(`\_`, "_", "%5F", "_", `\u005f`, "_", `\u005F`, "_", `\x5f`, "_", `\x5F`, "_")
+		if got := decode.Replace(back["reason"]); strings.Contains(got, testToken) {
+			t.Errorf("separator %q: the decoded JSON still spells the token", sep)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +62,7 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		reportFrom int64 // matches starting before this were reported
 		total      int64
 		lines      = lineCounter{line: 1}
+		line16     utf16Line
 		pending    []rawMatch
 		readErr    error
 	)
@@ -100,8 +102,8 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 			}
 			lines.advance(window, base, abs)
 			col16 := 0
-			if lines.lineAt >= base {
-				col16 = utf16Units(window[lines.lineAt-base:m.start]) + 1
+			if n, ok := line16.unitsTo(window, base, lines.lineAt, abs); ok {
+				col16 = n + 1
 			}
 			*out = append(*out, Match{
 				Kind: m.kind, Secret: NewSecret(m.value), UserID: m.userID, Key: m.key,
@@ -115,9 +117,49 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		lines.advance(window, base, base+int64(limit))
 		reportFrom = base + int64(limit)
 		keep := max(0, limit-windowLookback)
+		line16.slide(window, base, lines.lineAt, base+int64(keep))
 		n = copy(buf, buf[keep:n])
 		base += int64(keep)
 	}
+}
+
+// maxUTF16Line bounds how far into a line that began before the window a
+// UTF-16 column is still counted. Counting means reading the line's bytes
+// once more; past this, in the megabyte lines of minified bundles, the
+// column is left unknown.
+const maxUTF16Line = 256 << 10
+
+// utf16Line carries the UTF-16 length of the current line, from its start
+// to stream offset off, across a window slide, so that a match on a line
+// that began in an earlier window still gets its UTF-16 column.
+type utf16Line struct {
+	lineAt, off int64 // the line's start and the offset counted up to
+	units       int
+	ok          bool
+}
+
+// unitsTo returns the UTF-16 code units from lineAt, the start of the line
+// holding stream offset abs, to abs; window holds the stream from base.
+func (u *utf16Line) unitsTo(window []byte, base, lineAt, abs int64) (int, bool) {
+	switch {
+	case lineAt >= base:
+		return utf16Units(window[lineAt-base : abs-base]), true
+	case u.ok && u.lineAt == lineAt && u.off >= base && u.off <= abs:
+		return u.units + utf16Units(window[u.off-base:abs-base]), true
+	}
+	return 0, false
+}
+
+// slide records, before the window moves to newBase, the units from the
+// start of the line at lineAt to newBase, while the line runs on past
+// newBase and is at most maxUTF16Line long there.
+func (u *utf16Line) slide(window []byte, base, lineAt, newBase int64) {
+	if lineAt >= newBase || newBase-lineAt > maxUTF16Line {
+		*u = utf16Line{}
+		return
+	}
+	n, ok := u.unitsTo(window, base, lineAt, newBase)
+	*u = utf16Line{lineAt: lineAt, off: newBase, units: n, ok: ok}
 }
 
 // utf16Units returns how many UTF-16 code units the UTF-8 text b takes;
@@ -125,6 +167,13 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 func utf16Units(b []byte) int {
 	n := 0
 	for i := 0; i < len(b); {
+		// Eight ASCII bytes at a time: the common case, even in text
+		// that has some non-ASCII characters.
+		if i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
+			n += 8
+			i += 8
+			continue
+		}
 		if b[i] < utf8.RuneSelf {
 			n++
 			i++

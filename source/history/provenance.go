@@ -237,6 +237,7 @@ func (s *scan) restoreOpen(st *state, recompute bool, headKeys map[string]struct
 			loc.AtHead = &at
 		}
 		loc.AllowMarker = m.AllowMarker
+		loc.ColumnUTF16 = m.ColumnUTF16
 		s.col.AddLocation(m.Kind, m.Secret, m.UserID, loc)
 		s.open = append(s.open, openLocation{SecretID: o.SecretID, Object: o.Object, Location: loc})
 	}

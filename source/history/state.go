@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -48,6 +50,30 @@ type openLocation struct {
 	// Object is the blob, commit or tag that holds the secret.
 	Object   string           `json:"object"`
 	Location scanner.Location `json:"location"`
+}
+
+// MayReplaceState reports whether the file at path may be overwritten by a
+// fresh state: it does not exist, is empty, or starts like a state file of
+// this tool (whatever its version, even when corrupt further on or cut
+// short inside its first bytes). Any other file, say a package.json named
+// by mistake, must be left alone.
+func MayReplaceState(path string) (bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("failed to read state %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return false, fmt.Errorf("failed to read state %s: %w", path, err)
+	}
+	head = bytes.TrimSpace(head[:n])
+	marker := []byte(`{"format":"` + stateFormat + `"`)
+	return bytes.HasPrefix(head, marker) || bytes.HasPrefix(marker, head), nil
 }
 
 func loadState(path string) (*state, error) {
@@ -143,6 +169,9 @@ func (s *scan) saveState(old *state, tips map[string]plumbing.Hash, head plumbin
 	slices.Sort(st.MatchedBlobs)
 	seen := map[string]bool{}
 	for _, o := range s.open {
+		// The UTF-16 column is recounted when the location is matched
+		// again, so the state keeps the format older versions read.
+		o.Location.ColumnUTF16 = 0
 		b, _ := json.Marshal(o)
 		if !seen[string(b)] {
 			seen[string(b)] = true
@@ -169,15 +198,31 @@ func (s *scan) saveState(old *state, tips map[string]plumbing.Hash, head plumbin
 		return fmt.Errorf("failed to encode state: %w", err)
 	}
 	// Ref names, paths and authors come from the repository; one named
-	// after a token must not leave it in clear in the state file.
+	// after a credential must not leave it in clear in the state file:
+	// each secret found is replaced by its redacted form (an access token
+	// or a client secret has no shape RedactShapes would know), then every
+	// personal-token shape is.
+	var pairs []string
+	for _, f := range s.col.Findings() {
+		if raw := f.Secret.Reveal(); len(raw) >= 8 {
+			pairs = append(pairs, raw, f.Secret.Redacted())
+		}
+	}
+	if len(pairs) > 0 {
+		b = []byte(strings.NewReplacer(pairs...).Replace(string(b)))
+	}
 	b = scanner.RedactShapes(b)
 	tmp, err := os.CreateTemp(filepath.Dir(s.opts.StatePath), filepath.Base(s.opts.StatePath)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("failed to write state %s: %w", s.opts.StatePath, err)
 	}
 	_, werr := tmp.Write(append(b, '\n'))
+	// CreateTemp makes the file 0600. The state holds no secret, and the
+	// Action writes it as root for actions/cache, whose save step runs as
+	// the runner user and must be able to read it.
+	merr := tmp.Chmod(0o644)
 	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
+	if err := errors.Join(werr, merr, cerr); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("failed to write state %s: %w", s.opts.StatePath, err)
 	}

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 func TestIncrementalState(t *testing.T) {
@@ -153,5 +156,76 @@ func TestBadState(t *testing.T) {
 				t.Errorf("a bad state file was overwritten")
 			}
 		})
+	}
+}
+
+// TestStateFileReadableAndScrubbed checks what the Action relies on when
+// actions/cache keeps the state: the file is readable by other users
+// (0644), holds no credential in clear even in a file name (an access
+// token has no shape the generic redactor knows), and keeps the format
+// older versions read (no UTF-16 column), which is recounted on reuse.
+func TestStateFileReadableAndScrubbed(t *testing.T) {
+	t.Parallel()
+	access := fixtures.NewGen(24).AccessToken()
+	b := newBuilder(t)
+	name := "creds/" + access + ".env"
+	files := map[string]string{name: "const é = 1;\nCLICKUP_ACCESS_TOKEN=" + access + "\n"}
+	c1 := b.commit("add creds", files)
+	b.ref("refs/heads/master", c1)
+	state := filepath.Join(t.TempDir(), "state.json")
+	for run := 1; run <= 2; run++ {
+		fs, _, _, err := runScan(t, Options{RepoPath: b.dir, StatePath: state})
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		if len(fs) != 1 || fs[0].Kind != scanner.OAuthAccessToken || fs[0].Locations[0].ColumnUTF16 != 22 {
+			t.Fatalf("run %d: want the access token with UTF-16 column 22, got %d findings", run, len(fs))
+		}
+	}
+	fi, err := os.Stat(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o644 {
+		t.Errorf("state file mode %v, want 0644 (actions/cache reads it as another user)", perm)
+	}
+	raw, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), access) {
+		t.Errorf("the state file holds the access token in clear (in a path)")
+	}
+	if strings.Contains(string(raw), "column_utf16") {
+		t.Errorf("the state file holds column_utf16, which older versions reject")
+	}
+}
+
+func TestMayReplaceState(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tt := range []struct {
+		name, path string
+		want       bool
+	}{
+		{"missing", filepath.Join(dir, "none.json"), true},
+		{"empty", write("empty.json", " \n"), true},
+		{"ours, other version", write("v9.json", `{"format":"clickup-secret-scan/history-state","version":9}`), true},
+		{"ours, truncated", write("cut.json", `{"format":"clickup-secret-scan/history-state","version":1,"commits":["ab`), true},
+		{"ours, cut inside the format", write("cut2.json", `{"format":"clickup-sec`), true},
+		{"a package.json", write("package.json", `{"name":"app","version":"1.0.0"}`), false},
+		{"a .env", write(".env", "CLICKUP_API_TOKEN=x\n"), false},
+	} {
+		got, err := MayReplaceState(tt.path)
+		if err != nil || got != tt.want {
+			t.Errorf("%s: MayReplaceState = %v, %v; want %v", tt.name, got, err, tt.want)
+		}
 	}
 }
