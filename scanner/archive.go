@@ -111,7 +111,9 @@ func validGzipHeader(head []byte) bool {
 	if zr != nil {
 		gzipReaders.put(zr)
 	}
-	return err == nil
+	// A header longer than the sniffed head (a long name or comment, a
+	// large extra field) ends the head early; the stream decides.
+	return err == nil || len(head) >= sniffSize && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF))
 }
 
 // item is one stream being scanned, inside zero or more archives.

@@ -21,8 +21,13 @@ func matchContext(buf []byte, hits []int, emit func(rawMatch)) {
 	// candidate is judged once.
 	done := -1
 	for _, h := range hits {
-		lo := max(0, h-contextReach, done)
-		hi := min(len(buf), h+contextReach)
+		// contextMatch accepts a value within contextReach of the keyword
+		// on either side; the run search sees only runs that start in
+		// [lo, hi) or hold minLen bytes after lo, so lo reaches back by the
+		// longest value too (a padded base64 access token) and hi includes
+		// a value starting exactly contextReach after the keyword.
+		lo := max(0, h-contextReach-maxContextValue, done)
+		hi := min(len(buf), h+contextReach+1)
 		if lo >= hi {
 			continue
 		}
@@ -211,14 +216,13 @@ func contextMatch(buf []byte, start int, shapeKind Kind, value, uid, enc string)
 			return rawMatch{}, false
 		}
 	}
-	minDistinct := 18
-	body := value
+	placeholder := isPlaceholder(value, 18)
 	if kind == OAuthAccessToken {
-		minDistinct, body = 8, value[len(uid)+1:]
+		placeholder = isHexPlaceholder(value[len(uid)+1:], 8)
 	}
 	return rawMatch{
 		kind: kind, value: value, userID: uid, key: key, start: start, encoding: enc,
-		placeholder: isPlaceholder(body, minDistinct),
+		placeholder: placeholder,
 	}, true
 }
 

@@ -177,7 +177,17 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 	}
 	enc := base64.RawStdEncoding
 	if bytes.ContainsAny(seg, "-_") {
-		enc = base64.RawURLEncoding
+		// Decoded as one alphabet: a base64url value in a URL path shares
+		// its run with the path's slashes.
+		seg = bytes.Map(func(r rune) rune {
+			switch r {
+			case '-':
+				return '+'
+			case '_':
+				return '/'
+			}
+			return r
+		}, seg)
 	}
 	decoded := make([]byte, enc.DecodedLen(len(seg)))
 	n, err := enc.Decode(decoded, seg)

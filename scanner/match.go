@@ -16,6 +16,9 @@ const (
 	// contextReach is how far (in bytes) from a ClickUp keyword a context
 	// credential may sit and still count as ClickUp's.
 	contextReach = 600
+	// maxContextValue is the longest context credential as it may appear:
+	// an access token of a 12-digit user id, base64-encoded and padded.
+	maxContextValue = (maxAccessUserID + 1 + longSecretLen + 2) * 4 / 3
 	// escapedWindow bounds how many raw bytes an escaped personal token may
 	// span (pk\u005f1234567\u005f + 32 chars is 56 bytes; doubled escapes
 	// and \u-escaped bodies stay well below).
@@ -150,7 +153,7 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 	}
 	if buf[p+2] == '_' {
 		if n, uid := personalShape(buf[p:]); n > 0 {
-			if c, ok := escapedByte(buf[p+n:]); ok && is(c, clsWord) {
+			if escapedWordAfter(buf[p+n:]) {
 				return // an escaped letter or digit glues it to a longer word
 			}
 			emit(personalMatch(string(buf[p:p+n]), uid, keyBefore(buf, p), p, ""))
@@ -172,6 +175,22 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 			emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, "url"))
 		}
 	}
+}
+
+// escapedWordAfter reports whether b starts with an escape sequence, single
+// or double (%2541, \\u0041), that decodes to a letter, digit or
+// underscore.
+func escapedWordAfter(b []byte) bool {
+	if len(b) == 0 || (b[0] != '\\' && b[0] != '%') {
+		return false
+	}
+	tail := b[:min(len(b), 16)]
+	for _, decoded := range [][]byte{jsonUnescape(tail), urlDecode(tail)} {
+		if len(decoded) > 0 && decoded[0] != tail[0] && is(decoded[0], clsWord) {
+			return true
+		}
+	}
+	return false
 }
 
 // escapedByte decodes the escape sequence at the start of b (\uXXXX below
@@ -238,6 +257,12 @@ func boundaryBefore(buf []byte, p int) bool {
 	if p == 0 || !is(buf[p-1], clsWord) {
 		return true
 	}
+	// A doubly URL-encoded byte (%253D, %2520) decides like a single one.
+	if p >= 5 && string(buf[p-5:p-2]) == "%25" {
+		if c, ok := escapedByte(append([]byte{'%'}, buf[p-2:p]...)); ok {
+			return !is(c, clsWord)
+		}
+	}
 	for _, width := range []int{6, 4, 3} {
 		if p >= width {
 			if c, ok := escapedByte(buf[p-width : p]); ok {
@@ -291,11 +316,31 @@ func keyBefore(buf []byte, p int) string {
 // placeholderWords are substrings that mark a value as a placeholder.
 var placeholderWords = []string{"EXAMPLE", "SAMPLE", "XXXX", "DUMMY", "REDACTED", "PLACEHOLDER", "YOURTOKEN", "CHANGEME", "INSERT"}
 
-// isPlaceholder reports whether a credential body looks made up: a known
-// word, an ascending or descending run of 6 (ABCDEF, 123456), a run of 5
-// equal characters, or fewer than minDistinct distinct characters (a random
-// value of the credential's alphabet and length has far more).
+// Placeholder run lengths. Over 36 characters ([0-9A-Z]) a random body
+// holds 5 equal characters in a row about once in 60,000 values; over the
+// 16 of lowercase hex (access tokens, 64 long) once in 1,100, so hex needs
+// longer runs before a value counts as made up (8: about once in 5 million).
+const (
+	placeholderRun    = 6 // ascending or descending, [0-9A-Z]
+	placeholderRepeat = 5 // equal characters, [0-9A-Z]
+	placeholderHexRun = 8 // either, lowercase hex
+)
+
+// isPlaceholder reports whether a credential body over [0-9A-Z] looks made
+// up: a known word, an ascending or descending run of placeholderRun
+// (ABCDEF, 123456), placeholderRepeat equal characters in a row, or fewer
+// than minDistinct distinct characters (a random value of the credential's
+// alphabet and length has far more).
 func isPlaceholder(body string, minDistinct int) bool {
+	return placeholderWith(body, minDistinct, placeholderRun, placeholderRepeat)
+}
+
+// isHexPlaceholder is isPlaceholder for lowercase hex bodies.
+func isHexPlaceholder(body string, minDistinct int) bool {
+	return placeholderWith(body, minDistinct, placeholderHexRun, placeholderHexRun)
+}
+
+func placeholderWith(body string, minDistinct, run, repeat int) bool {
 	upper := strings.ToUpper(body)
 	for _, w := range placeholderWords {
 		if strings.Contains(upper, w) {
@@ -316,7 +361,7 @@ func isPlaceholder(body string, minDistinct int) bool {
 		}
 		prev := upper[i-1]
 		asc, desc, same = step(asc, c == prev+1), step(desc, c+1 == prev), step(same, c == prev)
-		if asc >= 6 || desc >= 6 || same >= 5 {
+		if asc >= run || desc >= run || same >= repeat {
 			return true
 		}
 	}

@@ -265,3 +265,27 @@ func TestColumnUTF16AcrossWindows(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessTokenRunsOfHex: in 64 lowercase hex characters, runs of 5 to 7
+// equal or consecutive characters happen by chance (about once in 1,100
+// tokens for 5 equal), so they must not make a real access token a
+// placeholder; 8 do.
+func TestAccessTokenRunsOfHex(t *testing.T) {
+	t.Parallel()
+	base := "3f9a1c705b2d8f4a6c0e9b1d7f3a5c8e2b4d6f0a9c1e3b5d7f8a2c4e6b0d9f1a"
+	for _, tt := range []struct {
+		run         string
+		placeholder bool
+	}{
+		{"00000", false}, {"eeeeeee", false}, {"0123456", false}, {"fedcba9", false},
+		{"00000000", true}, {"01234567", true}, {"98765432", true},
+	} {
+		body := tt.run + base[len(tt.run):]
+		tok := "81234567_" + body
+		ms, stats := scanString(t, "app.py", []byte("clickup_access_token = '"+tok+"'\n"))
+		gotPlaceholder := len(ms) == 0 && stats.Placeholders == 1
+		if gotPlaceholder != tt.placeholder || (!tt.placeholder && len(ms) != 1) {
+			t.Errorf("run %q: %d matches, %d placeholders; want placeholder %v", tt.run, len(ms), stats.Placeholders, tt.placeholder)
+		}
+	}
+}

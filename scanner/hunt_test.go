@@ -1,0 +1,102 @@
+package scanner
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+)
+
+// Regression tests for detection bugs found by a review that hunted for
+// missed credentials and false reports; each failed before its fix.
+
+func hasSecret(ms []Match, raw string) bool {
+	for _, m := range ms {
+		if m.Secret.Reveal() == raw {
+			return true
+		}
+	}
+	return false
+}
+
+// A token after a doubly URL-encoded separator (%253D, %2520): the D or 0
+// that ends the escape is not a letter glued to the token.
+func TestTokenAfterDoublyURLEncodedSeparator(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(101).PersonalToken()
+	for _, in := range []string{
+		"u=https%253A%252F%252Fx.io%253Ftoken%253D" + strings.ReplaceAll(tok, "_", "%255F"),
+		"q=hello%2520" + tok,
+	} {
+		if ms, _ := scanString(t, "access.log", []byte(in)); !hasSecret(ms, tok) {
+			t.Errorf("missed the token in %.30q...", in)
+		}
+	}
+}
+
+// A base64url value in a URL path shares its run with the path's slashes;
+// both alphabets are decoded as one.
+func TestBase64URLInURLPath(t *testing.T) {
+	t.Parallel()
+	g := fixtures.NewGen(102)
+	for tries := 0; tries < 100; tries++ {
+		tok := g.PersonalToken()
+		payload := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"u1","tok":"` + tok + `","x":"??>>??"}`))
+		if !strings.ContainsAny(payload, "-_") {
+			continue
+		}
+		in := "GET https://app.example.com/oauth/callback/" + payload + " HTTP/1.1\n"
+		if ms, _ := scanString(t, "access.log", []byte(in)); !hasSecret(ms, tok) {
+			t.Errorf("missed the token in a base64url path segment")
+		}
+		return
+	}
+	t.Fatal("no payload with - or _ in 100 tries")
+}
+
+// A context credential whose value ends 551 bytes before the keyword is
+// within contextReach of it and must be found, as at 500 bytes.
+func TestContextValueAtTheEdgeOfReach(t *testing.T) {
+	t.Parallel()
+	sec := fixtures.NewGen(103).LongSecret()
+	for _, gap := range []int{500, 540, 560} {
+		in := `{"client_secret":"` + sec + `","n":"` + strings.Repeat("x", gap) + `","provider":"clickup"}`
+		if ms, _ := scanString(t, "c.json", []byte(in)); !hasSecret(ms, sec) {
+			t.Errorf("gap %d: missed the client secret", gap)
+		}
+	}
+}
+
+// A gzip header longer than the sniffed head (long name and comment) is
+// still recognised as gzip and its content scanned.
+func TestGzipHeaderLongerThanSniff(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(104).PersonalToken()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Name, zw.Comment = strings.Repeat("n", 300)+".env", strings.Repeat("c", 300)
+	zw.Write([]byte("T=" + tok + "\n"))
+	zw.Close()
+	if ms, _ := scanString(t, "x.gz", b.Bytes()); !hasSecret(ms, tok) {
+		t.Errorf("missed the token in a gzip file with a long header")
+	}
+}
+
+// A doubly escaped letter right after a token glues it to a longer word,
+// as a single escape does.
+func TestDoubleEscapeAfterToken(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(105).PersonalToken()
+	for _, in := range []string{"x=" + tok + "%2541", "x=" + tok + "%255Fsuffix", `x="` + tok + `\\u0041"`} {
+		if ms, _ := scanString(t, "a.txt", []byte(in)); hasSecret(ms, tok) {
+			t.Errorf("reported a token glued to an escaped letter: ...%q", in[len(in)-8:])
+		}
+	}
+	// A doubly escaped separator still ends it.
+	if ms, _ := scanString(t, "a.txt", []byte("x="+tok+"%2520y")); !hasSecret(ms, tok) {
+		t.Errorf("missed a token followed by %%2520")
+	}
+}
