@@ -174,7 +174,41 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 	case tarArchive:
 		return s.scanTar(ctx, it, stream, out)
 	}
+	if isRA && size >= 0 && it.depth < s.opts.MaxArchiveDepth && (bytes.HasPrefix(head, []byte("#!")) || bytes.HasPrefix(head, []byte("MZ"))) {
+		if prefix, ok := zipAfterPrefix(ra, size); ok {
+			// A launch script or an executable stub, then a zip: a
+			// Spring Boot "fully executable" jar, a self-extracting
+			// archive. The stub is scanned as bytes, the zip opened.
+			if err := s.scanLeaf(ctx, it, io.NewSectionReader(ra, 0, prefix), head[:min(len(head), int(prefix))], out); err != nil {
+				return err
+			}
+			return s.scanZip(ctx, it, ra, size, out)
+		}
+	}
 	return s.scanLeaf(ctx, it, stream, head, out)
+}
+
+// zipAfterPrefix reports whether the file in ra (size bytes) is a script
+// or executable stub followed by a zip archive, and how long the stub is:
+// a zip end record sits in its last 64 KiB, archive/zip opens it, and a
+// local file header starts within its first 256 KiB. Only files that start
+// like a script or an executable are asked, so plain files cost nothing.
+func zipAfterPrefix(ra io.ReaderAt, size int64) (int64, bool) {
+	const endRecordSearch = 64<<10 + 22
+	tail := make([]byte, min(size, endRecordSearch))
+	if n, _ := ra.ReadAt(tail, size-int64(len(tail))); n != len(tail) || !bytes.Contains(tail, []byte("PK\x05\x06")) {
+		return 0, false
+	}
+	front := make([]byte, min(size, 256<<10))
+	n, _ := ra.ReadAt(front, 0)
+	prefix := bytes.Index(front[:n], []byte("PK\x03\x04"))
+	if prefix <= 0 {
+		return 0, false
+	}
+	if _, err := zip.NewReader(ra, size); err != nil {
+		return 0, false
+	}
+	return int64(prefix), true
 }
 
 // scanLeaf scans a stream that is not an archive.

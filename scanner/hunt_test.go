@@ -3,7 +3,10 @@ package scanner
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -98,5 +101,56 @@ func TestDoubleEscapeAfterToken(t *testing.T) {
 	// A doubly escaped separator still ends it.
 	if ms, _ := scanString(t, "a.txt", []byte("x="+tok+"%2520y")); !hasSecret(ms, tok) {
 		t.Errorf("missed a token followed by %%2520")
+	}
+}
+
+// A Spring Boot "fully executable" jar (a launch script, then the zip) is
+// opened as a zip, and its script is scanned too.
+func TestExecutableJar(t *testing.T) {
+	t.Parallel()
+	inJar, inScript := fixtures.NewGen(106).PersonalToken(), fixtures.NewGen(107).PersonalToken()
+	jar := fixtures.ZipBytes(map[string]string{"BOOT-INF/classes/application.properties": "clickup.token=" + inJar + "\n"})
+	script := "#!/bin/bash\n# CLICKUP_API_TOKEN=" + inScript + "\nexec java -jar \"$0\" \"$@\"\nexit 0\n"
+	p := filepath.Join(t.TempDir(), "app.jar")
+	if err := os.WriteFile(p, append([]byte(script), jar...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	stats := &Stats{}
+	ms, err := New(Options{}, stats).Scan(context.Background(), "app.jar", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var member, stub bool
+	for _, m := range ms {
+		member = member || (m.Secret.Reveal() == inJar && m.InnerPath == "BOOT-INF/classes/application.properties")
+		stub = stub || (m.Secret.Reveal() == inScript && m.InnerPath == "" && m.Line == 2)
+	}
+	if !member || !stub {
+		t.Errorf("member token found: %v, launch script token found on line 2: %v (%d matches, %d errors)", member, stub, len(ms), stats.Snapshot().ErrorCount)
+	}
+}
+
+// A shell script that merely mentions a zip's magic is scanned as text.
+func TestScriptIsNotAZip(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(108).PersonalToken()
+	p := filepath.Join(t.TempDir(), "x.sh")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n# PK\x03\x04 and PK\x05\x06 in a comment\nexport CLICKUP_API_TOKEN="+tok+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	stats := &Stats{}
+	ms, _ := New(Options{}, stats).Scan(context.Background(), "x.sh", f)
+	if !hasSecret(ms, tok) || stats.Snapshot().ErrorCount != 0 {
+		t.Errorf("want the token found and no error, got %d matches, %d errors", len(ms), stats.Snapshot().ErrorCount)
 	}
 }
