@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"slices"
 )
@@ -27,12 +28,14 @@ type blobLiteral struct {
 	shift int
 }
 
-// blobLiterals are the encodings of "pk_" and of the ClickUp keyword
-// spellings at the three byte alignments, trimmed of the characters that
-// depend on neighbouring bytes. Finding one in a base64 run means the run
-// may hide a credential.
+// blobLiterals are the encodings of "pk_" (also with its underscore
+// escaped: "pk\\", "pk%") and of the ClickUp keyword spellings at the three
+// byte alignments, trimmed of the characters that depend on neighbouring
+// bytes, plus the encodings of the encoded "pk_" itself, for a token
+// base64-encoded twice. Finding one in a base64 run means the run may hide
+// a credential.
 var blobLiterals = func() []blobLiteral {
-	plain := []string{"pk_"}
+	plain := []string{"pk_", "pk\\", "pk%"}
 	for _, kw := range keywordVariants {
 		plain = append(plain, string(kw))
 	}
@@ -42,7 +45,20 @@ var blobLiterals = func() []blobLiteral {
 			out = append(out, encodedLiteral(p, align))
 		}
 	}
-	return out
+	// The second-order literals are matched against the outer run; the
+	// first-order ones find the token once that run is decoded.
+	for align := 0; align < 3; align++ {
+		first := encodedLiteral("pk_", align)
+		for align2 := 0; align2 < 3; align2++ {
+			if lit := encodedLiteral(string(first.text), align2); len(lit.text) >= 3 {
+				out = append(out, lit)
+			}
+		}
+	}
+	// "pk\\" shares "pk_"'s encodings at two alignments: keep each once.
+	return slices.CompactFunc(slices.SortedStableFunc(slices.Values(out), func(a, b blobLiteral) int {
+		return cmp.Or(bytes.Compare(a.text, b.text), a.shift-b.shift)
+	}), func(a, b blobLiteral) bool { return bytes.Equal(a.text, b.text) && a.shift == b.shift })
 }()
 
 // encodedLiteral returns the characters of base64(pad(align) + lit) that
@@ -111,8 +127,8 @@ func findBlobLiterals(run []byte, hits []blobHit) []blobHit {
 			}
 		}
 	}
-	// No literal overlaps itself (none has a border), so every occurrence
-	// is one a left-to-right search would find.
+	// Every occurrence is listed, overlapping ones too ("cGtc" has a
+	// border), as the reference search in the tests does.
 	slices.SortStableFunc(hits, func(a, b blobHit) int { return a.lit - b.lit })
 	return hits
 }

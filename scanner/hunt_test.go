@@ -154,3 +154,24 @@ func TestScriptIsNotAZip(t *testing.T) {
 		t.Errorf("want the token found and no error, got %d matches, %d errors", len(ms), stats.Snapshot().ErrorCount)
 	}
 }
+
+// A token escaped (\u005f, %5F) or base64-encoded once more inside a
+// base64 blob is found at every byte alignment (depth 2).
+func TestBase64OfEncodedToken(t *testing.T) {
+	t.Parallel()
+	g := fixtures.NewGen(109)
+	for pre := 0; pre < 3; pre++ {
+		tok := g.PersonalToken()
+		for name, inner := range map[string]string{
+			"json-escaped":    strings.ReplaceAll(tok, "_", `\u005f`),
+			"url-encoded":     strings.ReplaceAll(tok, "_", "%5F"),
+			"base64 of it":    base64.StdEncoding.EncodeToString([]byte(tok)),
+			"base64url of it": base64.RawURLEncoding.EncodeToString([]byte("t=" + tok)),
+		} {
+			in := "data: " + base64.StdEncoding.EncodeToString([]byte(strings.Repeat(" ", pre)+"t="+inner+"\n")) + "\n"
+			if ms, _ := scanString(t, "secret.yaml", []byte(in)); !hasSecret(ms, tok) {
+				t.Errorf("%s at alignment %d: missed", name, pre)
+			}
+		}
+	}
+}

@@ -55,7 +55,7 @@ func refScanBlob(buf []byte, start, end, depth int, emit func(rawMatch)) {
 				break
 			}
 			hit := start + k + j
-			k += j + len(lit.text)
+			k += j + 1 // overlapping occurrences too
 			segs.decodeAround(hit - lit.shift)
 		}
 	}
