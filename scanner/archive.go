@@ -213,16 +213,18 @@ func zipAfterPrefix(ra io.ReaderAt, size int64) (int64, bool) {
 
 // scanLeaf scans a stream that is not an archive.
 func (s *Scanner) scanLeaf(ctx context.Context, it item, r io.Reader, head []byte, out *[]Match) error {
-	encoding := ""
+	start := len(*out)
+	var n int64
+	var err error
 	if order, bom := sniffUTF16(head); order != 0 {
-		encoding = "utf-16le"
+		encoding := "utf-16le"
 		if order == bigEndian {
 			encoding = "utf-16be"
 		}
-		r = newUTF16Reader(r, order, bom)
+		n, err = s.scanUTF16(ctx, r, order, bom, encoding, out)
+	} else {
+		n, err = s.scanStream(ctx, r, "", out)
 	}
-	start := len(*out)
-	n, err := s.scanStream(ctx, r, encoding, out)
 	for i := start; i < len(*out); i++ {
 		(*out)[i].InnerPath = it.inner
 	}
@@ -231,6 +233,30 @@ func (s *Scanner) scanLeaf(ctx context.Context, it item, r io.Reader, head []byt
 		return fmt.Errorf("failed to scan %s: %w", it.name, err)
 	}
 	return nil
+}
+
+// scanUTF16 scans r transcoded from UTF-16 and, in the same pass, as raw
+// bytes: a file that starts in UTF-16 may go on in UTF-8 (a PowerShell
+// transcript with appended output), and a byte order mark may open binary
+// data. Real UTF-16 text cannot match raw, its ASCII being interleaved
+// with zero bytes, so nothing is found twice. It returns the bytes read.
+func (s *Scanner) scanUTF16(ctx context.Context, r io.Reader, order byteOrder, bom int, encoding string, out *[]Match) (int64, error) {
+	pr, pw := io.Pipe()
+	var raw []Match
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.scanStream(ctx, pr, "", &raw)
+		// Keep taking what the transcoding side writes, so that it never
+		// blocks on a raw scan that stopped early (a cancelled context).
+		io.Copy(io.Discard, pr)
+	}()
+	cr := &countingReader{r: io.TeeReader(r, pw)}
+	_, err := s.scanStream(ctx, newUTF16Reader(cr, order, bom), encoding, out)
+	pw.Close()
+	<-done
+	*out = append(*out, raw...)
+	return cr.n, err
 }
 
 // member returns the item for an archive member called name.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 )
@@ -173,5 +174,36 @@ func TestBase64OfEncodedToken(t *testing.T) {
 				t.Errorf("%s at alignment %d: missed", name, pre)
 			}
 		}
+	}
+}
+
+func utf16LEWithBOM(s string) []byte {
+	b := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+// A file that starts in UTF-16 and goes on in UTF-8 (a PowerShell
+// transcript with appended output) is also scanned raw.
+func TestUTF16ThenUTF8(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(110).PersonalToken()
+	data := append(utf16LEWithBOM("Transcript started\r\n"+strings.Repeat("PS> Get-Item foo\r\n", 20)), "\nexport CLICKUP_API_TOKEN="+tok+"\n"...)
+	if ms, _ := scanString(t, "ci.log", data); !hasSecret(ms, tok) {
+		t.Errorf("missed the UTF-8 token after UTF-16 text")
+	}
+}
+
+// A byte order mark before text with no ASCII in the first 512 bytes
+// (CJK) is still UTF-16.
+func TestUTF16BOMBeforeNonASCII(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(111).PersonalToken()
+	data := utf16LEWithBOM(strings.Repeat("中文说明文字", 50) + "\nCLICKUP_API_TOKEN=" + tok + "\n")
+	ms, _ := scanString(t, "notes.txt", data)
+	if !hasSecret(ms, tok) || ms[0].Encoding != "utf-16le" {
+		t.Errorf("missed the token in UTF-16 text that starts with CJK (%d matches)", len(ms))
 	}
 }

@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"io"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -16,15 +15,14 @@ const (
 
 // sniffUTF16 recognises UTF-16 text by its byte order mark, or without one
 // by the zero bytes that ASCII characters leave in every other position.
-// bom is the number of mark bytes to drop.
+// bom is the number of mark bytes to drop. A mark is always believed, even
+// before text with no ASCII at all (CJK): the item is scanned raw as well
+// (scanUTF16), so binary data that starts with those bytes loses nothing.
 func sniffUTF16(head []byte) (order byteOrder, bom int) {
-	// A mark followed by a long sample with no zero byte at all is more
-	// likely binary that starts with those bytes than UTF-16 holding ASCII.
-	plausible := len(head) < 64 || bytes.IndexByte(head[2:], 0) >= 0
 	switch {
-	case len(head) >= 2 && head[0] == 0xFF && head[1] == 0xFE && plausible:
+	case len(head) >= 2 && head[0] == 0xFF && head[1] == 0xFE:
 		return littleEndian, 2
-	case len(head) >= 2 && head[0] == 0xFE && head[1] == 0xFF && plausible:
+	case len(head) >= 2 && head[0] == 0xFE && head[1] == 0xFF:
 		return bigEndian, 2
 	}
 	pairs := len(head) / 2
