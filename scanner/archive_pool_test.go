@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -101,7 +99,6 @@ func TestPooledDecompressorsAcrossItems(t *testing.T) {
 // buffer is found at the right line, and the ratio limit still cuts a bomb.
 func TestGzipFileBombAndBuffering(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
 	filler := incompressible(400 << 10)
 	tests := []struct {
 		name     string
@@ -115,21 +112,7 @@ func TestGzipFileBombAndBuffering(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := filepath.Join(dir, tt.name)
-			if err := os.WriteFile(p, tt.data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Open(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			stats := &Stats{}
-			ms, err := New(Options{}, stats).Scan(context.Background(), tt.name, f)
-			snap := stats.Snapshot()
-			if err != nil {
-				t.Fatal(err)
-			}
+			ms, snap := scanFile(t, tt.name, tt.data)
 			switch {
 			case tt.wantLine == 0 && len(ms) != 0:
 				t.Errorf("want no match, got %s", describe(ms, snap))

@@ -6,8 +6,6 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -94,19 +92,9 @@ func TestArchivesNestedAndBounded(t *testing.T) {
 
 func TestZipFileReadInPlace(t *testing.T) {
 	t.Parallel()
-	p := filepath.Join(t.TempDir(), "app.whl")
-	if err := os.WriteFile(p, makeZip(t, "pkg/settings.py", "CLICKUP_TOKEN = '"+testToken+"'\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	stats := &Stats{}
-	ms, err := New(Options{}, stats).Scan(context.Background(), "app.whl", f)
-	if err != nil || len(ms) != 1 || ms[0].InnerPath != "pkg/settings.py" || ms[0].Line != 1 || ms[0].Column != 18 {
-		t.Fatalf("want the wheel member found at 1:18, got %v %s", err, describe(ms, stats.Snapshot()))
+	ms, stats := scanFile(t, "app.whl", makeZip(t, "pkg/settings.py", "CLICKUP_TOKEN = '"+testToken+"'\n"))
+	if len(ms) != 1 || ms[0].InnerPath != "pkg/settings.py" || ms[0].Line != 1 || ms[0].Column != 18 {
+		t.Fatalf("want the wheel member found at 1:18, got %s", describe(ms, stats))
 	}
 }
 

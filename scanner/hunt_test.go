@@ -17,6 +17,27 @@ import (
 // Regression tests for detection bugs found by a review that hunted for
 // missed credentials and false reports; each failed before its fix.
 
+// scanFile writes data to a file called name and scans it from disk, as
+// dir does (an *os.File is read in place).
+func scanFile(t *testing.T, name string, data []byte) ([]Match, StatsSnapshot) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	stats := &Stats{}
+	ms, err := New(Options{}, stats).Scan(context.Background(), name, f)
+	if err != nil {
+		t.Fatalf("Scan(%s): %v", name, err)
+	}
+	return ms, stats.Snapshot()
+}
+
 func hasSecret(ms []Match, raw string) bool {
 	for _, m := range ms {
 		if m.Secret.Reveal() == raw {
@@ -112,27 +133,14 @@ func TestExecutableJar(t *testing.T) {
 	inJar, inScript := fixtures.NewGen(106).PersonalToken(), fixtures.NewGen(107).PersonalToken()
 	jar := fixtures.ZipBytes(map[string]string{"BOOT-INF/classes/application.properties": "clickup.token=" + inJar + "\n"})
 	script := "#!/bin/bash\n# CLICKUP_API_TOKEN=" + inScript + "\nexec java -jar \"$0\" \"$@\"\nexit 0\n"
-	p := filepath.Join(t.TempDir(), "app.jar")
-	if err := os.WriteFile(p, append([]byte(script), jar...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	stats := &Stats{}
-	ms, err := New(Options{}, stats).Scan(context.Background(), "app.jar", f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ms, stats := scanFile(t, "app.jar", append([]byte(script), jar...))
 	var member, stub bool
 	for _, m := range ms {
 		member = member || (m.Secret.Reveal() == inJar && m.InnerPath == "BOOT-INF/classes/application.properties")
 		stub = stub || (m.Secret.Reveal() == inScript && m.InnerPath == "" && m.Line == 2)
 	}
 	if !member || !stub {
-		t.Errorf("member token found: %v, launch script token found on line 2: %v (%d matches, %d errors)", member, stub, len(ms), stats.Snapshot().ErrorCount)
+		t.Errorf("member token found: %v, launch script token found on line 2: %v (%d matches, %d errors)", member, stub, len(ms), stats.ErrorCount)
 	}
 }
 
@@ -140,19 +148,9 @@ func TestExecutableJar(t *testing.T) {
 func TestScriptIsNotAZip(t *testing.T) {
 	t.Parallel()
 	tok := fixtures.NewGen(108).PersonalToken()
-	p := filepath.Join(t.TempDir(), "x.sh")
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n# PK\x03\x04 and PK\x05\x06 in a comment\nexport CLICKUP_API_TOKEN="+tok+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	stats := &Stats{}
-	ms, _ := New(Options{}, stats).Scan(context.Background(), "x.sh", f)
-	if !hasSecret(ms, tok) || stats.Snapshot().ErrorCount != 0 {
-		t.Errorf("want the token found and no error, got %d matches, %d errors", len(ms), stats.Snapshot().ErrorCount)
+	ms, stats := scanFile(t, "x.sh", []byte("#!/bin/sh\n# PK\x03\x04 and PK\x05\x06 in a comment\nexport CLICKUP_API_TOKEN="+tok+"\n"))
+	if !hasSecret(ms, tok) || stats.ErrorCount != 0 {
+		t.Errorf("want the token found and no error, got %d matches, %d errors", len(ms), stats.ErrorCount)
 	}
 }
 
