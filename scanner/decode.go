@@ -181,9 +181,23 @@ func (b *blobSegments) decodeAround(group int) {
 		return
 	}
 	segEnd := min(b.end, group+blobSegment)
-	decodeAndScan(b.buf, segStart, segEnd, b.depth, b.emit)
+	// Where the segment cuts the run, the edge of the decoded bytes is not
+	// a word boundary: "…<token>ABC" cut after the token would read as a
+	// token. So blobGuard more characters are decoded on each cut side,
+	// and only matches that start inside the segment are kept.
+	lo := max(segStart-blobGuard, segStart-((segStart-b.start)/4)*4)
+	hi := min(b.end, segEnd+blobGuard)
+	decodeAndScan(b.buf, lo, hi, b.depth, func(m rawMatch) {
+		if m.start >= segStart && m.start < segEnd {
+			b.emit(m)
+		}
+	})
 	b.lastStart, b.lastEnd = segStart, segEnd
 }
+
+// blobGuard is how many base64 characters are decoded past each cut end
+// of a segment, a multiple of 4 that spans the longest escaped token.
+const blobGuard = 512
 
 func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch)) {
 	seg := buf[segStart:segEnd]

@@ -205,3 +205,23 @@ func TestUTF16BOMBeforeNonASCII(t *testing.T) {
 		t.Errorf("missed the token in UTF-16 text that starts with CJK (%d matches)", len(ms))
 	}
 }
+
+// A segment decoded around a hit 2 KB away may end right after a token
+// that goes on with more letters in the blob: the cut is not a word
+// boundary, so nothing is reported, as for the same text in plain.
+func TestBase64SegmentCutIsNotABoundary(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(112).PersonalToken()
+	pre := strings.Repeat("x=1;", 800)
+	k := len(pre) + 3
+	plain := pre + "# clickup\n"
+	end := 3*(k/3) + 1536
+	plain += strings.Repeat("y", end-len(tok)-len(plain)-1) + " " + tok + "ABCDEF " + strings.Repeat("z=2;", 800)
+	if ms, _ := scanString(t, "plain.txt", []byte(plain)); hasSecret(ms, tok) {
+		t.Fatalf("the plain text reports the glued token; the test input is wrong")
+	}
+	in := "blob: " + base64.StdEncoding.EncodeToString([]byte(plain)) + "\n"
+	if ms, _ := scanString(t, "a.yaml", []byte(in)); hasSecret(ms, tok) {
+		t.Errorf("reported a token glued to more letters because a decoded segment ended after it")
+	}
+}
