@@ -225,3 +225,32 @@ func TestBase64SegmentCutIsNotABoundary(t *testing.T) {
 		t.Errorf("reported a token glued to more letters because a decoded segment ended after it")
 	}
 }
+
+// Context credentials passed rather than assigned: a sibling name field
+// (Kubernetes, ECS, SSM), a default in a getenv-style call, the function
+// they are passed to, the variable they are the fallback of.
+func TestContextSecretsPassedNotAssigned(t *testing.T) {
+	t.Parallel()
+	sec := fixtures.NewGen(113).LongSecret()
+	for _, tt := range []struct {
+		name, text string
+		want       bool
+	}{
+		{"k8s env", "containers:\n  - name: clickup-sync\n    env:\n      - name: CLICKUP_CLIENT_SECRET\n        value: \"" + sec + "\"\n", true},
+		{"ecs json", `{"environment":[{"name":"CLICKUP_CLIENT_SECRET","value":"` + sec + `"}]}`, true},
+		{"ssm parameter", "resource \"aws_ssm_parameter\" \"c\" {\n  name  = \"/prod/clickup/client_secret\"\n  value = \"" + sec + "\"\n}\n", true},
+		{"python getenv default", "CLIENT = os.getenv(\"CLICKUP_CLIENT_SECRET\", \"" + sec + "\")\n", true},
+		{"ruby fetch default", "ENV.fetch('CLICKUP_WEBHOOK_SECRET', '" + sec + "')\n", true},
+		{"php define", "define('CLICKUP_CLIENT_SECRET', '" + sec + "');\n", true},
+		{"js fallback", "const s = process.env.CLICKUP_CLIENT_SECRET || \"" + sec + "\";\n", true},
+		{"js nullish", "const s = process.env.CLICKUP_CLIENT_SECRET ?? '" + sec + "';\n", true},
+		{"java setter", "clickup.setClientSecret(\"" + sec + "\");\n", true},
+		{"unrelated default near clickup", "# clickup sync\nHOME = os.getenv(\"HOME\", \"" + sec + "\")\n", false},
+		{"unrelated name near clickup", "# clickup sync\n- name: BUILD_ID\n  value: \"" + sec + "\"\n", false},
+	} {
+		ms, _ := scanString(t, "cfg", []byte(tt.text))
+		if got := hasSecret(ms, sec); got != tt.want {
+			t.Errorf("%s: reported %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -301,7 +301,7 @@ func keyBefore(buf []byte, p int) string {
 		return keyBefore(buf, i-6)
 	}
 	if !assigned {
-		return ""
+		return argumentKey(buf, i, lo)
 	}
 	end := i
 	for i > lo && is(buf[i-1], clsKey) {
@@ -310,7 +310,92 @@ func keyBefore(buf []byte, p int) string {
 	if end-i < 2 || end-i > 64 {
 		return ""
 	}
-	return string(buf[i:end])
+	key := string(buf[i:end])
+	if strings.EqualFold(key, "value") {
+		// Kubernetes and ECS env lists, SSM parameters: the name is a
+		// sibling field (- name: CLICKUP_CLIENT_SECRET / value: "...").
+		if name := siblingName(buf, i); name != "" {
+			return name
+		}
+	}
+	return key
+}
+
+// argumentKey names a value that is passed rather than assigned, from the
+// text before the value's quotes at i: the string before it in the same
+// call (getenv("CLICKUP_CLIENT_SECRET", "..."), define('...', '...')), the
+// function it is passed to (setClientSecret("...")), or the variable it
+// is the fallback of (process.env.CLICKUP_CLIENT_SECRET || "...", ??).
+func argumentKey(buf []byte, i, lo int) string {
+	j := i
+	identBefore := func(j int) string {
+		for j > lo && (buf[j-1] == ' ' || buf[j-1] == '\t') {
+			j--
+		}
+		end := j
+		for j > lo && is(buf[j-1], clsKey) {
+			j--
+		}
+		if end-j < 2 || end-j > 64 {
+			return ""
+		}
+		return string(buf[j:end])
+	}
+	switch {
+	case j > lo && buf[j-1] == ',':
+		j--
+		for j > lo && (buf[j-1] == ' ' || buf[j-1] == '\t') {
+			j--
+		}
+		if j <= lo || (buf[j-1] != '"' && buf[j-1] != '\'') {
+			return ""
+		}
+		end := j - 1
+		open := bytes.LastIndexByte(buf[lo:end], buf[j-1])
+		if open < 0 || end-(lo+open+1) < 2 || end-(lo+open+1) > 100 || bytes.ContainsAny(buf[lo+open+1:end], " \t\n") {
+			return ""
+		}
+		return string(buf[lo+open+1 : end])
+	case j > lo && buf[j-1] == '(':
+		return identBefore(j - 1)
+	case j-2 >= lo && (string(buf[j-2:j]) == "||" || string(buf[j-2:j]) == "??"):
+		return identBefore(j - 2)
+	}
+	return ""
+}
+
+// siblingName returns the name field of the object whose "value" field
+// starts at i: the last `name` key within 200 bytes before it, in YAML,
+// JSON or HCL form (- name: X, "name":"X", name = "X"), or "".
+func siblingName(buf []byte, i int) string {
+	lo := max(0, i-200)
+	window := bytes.ToLower(buf[lo:i])
+	for k := len(window); ; {
+		at := bytes.LastIndex(window[:k], []byte("name"))
+		if at < 0 {
+			return ""
+		}
+		k = at
+		if at > 0 && is(window[at-1], clsWord) {
+			continue // filename, username
+		}
+		rest := buf[lo+at+4 : i]
+		n := 0
+		for n < len(rest) && bytes.IndexByte([]byte("\"': =\t"), rest[n]) >= 0 {
+			n++
+		}
+		if n == 0 || bytes.IndexAny(rest[:n], ":=") < 0 {
+			continue
+		}
+		end := n
+		for end < len(rest) && bytes.IndexByte([]byte("\"',}\r\n"), rest[end]) < 0 {
+			end++
+		}
+		if name := strings.TrimSpace(string(rest[n:end])); len(name) >= 2 && len(name) <= 100 {
+			return name
+		}
+		return ""
+	}
 }
 
 // placeholderWords are substrings that mark a value as a placeholder.
