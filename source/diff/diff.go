@@ -66,10 +66,11 @@ var ErrHeadNotFound = errors.New("head revision not found in the repository")
 // ErrNotRepository is wrapped when the path is not inside a git repository.
 var ErrNotRepository = errors.New("not a git repository")
 
-// renameOptions mirror git's defaults (50% similarity is git's, go-git
-// recommends 60); the limit keeps a commit that moves thousands of files
-// from costing a similarity matrix of millions of pairs.
-var renameOptions = &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 400}
+// renameOptions mirror git's default similarity of 50%: go-git recommends
+// 60, but then a rename that git log -M shows reported the token the file
+// already held as added. The limit keeps a commit that moves thousands of
+// files from costing a similarity matrix of millions of pairs.
+var renameOptions = &object.DiffTreeOptions{DetectRenames: true, RenameScore: 50, RenameLimit: 400}
 
 // openRepo opens the repository containing path. Pack files stay open
 // until close is called: go-git otherwise reopens the pack for every object

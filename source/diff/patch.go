@@ -18,8 +18,10 @@ import (
 // patch is counted as one item in the scanner's Stats; a malformed hunk
 // header stops the parse there and is counted as an error.
 func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Collector, base scanner.Location) {
-	var addText, remText bytes.Buffer
-	var addLines, remLines []int // buffer line (0-based) -> file line
+	// Each side holds its changed lines and the hunk's context lines: a
+	// credential's ClickUp context (a clickup: key above it) is often on a
+	// line the patch did not change. Only matches on changed lines count.
+	var newSide, oldSide patchSide
 	oldLine, newLine := 0, 0
 	inHunk := false
 	patchLine := 0
@@ -38,24 +40,32 @@ func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Col
 				sc.Stats().Error(path+" (patch)", errMalformedHunk(patchLine))
 				break
 			}
+			if inHunk {
+				// Hunks are apart in the file: keep their text apart.
+				newSide.add("", 0, false)
+				oldSide.add("", 0, false)
+			}
 			oldLine, newLine, inHunk = o, n, true
 			continue
 		}
-		if !inHunk || line == "" {
+		if !inHunk {
 			continue
+		}
+		if line == "" {
+			// A context line whose leading space was lost (editors and
+			// some tools strip trailing whitespace): still a line.
+			line = " "
 		}
 		switch line[0] {
 		case '+':
-			addText.WriteString(line[1:])
-			addText.WriteByte('\n')
-			addLines = append(addLines, newLine)
+			newSide.add(line[1:], newLine, true)
 			newLine++
 		case '-':
-			remText.WriteString(line[1:])
-			remText.WriteByte('\n')
-			remLines = append(remLines, oldLine)
+			oldSide.add(line[1:], oldLine, true)
 			oldLine++
 		case ' ':
+			newSide.add(line[1:], newLine, false)
+			oldSide.add(line[1:], oldLine, false)
 			oldLine++
 			newLine++
 		}
@@ -63,19 +73,8 @@ func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Col
 	}
 	sc.Stats().AddFile(int64(len(patch)))
 
-	remap := func(ms []scanner.Match, lines []int) []scanner.Match {
-		out := ms[:0]
-		for _, m := range ms {
-			if m.Line < 1 || m.Line > len(lines) {
-				continue
-			}
-			m.Line = lines[m.Line-1]
-			out = append(out, m)
-		}
-		return out
-	}
-	added := remap(sc.ScanBytes(addText.Bytes()), addLines)
-	removed := remap(sc.ScanBytes(remText.Bytes()), remLines)
+	added := newSide.changedMatches(sc)
+	removed := oldSide.changedMatches(sc)
 	added, removed = cancelMoved(added, removed)
 
 	if base.Source == "" {
@@ -92,6 +91,35 @@ func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Col
 		loc.Change = "removed"
 		col.Add(m, loc)
 	}
+}
+
+// patchSide is one side (new or old) of a patch's hunks as text, with the
+// file line of each text line and whether the patch changed it.
+type patchSide struct {
+	text    bytes.Buffer
+	lines   []int
+	changed []bool
+}
+
+func (s *patchSide) add(content string, fileLine int, changed bool) {
+	s.text.WriteString(content)
+	s.text.WriteByte('\n')
+	s.lines = append(s.lines, fileLine)
+	s.changed = append(s.changed, changed)
+}
+
+// changedMatches scans the side and keeps the matches on changed lines,
+// with their line numbers in the file.
+func (s *patchSide) changedMatches(sc *scanner.Scanner) []scanner.Match {
+	var out []scanner.Match
+	for _, m := range sc.ScanBytes(s.text.Bytes()) {
+		if m.Line < 1 || m.Line > len(s.lines) || !s.changed[m.Line-1] {
+			continue
+		}
+		m.Line = s.lines[m.Line-1]
+		out = append(out, m)
+	}
+	return out
 }
 
 // errMalformedHunk names the patch line but never quotes it: the text after

@@ -120,3 +120,27 @@ func FuzzScanPatch(f *testing.F) {
 		}
 	})
 }
+
+// TestScanPatchContextAndBlankLines: a ClickUp client secret whose
+// "clickup:" key is on an unchanged line of the hunk is found on its added
+// line, a secret only on context lines is not reported, and a context line
+// that lost its leading space still counts as a line.
+func TestScanPatchContextAndBlankLines(t *testing.T) {
+	t.Parallel()
+	sec := fixtures.NewGen(34).LongSecret()
+	tok := fixtures.NewGen(35).PersonalToken()
+	patch := "@@ -1,3 +1,3 @@\n clickup:\n   client_id: ABC\n-  client_secret: OLD\n+  client_secret: " + sec + "\n" +
+		"@@ -10,3 +10,4 @@\n a\n\n+T=" + tok + "\n c\n" +
+		"@@ -20,2 +21,2 @@\n KEEP=" + fixtures.NewGen(36).PersonalToken() + "\n-x\n+y\n"
+	col := scanner.NewCollector()
+	ScanPatch("config.yml", "c1", patch, scanner.New(scanner.Options{}, &scanner.Stats{}), col, scanner.Location{})
+	got := map[string]int{}
+	for _, f := range col.Findings() {
+		for _, l := range f.Locations {
+			got[f.Secret.Reveal()] = l.Line
+		}
+	}
+	if len(got) != 2 || got[sec] != 3 || got[tok] != 12 {
+		t.Errorf("got %d findings; client secret on line %d (want 3), token on line %d (want 12)", len(got), got[sec], got[tok])
+	}
+}

@@ -441,3 +441,30 @@ func TestWorkTree(t *testing.T) {
 		t.Errorf("outside a repository: err = %v, want ErrNotRepository", err)
 	}
 }
+
+// TestScanRangeRenameAtGitsSimilarity: a rename with enough edits that its
+// similarity is between git's 50% and 60% is still a rename, as git log -M
+// shows it, so the token the file already held is not reported as added.
+func TestScanRangeRenameAtGitsSimilarity(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(17).PersonalToken()
+	lines := []string{"TOKEN=" + tok}
+	for i := range 9 {
+		lines = append(lines, fmt.Sprintf("setting_%d = value number %d of the old file", i, i))
+	}
+	r := newRepo(t)
+	r.write("old.env", strings.Join(lines, "\n")+"\n")
+	base := r.commit("base")
+	r.git("rm", "-q", "old.env")
+	for i := 5; i < 9; i++ {
+		lines[i+1] = fmt.Sprintf("changed_%d = a different value entirely, line %d", i, i)
+	}
+	r.write("new.env", strings.Join(lines, "\n")+"\n")
+	r.commit("rename and edit four lines")
+	if out := r.git("diff", "-M", "--name-status", base, "HEAD"); !strings.HasPrefix(out, "R") {
+		t.Fatalf("git does not see a rename, the fixture is wrong: %q", out)
+	}
+	if got, _ := scanRange(t, r.dir, base, "HEAD"); len(got) != 0 {
+		t.Errorf("a rename git detects reported %v, want nothing", locs(got))
+	}
+}
