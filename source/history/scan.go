@@ -145,6 +145,18 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 		if err := s.checkState(st); err != nil {
 			return Result{}, err
 		}
+		var shallow []string
+		for h := range s.shallow {
+			shallow = append(shallow, h.String())
+		}
+		slices.Sort(shallow)
+		if !slices.Equal(shallow, st.Shallow) {
+			// The history behind the old boundary (git fetch --unshallow)
+			// was never scanned, and the state's commits would stop the
+			// walk right there: scan everything once more.
+			s.warn("the repository's shallow boundary changed since the state was written (git fetch --unshallow?): the whole history was scanned again")
+			st = nil
+		}
 	}
 
 	stop := map[plumbing.Hash]bool{}

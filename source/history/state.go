@@ -41,6 +41,10 @@ type state struct {
 	MatchedBlobs []string `json:"matched_blobs"`
 	// Open lists the locations of the findings still open.
 	Open []openLocation `json:"open"`
+	// Shallow lists the commits whose parents were not fetched, when the
+	// repository was a shallow clone (empty otherwise, and then left out,
+	// so that older versions still read the state).
+	Shallow []string `json:"shallow,omitempty"`
 }
 
 // openLocation is one location of an open finding.
@@ -163,6 +167,10 @@ func (s *scan) saveState(old *state, tips map[string]plumbing.Hash, head plumbin
 		commits[h.String()] = struct{}{}
 	}
 	st.Commits = slices.Sorted(maps.Keys(commits))
+	for h := range s.shallow {
+		st.Shallow = append(st.Shallow, h.String())
+	}
+	slices.Sort(st.Shallow)
 	for h := range s.matched {
 		st.MatchedBlobs = append(st.MatchedBlobs, h.String())
 	}

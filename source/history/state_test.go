@@ -229,3 +229,41 @@ func TestMayReplaceState(t *testing.T) {
 		}
 	}
 }
+
+// TestStateAfterUnshallow: a state written on a shallow clone must not stop
+// the walk at the old boundary once the clone is unshallowed; a token only
+// in the history fetched later is found (found by a bug hunt: it was not).
+func TestStateAfterUnshallow(t *testing.T) {
+	t.Parallel()
+	tok := fakeToken(25)
+	b := newBuilder(t)
+	c1 := b.commit("add", map[string]string{"old.env": env(tok)})
+	c2 := b.commit("drop", map[string]string{"b": "b\n"}, c1)
+	c3 := b.commit("more", map[string]string{"b": "c\n"}, c2)
+	b.ref("refs/heads/master", c3)
+	gitCmd(t, b.dir, "symbolic-ref", "HEAD", "refs/heads/master")
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitCmd(t, b.dir, "clone", "-q", "--depth", "1", "file://"+b.dir, clone)
+	state := filepath.Join(t.TempDir(), "state.json")
+	fs, _, _, err := runScan(t, Options{RepoPath: clone, StatePath: state})
+	if err != nil || len(fs) != 0 {
+		t.Fatalf("shallow run: %d findings, %v; want none (the token is behind the boundary)", len(fs), err)
+	}
+	gitCmd(t, clone, "fetch", "-q", "--unshallow")
+	fs, res, _, err := runScan(t, Options{RepoPath: clone, StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{{Path: "old.env", Commit: c1.String(), Line: 2, AtHead: "false"}}
+	if got := locsOf(fs, tok); !slices.Equal(got, want) {
+		t.Errorf("after unshallow: got %v, want %v", got, want)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "shallow boundary changed") {
+		t.Errorf("no warning that the state was set aside: %q", res.Warnings)
+	}
+	// The rewritten state records no boundary, and the next run is
+	// incremental and still reports the token.
+	if fs, _, st, err := runScan(t, Options{RepoPath: clone, StatePath: state}); err != nil || len(locsOf(fs, tok)) != 1 || st.Files > 1 {
+		t.Errorf("third run: %d locations, %d files scanned, %v; want the token from the state", len(locsOf(fs, tok)), st.Files, err)
+	}
+}
