@@ -796,3 +796,32 @@ func TestHostileFileNameCannotInject(t *testing.T) {
 		t.Errorf("review comment not on the hostile path")
 	}
 }
+
+// TestOmittedPatchNotAtHeadIsReported: in API mode a commit's file whose
+// patch GitHub omitted is left to the PR's file list, which only holds the
+// head version. When a later commit changed or removed that file, the
+// omitted version was read by nothing: the run must say so, never pass
+// as clean in silence.
+func TestOmittedPatchNotAtHeadIsReported(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 8)
+	shallow := newRepo(t)
+	shallow.commit(map[string]string{"README.md": "merge commit content\n"})
+	gh := newFakeGitHub(t, "")
+	older := "2222222222222222222222222222222222222222"
+	gh.prCommits = []string{older, p.head}
+	gh.commitFiles[older] = []file{{Filename: "dist/bundle.js", Status: "added", NoPatch: true, SHA: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}
+	gh.commitFiles[p.head] = []file{{Filename: "dist/bundle.js", Status: "modified", NoPatch: true, SHA: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}}
+	gh.prFiles = []file{{Filename: "dist/bundle.js", Status: "added", NoPatch: true, SHA: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}}
+	os.MkdirAll(filepath.Join(shallow.dir, "dist"), 0o755)
+	os.WriteFile(filepath.Join(shallow.dir, "dist/bundle.js"), []byte("var a=1;\n"), 0o644)
+	r := runAction(t, actionEnv(shallow.dir, "pull_request", p.event, gh.URL()), Sources{})
+	gh.check()
+	want := "dist/bundle.js in commit 222222222222: GitHub omitted its diff (too large or binary) and the pull request's head holds another version, so this one was NOT scanned"
+	if !strings.Contains(r.stdout, "::warning::"+want) || !strings.Contains(unescapeMD(r.summary), want) {
+		t.Errorf("the unscanned version is not reported:\n%s", redactAll(r.stdout))
+	}
+	if strings.Contains(r.stdout, "in commit "+shortSHA(p.head)) {
+		t.Errorf("the head version, read from the checkout, is reported as unscanned:\n%s", redactAll(r.stdout))
+	}
+}

@@ -39,6 +39,10 @@ type apiScanner struct {
 	// read whole from; "" when the checkout must not be read.
 	workspace string
 	warn      func(string)
+	// omitted records, by path, the commit versions whose patch GitHub
+	// omitted and that were left for the PR's file list to cover (blob
+	// id -> commit); see uncovered.
+	omitted map[string]map[string]string
 }
 
 // prCommits lists the PR's commits, at most 250 (GitHub's ceiling).
@@ -111,6 +115,13 @@ func (a *apiScanner) scanFile(ctx context.Context, f *github.CommitFile, base sc
 			return nil
 		}
 		if !wholeIfOmitted {
+			if a.omitted == nil {
+				a.omitted = map[string]map[string]string{}
+			}
+			if a.omitted[base.Path] == nil {
+				a.omitted[base.Path] = map[string]string{}
+			}
+			a.omitted[base.Path][f.GetSHA()] = base.Commit
 			return nil
 		}
 		a.scanWhole(ctx, base)
@@ -155,6 +166,9 @@ func (a *apiScanner) prFiles(ctx context.Context, number int, head string) (map[
 			return added, fmt.Errorf("failed to list the files of pull request #%d: %w", number, err)
 		}
 		for _, f := range fs {
+			// The head version is scanned here: a commit's omitted patch
+			// of that same version is covered.
+			delete(a.omitted[f.GetFilename()], f.GetSHA())
 			base := scanner.Location{Source: "diff", Commit: head}
 			if rs := ranges(a.scanFile(ctx, f, base, true)); len(rs) > 0 {
 				added[f.GetFilename()] = rs
@@ -170,6 +184,19 @@ func (a *apiScanner) prFiles(ctx context.Context, number int, head string) (map[
 		a.warn(fmt.Sprintf("the pull request changes %d or more files and the API lists only the first %d: use actions/checkout with fetch-depth: 0 for a complete scan", maxPRFiles, maxPRFiles))
 	}
 	return added, nil
+}
+
+// uncovered warns about, and counts as skipped, every commit version whose
+// patch GitHub omitted and that the PR's head does not hold (the file was
+// changed or removed later): nothing read it. Call it after prFiles.
+func (a *apiScanner) uncovered() {
+	for path, versions := range a.omitted {
+		for _, commit := range versions {
+			a.warn(fmt.Sprintf("%s in commit %s: GitHub omitted its diff (too large or binary) and the pull request's head holds another version, so this one was NOT scanned; actions/checkout with fetch-depth: 0 gives a complete scan", path, shortSHA(commit)))
+			a.sc.Stats().Skip(path, errors.New("diff omitted by the API, version not at head"))
+		}
+	}
+	a.omitted = nil
 }
 
 // compareCommits lists the commits of base...head (at most 250).

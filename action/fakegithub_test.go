@@ -66,6 +66,9 @@ type file struct {
 	Patch    string `json:"patch,omitempty"`
 	// NoPatch makes the fake omit the patch, as GitHub does for big files.
 	NoPatch bool `json:"-"`
+	// SHA is the blob id GitHub gives the file's version; empty keeps the
+	// example's.
+	SHA string `json:"-"`
 }
 
 // fakeGitHub is a GitHub REST API on 127.0.0.1 that validates every request
@@ -406,6 +409,9 @@ func fileList(files []file) []any {
 	for _, fl := range files {
 		m := item("pulls/list-files")
 		m["filename"], m["status"] = fl.Filename, fl.Status
+		if fl.SHA != "" {
+			m["sha"] = fl.SHA
+		}
 		delete(m, "patch")
 		if !fl.NoPatch {
 			m["patch"] = fl.Patch

@@ -484,6 +484,7 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 	if ferr != nil {
 		r.warn(degraded("could not list the pull request's files", ferr))
 	}
+	api.uncovered()
 	r.added = added
 	return (cerr == nil && fetched) || ferr == nil, nil
 }
