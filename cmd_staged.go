@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
@@ -44,8 +45,22 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 	if indexFile != "" && !filepath.IsAbs(indexFile) {
 		indexFile = filepath.Join(*repo, indexFile)
 	}
+	// git runs the hook with GIT_DIR set when the repository is not the
+	// work tree's own .git (git --git-dir=X --work-tree=Y, a dotfiles
+	// repository in $HOME): that directory is the one being committed to,
+	// not whatever repository encloses the work tree. A linked worktree's
+	// GIT_DIR is the one its .git file names, and changes nothing.
+	repoPath := *repo
+	if gitDir := env("GIT_DIR"); gitDir != "" {
+		if !filepath.IsAbs(gitDir) {
+			gitDir = filepath.Join(*repo, gitDir)
+		}
+		if own, ok := diff.GitDirOf(*repo); !ok || !sameDir(own, gitDir) {
+			repoPath = gitDir
+		}
+	}
 	sc, stats, col := newScan(scanner.Options{})
-	res, err := diff.ScanIndex(ctx, *repo, indexFile, sc, col)
+	res, err := diff.ScanIndex(ctx, repoPath, indexFile, sc, col)
 	if err != nil {
 		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
 		return repoErrorCode(err)
@@ -56,4 +71,14 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		fmt.Fprintln(stderr, stagedAdvice)
 	}
 	return code
+}
+
+// sameDir reports whether a and b name the same directory.
+func sameDir(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA != nil || errB != nil {
+		return filepath.Clean(a) == filepath.Clean(b)
+	}
+	return os.SameFile(fa, fb)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,4 +112,86 @@ func TestStagedCommand(t *testing.T) {
 			t.Errorf("stray argument: exit %d, want %d", code, exitUsage)
 		}
 	})
+}
+
+// TestStagedHonoursGitDir: git runs the hook with GIT_DIR set when the
+// repository is not the work tree's own .git (git --git-dir=X
+// --work-tree=Y, a dotfiles repository). The staged token must be found in
+// that repository, not be looked up in an enclosing one and passed.
+func TestStagedHonoursGitDir(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(71).PersonalToken()
+	outer := newDHRepo(t)
+	outer.write("readme", "x\n")
+	outer.commit("outer")
+	wt := filepath.Join(outer.dir, "wt")
+	sep := filepath.Join(t.TempDir(), "sep.git")
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"--git-dir=" + sep, "--work-tree=" + wt}, args...)...)
+		cmd.Dir, cmd.Env = wt, outer.env()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+	}
+	if err := os.MkdirAll(wt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("git", "init", "-q", "--bare", sep).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v: %s", err, out)
+	}
+	git("config", "core.bare", "false")
+	os.WriteFile(filepath.Join(wt, "f"), []byte("hello\n"), 0o644)
+	git("add", "f")
+	git("commit", "-qm", "init")
+	os.WriteFile(filepath.Join(wt, "f"), []byte("hello\nCLICKUP_TOKEN="+tok+"\n"), 0o644)
+	git("add", "f")
+	env := map[string]string{"GIT_DIR": sep, "GIT_WORK_TREE": wt, "GIT_INDEX_FILE": filepath.Join(sep, "index")}
+	if code, stdout, stderr := dhRun(env, "staged", "--repo", wt); code != exitFindings || !strings.Contains(stdout, scanner.NewSecret(tok).Redacted()) {
+		t.Errorf("exit %d, want 1 with the staged token reported; stderr: %s", code, scanner.RedactShapesString(stderr))
+	}
+}
+
+// TestStagedLinkedWorktreeWithGitDir: in a linked worktree git sets
+// GIT_DIR to the worktree's own directory under .git/worktrees; that is the
+// repository the .git file names, and the scan works as without it.
+func TestStagedLinkedWorktreeWithGitDir(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(72).PersonalToken()
+	r := newDHRepo(t)
+	r.write("readme", "x\n")
+	r.commit("init")
+	wt := filepath.Join(t.TempDir(), "wt")
+	r.git("worktree", "add", "-q", wt)
+	os.WriteFile(filepath.Join(wt, "g.env"), []byte("CLICKUP_TOKEN="+tok+"\n"), 0o644)
+	cmd := exec.Command("git", "add", "g.env")
+	cmd.Dir, cmd.Env = wt, r.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git add: %v: %s", err, out)
+	}
+	gitDir := filepath.Join(r.dir, ".git", "worktrees", filepath.Base(wt))
+	env := map[string]string{"GIT_DIR": gitDir, "GIT_INDEX_FILE": filepath.Join(gitDir, "index")}
+	if code, _, stderr := dhRun(env, "staged", "--repo", wt); code != exitFindings {
+		t.Errorf("exit %d, want 1; stderr: %s", code, scanner.RedactShapesString(stderr))
+	}
+}
+
+// TestStagedMissingBlobFailsClosed: a staged file whose blob the object
+// store lacks (another repository's index, a damaged store) must block the
+// commit with an error, never pass it as clean.
+func TestStagedMissingBlobFailsClosed(t *testing.T) {
+	t.Parallel()
+	r := newDHRepo(t)
+	r.write("readme", "x\n")
+	r.commit("init")
+	r.write("new.env", "CLICKUP_TOKEN="+fixtures.NewGen(73).PersonalToken()+"\n")
+	r.git("add", "new.env")
+	blob := strings.TrimSpace(r.git("rev-parse", ":new.env"))
+	if err := os.Remove(filepath.Join(r.dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := dhRun(nil, "staged", "--repo", r.dir)
+	if code != exitInternal || !strings.Contains(stderr, "staged content not found") {
+		t.Errorf("exit %d, want 3 with \"staged content not found\"; stderr: %s", code, scanner.RedactShapesString(stderr))
+	}
 }

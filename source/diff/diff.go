@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -79,7 +80,10 @@ func openRepo(path string) (repo *git.Repository, close func(), err error) {
 	if path == "" {
 		path = "."
 	}
-	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	// A git directory itself (a bare repository, the GIT_DIR of a
+	// --git-dir work tree) is opened as it is: looking for a .git above
+	// it would find none, or another repository's.
+	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: !isGitDir(path), EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		abs, _ := filepath.Abs(path)
 		return nil, nil, fmt.Errorf("%w: %s", ErrNotRepository, abs)
@@ -97,6 +101,17 @@ func openRepo(path string) (repo *git.Repository, close func(), err error) {
 		return r, func() {}, nil // fall back to the plain storage
 	}
 	return kept, func() { st.Close() }, nil
+}
+
+// isGitDir reports whether path is a git directory: it holds HEAD and
+// objects/ directly.
+func isGitDir(path string) bool {
+	head, err := os.Stat(filepath.Join(path, "HEAD"))
+	if err != nil || head.IsDir() {
+		return false
+	}
+	objects, err := os.Stat(filepath.Join(path, "objects"))
+	return err == nil && objects.IsDir()
 }
 
 func resolveCommit(repo *git.Repository, rev string) (*object.Commit, error) {

@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -38,6 +39,8 @@ type blobScan struct {
 	matches []scanner.Match
 	binary  bool
 	size    int64
+	// missing is true when the object store lacks the blob.
+	missing bool
 }
 
 // engine scans blobs once each and classifies the matches of a file change
@@ -86,6 +89,7 @@ func (e *engine) scan(h plumbing.Hash, path string) *blobScan {
 	e.scans[h] = bs
 	obj, err := e.st.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
+		bs.missing = errors.Is(err, plumbing.ErrObjectNotFound)
 		e.sc.Stats().Skip(path+" (blob "+h.String()+")", err)
 		return bs
 	}

@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -35,6 +37,44 @@ func ScanStaged(ctx context.Context, repoPath string, sc *scanner.Scanner, col *
 // repository's own index. git sets GIT_INDEX_FILE for a pre-commit hook to
 // a temporary index when `git commit -a` or `git commit PATH` is used, and
 // that index, not .git/index, is what the commit will hold.
+// ErrStagedBlobMissing is wrapped when a staged file's blob is not in the
+// object store: the scan must fail closed rather than pass the commit.
+var ErrStagedBlobMissing = errors.New("staged content not found")
+
+// GitDirOf returns the git directory of the work tree holding path: the
+// .git directory, or the one a .git file points to (a linked worktree, a
+// submodule), found by walking up from path; ok is false outside any.
+func GitDirOf(path string) (dir string, ok bool) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", false
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		dotGit := filepath.Join(d, ".git")
+		if fi, err := os.Stat(dotGit); err == nil {
+			if fi.IsDir() {
+				return dotGit, true
+			}
+			b, err := os.ReadFile(dotGit)
+			if err != nil {
+				return "", false
+			}
+			target, found := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+			if !found {
+				return "", false
+			}
+			target = strings.TrimSpace(target)
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(d, target)
+			}
+			return filepath.Clean(target), true
+		}
+		if filepath.Dir(d) == d {
+			return "", false
+		}
+	}
+}
+
 func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scanner, col *scanner.Collector) (Result, error) {
 	var res Result
 	repo, closeRepo, err := openRepo(repoPath)
@@ -148,6 +188,12 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 	sort.Slice(changes, func(i, j int) bool { return changes[i].to < changes[j].to })
 	for _, fc := range changes {
 		added, _ := e.classify(fc)
+		if bs := e.scans[fc.toHash]; bs != nil && bs.missing {
+			// git cannot commit a blob it lacks: the index belongs to
+			// another repository (a --git-dir the scan did not open) or
+			// the store is damaged. Passing the commit would be blind.
+			return res, fmt.Errorf("%w: staged file %s (blob %s) is not in the object store of the repository scanned", ErrStagedBlobMissing, fc.to, fc.toHash.String()[:12])
+		}
 		if len(added) > 0 && fc.fromHash.IsZero() {
 			copied, err := inHead(fc.toHash)
 			if err != nil {
