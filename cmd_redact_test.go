@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -59,4 +60,24 @@ func TestTokensOutsideFindingsAreRedacted(t *testing.T) {
 	}
 	outputs["history state file"] = string(st)
 	assertNoRawSecret(t, []string{named, found}, outputs)
+}
+
+// TestDoublyPercentEncodedNameRedacted: a file named after a token with
+// its underscores percent-encoded twice (which the scanner decodes as a
+// token) is redacted in every format, also once SARIF percent-encodes the
+// name again into its URI.
+func TestDoublyPercentEncodedNameRedacted(t *testing.T) {
+	t.Parallel()
+	tok := fixtures.NewGen(74).PersonalToken()
+	parts := strings.Split(tok, "_")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pk%255F"+parts[1]+"%255F"+parts[2]+".txt"), []byte("k="+tok+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json", "sarif"} {
+		_, stdout, stderr := runCLI(t, nil, "dir", "--format", format, dir)
+		if strings.Contains(stdout+stderr, parts[2]) {
+			t.Errorf("%s: the token's body is in clear", format)
+		}
+	}
 }

@@ -48,21 +48,51 @@ func RedactShapesString(s string) string {
 	return string(RedactShapes([]byte(s)))
 }
 
-// shapeSeparators are the spellings of a token's underscores that
-// RedactShapes recognises. The doubled ones are what a JSON encoder makes
-// of the escaped ones when a reason or a file name quoting them lands in a
-// JSON report or request.
+// shapeSeparators are examples of the spellings of a token's underscores
+// that RedactShapes recognises (the fuzz test plants each): plain,
+// percent-encoded once or more (each layer adds a 25, as SARIF's URI
+// encoding does), and escaped behind any run of backslashes (each JSON
+// encoding doubles them).
 var shapeSeparators = [][]byte{
-	[]byte("_"), []byte(`\_`), []byte(`\\_`), []byte("%5F"), []byte("%5f"),
+	[]byte("_"), []byte(`\_`), []byte(`\\_`), []byte("%5F"), []byte("%5f"), []byte("%255F"), []byte("%25255f"),
 	[]byte(`\u005f`), []byte(`\u005F`), []byte(`\x5f`), []byte(`\x5F`),
-	[]byte(`\\u005f`), []byte(`\\u005F`), []byte(`\\x5f`), []byte(`\\x5F`),
+	[]byte(`\\u005f`), []byte(`\\u005F`), []byte(`\\x5f`), []byte(`\\\\x5F`),
 }
 
+// separatorLen returns the length of the underscore spelling at the start
+// of b, or 0: "_", "%" + any number of "25" + "5F", or any run of
+// backslashes + "_", "u005f" or "x5f" (hex digits in either case).
 func separatorLen(b []byte) int {
-	for _, sep := range shapeSeparators {
-		if bytes.HasPrefix(b, sep) {
-			return len(sep)
+	switch {
+	case len(b) == 0:
+		return 0
+	case b[0] == '_':
+		return 1
+	case b[0] == '%':
+		i := 1
+		for i+1 < len(b) && b[i] == '2' && b[i+1] == '5' {
+			i += 2
 		}
+		if i+1 < len(b) && b[i] == '5' && b[i+1]|0x20 == 'f' {
+			return i + 2
+		}
+		return 0
+	}
+	i := 0
+	for i < len(b) && b[i] == '\\' {
+		i++
+	}
+	if i == 0 {
+		return 0
+	}
+	rest := b[i:]
+	switch {
+	case len(rest) >= 1 && rest[0] == '_':
+		return i + 1
+	case len(rest) >= 5 && rest[0] == 'u' && bytes.EqualFold(rest[1:5], []byte("005f")):
+		return i + 5
+	case len(rest) >= 3 && rest[0] == 'x' && bytes.EqualFold(rest[1:3], []byte("5f")):
+		return i + 3
 	}
 	return 0
 }

@@ -22,6 +22,9 @@ func TestRedactShapes(t *testing.T) {
 		{`"` + strings.ReplaceAll(tok, "_", `\u005f`) + `"`, `"pk_7043602_…G8VY"`},
 		{"'" + strings.ReplaceAll(tok, "_", `\x5F`) + "'", "'pk_7043602_…G8VY'"},
 		{strings.Replace(tok, "_", "%5f", 1), "pk_7043602_…G8VY"},
+		{strings.ReplaceAll(tok, "_", "%255F") + ".txt", "pk_7043602_…G8VY.txt"},
+		{strings.ReplaceAll(tok, "_", "%25255F"), "pk_7043602_…G8VY"},
+		{strings.ReplaceAll(tok, "_", `\\\\_`), "pk_7043602_…G8VY"},
 		{"pk%5Flive%5F51Hc8ZK pk\\_users\\_id spk pk", "pk%5Flive%5F51Hc8ZK pk\\_users\\_id spk pk"},
 	}
 	for _, tt := range tests {
