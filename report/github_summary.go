@@ -32,40 +32,21 @@ const ghMaxReasonChars = 300
 // "pk\_1234567\_X", which the shape redactors that later see the whole
 // body (the Action's request and summary writers) no longer recognise,
 // though GitHub renders it as the token.
-type ghScrubber struct{ r *strings.Replacer }
+type ghScrubber struct{ sc scanner.Scrubber }
 
-// newGHScrubber builds one replacer for the secrets of every finding of
+// newGHScrubber builds one scrubber for the secrets of every finding of
 // fss, so that cleaning a field costs one pass whatever their number.
 func newGHScrubber(fss ...[]scanner.Finding) ghScrubber {
-	var pairs []string
+	var secrets []scanner.Secret
 	for _, fs := range fss {
 		for _, f := range fs {
-			raw := f.Secret.Reveal()
-			if len(raw) < 8 {
-				continue
-			}
-			pairs = append(pairs, raw, f.Secret.Redacted())
-			if strings.Contains(raw, "_") {
-				// A reason or a file name may quote the token escaped;
-				// GitHub renders the markdown form as the token itself.
-				for _, esc := range []string{`\_`, "%5F", "%5f", `\u005f`, `\u005F`, `\x5f`, `\x5F`} {
-					pairs = append(pairs, strings.ReplaceAll(raw, "_", esc), f.Secret.Redacted())
-				}
-			}
+			secrets = append(secrets, f.Secret)
 		}
 	}
-	if len(pairs) == 0 {
-		return ghScrubber{}
-	}
-	return ghScrubber{strings.NewReplacer(pairs...)}
+	return ghScrubber{scanner.NewScrubber(secrets...)}
 }
 
-func (sc ghScrubber) clean(s string) string {
-	if sc.r != nil {
-		s = sc.r.Replace(s)
-	}
-	return scanner.RedactShapesString(s)
-}
+func (sc ghScrubber) clean(s string) string { return sc.sc.String(s) }
 
 // text scrubs s, then escapes it as markdown text.
 func (sc ghScrubber) text(s string) string { return ghMdText(sc.clean(s)) }

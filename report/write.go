@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -75,27 +74,11 @@ func secretsOf(r Report) []scanner.Secret {
 	return out
 }
 
-// scrubBytes replaces every raw secret in b by its redacted form, in one
-// pass over b whatever the number of secrets (a Replacer builds a trie),
-// then every other personal-token shape (a file or member named after a
-// token, an ignore reason quoting one).
+// scrubBytes replaces every raw secret in b by its redacted form, then
+// every other personal-token shape (a file or member named after a token,
+// an ignore reason quoting one).
 func scrubBytes(b []byte, secrets []scanner.Secret) []byte {
-	var pairs []string
-	for _, s := range secrets {
-		if raw := s.Reveal(); len(raw) >= 8 {
-			pairs = append(pairs, raw, s.Redacted())
-		}
-	}
-	if len(pairs) == 0 {
-		return scanner.RedactShapes(b)
-	}
-	var out bytes.Buffer
-	out.Grow(len(b))
-	if _, err := strings.NewReplacer(pairs...).WriteString(&out, string(b)); err != nil {
-		// bytes.Buffer does not fail; keep the unscrubbed-free path simple.
-		panic(err)
-	}
-	return scanner.RedactShapes(out.Bytes())
+	return scanner.NewScrubber(secrets...).Bytes(b)
 }
 
 func firstPath(f scanner.Finding) string {

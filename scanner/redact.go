@@ -185,3 +185,47 @@ func (r *RedactingWriter) emit(lines []byte) error {
 	_, err := r.W.Write(out)
 	return err
 }
+
+// Scrubber replaces known secrets in text by their redacted forms, raw and
+// with their underscores spelled as the escapes a reason or a file name may
+// quote them in (\_, %5F, \u005f, \x5f: an access token has no shape
+// RedactShapes would know), then every personal-token shape. One
+// strings.Replacer serves any number of secrets in a single pass.
+type Scrubber struct{ r *strings.Replacer }
+
+// NewScrubber returns the Scrubber for secrets.
+func NewScrubber(secrets ...Secret) Scrubber {
+	var pairs []string
+	for _, s := range secrets {
+		raw := s.Reveal()
+		if len(raw) < 8 {
+			continue
+		}
+		pairs = append(pairs, raw, s.Redacted())
+		if strings.Contains(raw, "_") {
+			for _, esc := range []string{`\_`, "%5F", "%5f", `\u005f`, `\u005F`, `\x5f`, `\x5F`} {
+				pairs = append(pairs, strings.ReplaceAll(raw, "_", esc), s.Redacted())
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return Scrubber{}
+	}
+	return Scrubber{strings.NewReplacer(pairs...)}
+}
+
+// String scrubs s.
+func (sc Scrubber) String(s string) string {
+	if sc.r != nil {
+		s = sc.r.Replace(s)
+	}
+	return RedactShapesString(s)
+}
+
+// Bytes scrubs b.
+func (sc Scrubber) Bytes(b []byte) []byte {
+	if sc.r != nil {
+		b = []byte(sc.r.Replace(string(b)))
+	}
+	return RedactShapes(b)
+}

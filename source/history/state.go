@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -210,16 +209,11 @@ func (s *scan) saveState(old *state, tips map[string]plumbing.Hash, head plumbin
 	// each secret found is replaced by its redacted form (an access token
 	// or a client secret has no shape RedactShapes would know), then every
 	// personal-token shape is.
-	var pairs []string
+	var secrets []scanner.Secret
 	for _, f := range s.col.Findings() {
-		if raw := f.Secret.Reveal(); len(raw) >= 8 {
-			pairs = append(pairs, raw, f.Secret.Redacted())
-		}
+		secrets = append(secrets, f.Secret)
 	}
-	if len(pairs) > 0 {
-		b = []byte(strings.NewReplacer(pairs...).Replace(string(b)))
-	}
-	b = scanner.RedactShapes(b)
+	b = scanner.NewScrubber(secrets...).Bytes(b)
 	tmp, err := os.CreateTemp(filepath.Dir(s.opts.StatePath), filepath.Base(s.opts.StatePath)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("failed to write state %s: %w", s.opts.StatePath, err)
