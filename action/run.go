@@ -498,12 +498,7 @@ func (r *runner) scanHistory(ctx context.Context) error {
 		hist = historyScan
 	}
 	if r.in.HistoryState == "" {
-		warns, err := hist(ctx, r.ws, "", r.sc, r.col)
-		r.warnings = append(r.warnings, warns...)
-		if err != nil {
-			return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
-		}
-		return nil
+		return r.wholeHistory(ctx, hist)
 	}
 
 	name, path := r.in.HistoryState, r.abs(r.in.HistoryState)
@@ -521,14 +516,10 @@ func (r *runner) scanHistory(ctx context.Context) error {
 		if err != nil {
 			why = err.Error()
 		}
-		warns, err := hist(ctx, r.ws, "", r.sc, r.col)
-		r.warnings = append(r.warnings, warns...)
-		if err != nil {
-			return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
+		if err := r.wholeHistory(ctx, hist); err != nil {
+			return err
 		}
-		r.stateErr = fmt.Errorf("history-state %s: %w: %s, so it was left untouched and the whole history was scanned; give the state a path of its own", name, history.ErrStateNotSaved, why)
-		r.warn(fmt.Sprintf("%v. Every finding is reported; the step fails with exit 3 unless findings fail it (exit 1)", r.stateErr))
-		fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: %v\n", r.stateErr)
+		r.stateNotSaved(fmt.Errorf("history-state %s: %w: %s, so it was left untouched and the whole history was scanned; give the state a path of its own", name, history.ErrStateNotSaved, why))
 		return nil
 	}
 	// actions/cache restores nothing on the first run, so a state under a
@@ -565,13 +556,29 @@ func (r *runner) scanHistory(ctx context.Context) error {
 	r.warnings = append(r.warnings, warns...)
 	switch {
 	case errors.Is(err, history.ErrStateNotSaved):
-		r.stateErr = fmt.Errorf("history-state %s: %w", name, err)
-		r.warn(fmt.Sprintf("%v. This run's scan is complete and every finding is reported, but the next run cannot start from it (it scans again what this run scanned); the step fails with exit 3 unless findings fail it (exit 1)", r.stateErr))
-		fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: %v\n", r.stateErr)
+		r.stateNotSaved(fmt.Errorf("history-state %s: %w", name, err))
 	case err != nil:
 		return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
 	}
 	return nil
+}
+
+// wholeHistory scans the whole history without a state.
+func (r *runner) wholeHistory(ctx context.Context, hist HistoryFunc) error {
+	warns, err := hist(ctx, r.ws, "", r.sc, r.col)
+	r.warnings = append(r.warnings, warns...)
+	if err != nil {
+		return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
+	}
+	return nil
+}
+
+// stateNotSaved records why the history state was not saved, for the exit
+// code, and says so in a warning and on stderr.
+func (r *runner) stateNotSaved(err error) {
+	r.stateErr = err
+	r.warn(fmt.Sprintf("%v. This run's scan is complete and every finding is reported, but the next run cannot start from it; the step fails with exit 3 unless findings fail it (exit 1)", err))
+	fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: %v\n", err)
 }
 
 // freshState scans the whole history after the state at path proved bad,

@@ -259,8 +259,8 @@ func boundaryBefore(buf []byte, p int) bool {
 	}
 	// A doubly URL-encoded byte (%253D, %2520) decides like a single one.
 	if p >= 5 && string(buf[p-5:p-2]) == "%25" {
-		if c, ok := escapedByte(append([]byte{'%'}, buf[p-2:p]...)); ok {
-			return !is(c, clsWord)
+		if v, ok := parseHex(buf[p-2 : p]); ok {
+			return !is(byte(v), clsWord)
 		}
 	}
 	for _, width := range []int{6, 4, 3} {
