@@ -39,7 +39,7 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
 		return repoErrorCode(err)
 	}
-	rep := report.Report{Mode: "diff", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
+	rep := report.Report{Mode: report.ModeDiff, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
 	return finish(ctx, env, o, rep, stdout, stderr)
 }
 

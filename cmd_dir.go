@@ -49,7 +49,7 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 		}
 		return exitInternal
 	}
-	rep := report.Report{Mode: "dir", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
+	rep := report.Report{Mode: report.ModeDir, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
 	return finish(ctx, env, out, rep, stdout, stderr)
 }
 

@@ -42,7 +42,7 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 		// The scan itself finished: report it, and let findings keep exit
 		// code 1; a clean scan whose state is lost is an internal failure.
 		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		rep := report.Report{Mode: "history", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
+		rep := report.Report{Mode: report.ModeHistory, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
 		if code := finish(ctx, env, o, rep, stdout, stderr); code != exitClean {
 			return code
 		}
@@ -56,6 +56,6 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 		}
 		return exitInternal
 	}
-	rep := report.Report{Mode: "history", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
+	rep := report.Report{Mode: report.ModeHistory, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
 	return finish(ctx, env, o, rep, stdout, stderr)
 }

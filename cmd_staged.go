@@ -65,7 +65,7 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
 		return repoErrorCode(err)
 	}
-	rep := report.Report{Mode: "staged", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
+	rep := report.Report{Mode: report.ModeStaged, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
 	code := finish(ctx, env, o, rep, stdout, stderr)
 	if code == exitFindings {
 		fmt.Fprintln(stderr, stagedAdvice)

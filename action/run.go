@@ -699,7 +699,7 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 		r.gha.AddMask(f.Secret.Reveal())
 	}
 	r.relativize(found)
-	rep := report.Report{Mode: mode, Findings: found, Stats: r.stats.Snapshot(), Warnings: r.warnings}
+	rep := report.Report{Mode: report.Mode(mode), Findings: found, Stats: r.stats.Snapshot(), Warnings: r.warnings}
 	if r.o.PostProcess != nil {
 		var err error
 		if rep, err = r.o.PostProcess(ctx, rep); err != nil {
@@ -716,7 +716,7 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 
 	out.Findings = len(rep.Findings)
 	for _, f := range rep.Findings {
-		if f.Verification == "live" {
+		if f.Verification == scanner.VerifiedLive {
 			out.Live++
 		}
 	}

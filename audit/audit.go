@@ -118,7 +118,7 @@ func (a *auditor) scan(ctx context.Context, opts Options) (report.Report, error)
 		fn = DefaultScan
 	}
 	warnings, err := fn(ctx, a.root, a.repo != nil, sc, col)
-	rep := report.Report{Mode: "audit", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: warnings}
+	rep := report.Report{Mode: report.ModeAudit, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: warnings}
 	if err != nil {
 		return rep, err
 	}

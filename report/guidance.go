@@ -18,19 +18,7 @@ const maxListed = 5
 
 // KindTitle returns the human name of a credential kind, as used in
 // headlines and rule descriptions.
-func KindTitle(k scanner.Kind) string {
-	switch k {
-	case scanner.PersonalToken:
-		return "ClickUp personal API token"
-	case scanner.OAuthClientSecret:
-		return "ClickUp OAuth client secret"
-	case scanner.OAuthAccessToken:
-		return "ClickUp OAuth access token"
-	case scanner.WebhookSecret:
-		return "ClickUp webhook secret"
-	}
-	return "ClickUp credential"
-}
+func KindTitle(k scanner.Kind) string { return k.Title() }
 
 // HeadlineMarkdown returns Headline as markdown for PR comments and step
 // summaries: the redacted value and every value from the scan or from
@@ -38,7 +26,7 @@ func KindTitle(k scanner.Kind) string {
 // or @-mentions.
 func HeadlineMarkdown(f scanner.Finding) string {
 	b := newStep()
-	if f.Verification == "live" {
+	if f.Verification == scanner.VerifiedLive {
 		b.t("**LIVE** ")
 	}
 	b.t("**" + KindTitle(f.Kind) + "** ").c(f.Secret.Redacted())
@@ -55,7 +43,7 @@ func HeadlineMarkdown(f scanner.Finding) string {
 		}
 		b.t(")")
 	}
-	if f.Verification == "revoked" {
+	if f.Verification == scanner.VerifiedRevoked {
 		b.t(": revoked, remove it")
 	} else {
 		b.t(": rotate it now")
@@ -69,7 +57,7 @@ func HeadlineMarkdown(f scanner.Finding) string {
 // A finding verified live gets a "LIVE " prefix; a revoked one says so.
 func Headline(f scanner.Finding) string {
 	var b strings.Builder
-	if f.Verification == "live" {
+	if f.Verification == scanner.VerifiedLive {
 		b.WriteString("LIVE ")
 	}
 	b.WriteString(KindTitle(f.Kind))
@@ -86,7 +74,7 @@ func Headline(f scanner.Finding) string {
 		b.WriteString(" (" + strings.Join(who, ", ") + ")")
 	}
 	switch f.Verification {
-	case "revoked":
+	case scanner.VerifiedRevoked:
 		b.WriteString(": revoked, remove it")
 	default:
 		b.WriteString(": rotate it now")
@@ -231,7 +219,7 @@ func locDisplay(l scanner.Location) string {
 func summarize(f scanner.Finding) where {
 	var w where
 	for _, l := range f.Locations {
-		if l.Change == "removed" {
+		if l.Change == scanner.Removed {
 			// Removed in this change, so present in the commits before it:
 			// it needs the same purge as a secret found in history.
 			w.removed = addUnique(w.removed, locDisplay(l))
@@ -246,13 +234,13 @@ func summarize(f scanner.Finding) where {
 			if l.Unreachable {
 				w.unreachable = true
 			}
-			if l.Object == "blob" {
+			if l.Object == scanner.ObjectBlob {
 				// A blob no tree reaches: Path is its hash, not a file.
 				w.unreachable = true
 				continue
 			}
 			if l.Object != "" {
-				w.messages = addUnique(w.messages, l.Object)
+				w.messages = addUnique(w.messages, string(l.Object))
 				continue
 			}
 			w.historyPaths = addUnique(w.historyPaths, l.Path)
@@ -313,21 +301,9 @@ func envNames(f scanner.Finding) []string {
 		}
 	}
 	if len(names) == 0 {
-		names = []string{defaultEnvName(f.Kind)}
+		names = []string{f.Kind.EnvName()}
 	}
 	return names
-}
-
-func defaultEnvName(k scanner.Kind) string {
-	switch k {
-	case scanner.OAuthClientSecret:
-		return "CLICKUP_CLIENT_SECRET"
-	case scanner.OAuthAccessToken:
-		return "CLICKUP_ACCESS_TOKEN"
-	case scanner.WebhookSecret:
-		return "CLICKUP_WEBHOOK_SECRET"
-	}
-	return "CLICKUP_API_TOKEN"
 }
 
 // isIdentifier reports whether s can be used unquoted as a shell variable
@@ -378,7 +354,7 @@ func guidanceSteps(f scanner.Finding) []step {
 		add(b.t(" again (or unstage it with ").c("git restore --staged <file>").t(")."))
 	}
 
-	if w.history && f.Verification != "revoked" {
+	if w.history && f.Verification != scanner.VerifiedRevoked {
 		b := newStep().t("It is in git history")
 		if len(w.commits) > 0 {
 			b.t(" (commit ").values(w.commits).t(")")
@@ -386,7 +362,7 @@ func guidanceSteps(f scanner.Finding) []step {
 		add(b.t(": rotate it first. A commit that deletes it does not help, and rewriting history does not revoke it."))
 	}
 
-	if f.Verification == "revoked" {
+	if f.Verification == scanner.VerifiedRevoked {
 		add(newStep().t("ClickUp already rejects this credential (checked live), so it needs no rotation; still remove it, so that people and scanners stop tripping on it."))
 	} else {
 		ks := kindSteps(f, w)
@@ -433,7 +409,7 @@ func kindSteps(f scanner.Finding, w where) []step {
 		return b.t(" The old " + noun + " ").c(f.Secret.Redacted()).t(tail)
 	}
 	live := ""
-	if f.Verification == "live" {
+	if f.Verification == scanner.VerifiedLive {
 		live = " ClickUp confirmed it is live: anyone holding the value has access now."
 	}
 

@@ -214,13 +214,13 @@ type pendingLoc struct {
 func emit(pending []pendingLoc, atHead map[string]bool, col *scanner.Collector) {
 	addedIDs := map[string]bool{}
 	for _, p := range pending {
-		if p.loc.Change == "added" {
+		if p.loc.Change == scanner.Added {
 			addedIDs[p.m.Secret.ID()] = true
 		}
 	}
 	for _, p := range pending {
 		id := p.m.Secret.ID()
-		if p.loc.Change == "removed" && addedIDs[id] {
+		if p.loc.Change == scanner.Removed && addedIDs[id] {
 			continue
 		}
 		v := atHead[id]

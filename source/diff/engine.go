@@ -361,7 +361,7 @@ func (e *engine) scanCommit(c *object.Commit, touched map[string]bool) ([]pendin
 		return nil, fmt.Errorf("failed to diff %s against its parent: %w", c.Hash, err)
 	}
 	who, when := author(c)
-	base := scanner.Location{Source: "diff", Commit: c.Hash.String(), Author: who, Date: when}
+	base := scanner.Location{Source: scanner.SourceDiff, Commit: c.Hash.String(), Author: who, Date: when}
 	var out []pendingLoc
 	var parentBlobs map[plumbing.Hash]string
 	for _, fc := range changes {

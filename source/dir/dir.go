@@ -123,7 +123,7 @@ func scanFile(ctx context.Context, j job, sc *scanner.Scanner, col *scanner.Coll
 	if err != nil && ctx.Err() == nil {
 		sc.Stats().Error(j.display, err)
 	}
-	base := scanner.Location{Source: "dir", Path: j.display}
+	base := scanner.Location{Source: scanner.SourceDir, Path: j.display}
 	for _, m := range matches {
 		col.Add(m, base)
 	}
