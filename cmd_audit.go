@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +12,7 @@ import (
 
 // runAudit implements `audit [--repo PATH] [--format text|json]`: the
 // ClickUp security checklist. It exits 1 when a check fails or cannot run.
-func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("audit", stderr)
 	repo := fs.String("repo", ".", "the repository `path` to audit")
 	format := fs.String("format", "text", "output format: text or json")
@@ -25,39 +24,32 @@ func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Wri
 		fmt.Fprintln(stderr, "checks the repository against the ClickUp security checklist; exit 1 when a check fails")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "clickup-secret-scan: audit takes no arguments (use --repo PATH)\n")
-		return exitUsage
+		return usageErrorf("audit takes no arguments (use --repo PATH)")
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "clickup-secret-scan: unknown --format %q (want text or json)\n", *format)
-		return exitUsage
+		return usageErrorf("unknown --format %q (want text or json)", *format)
 	}
 	p.RepoRoot = *repo
 	cl, err := audit.Run(ctx, audit.Options{
 		RepoPath: *repo,
 		PostProcess: func(ctx context.Context, rep report.Report) (report.Report, error) {
-			return postProcess(ctx, env, &p, rep, stderr)
+			return postProcess(ctx, &p, rep, stderr)
 		},
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		if errors.Is(err, audit.ErrBadRepo) {
-			return exitUsage
-		}
-		return exitCodeFor(err)
+		return err
 	}
 	if err := writeChecklist(*output, *format, cl, stdout); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitInternal
+		return err
 	}
 	if cl.Failed() > 0 {
-		return exitFindings
+		return errFindings
 	}
-	return exitClean
+	return nil
 }
 
 func writeChecklist(output, format string, cl report.Checklist, stdout io.Writer) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +12,7 @@ import (
 )
 
 // runDir implements `dir [--include GLOB]... [--exclude GLOB]... PATH...`.
-func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("dir", stderr)
 	var include, exclude stringList
 	fs.Var(&include, "include", "scan only files matching this doublestar `glob` (relative to each PATH; repeatable)")
@@ -24,17 +23,14 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 		fmt.Fprintln(stderr, "usage: clickup-secret-scan dir [flags] PATH...")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if err := out.validate(); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitUsage
+		return err
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan: dir needs at least one PATH")
-		fs.Usage()
-		return exitUsage
+		return withUsage{usageErrorf("dir needs at least one PATH"), fs.Usage}
 	}
 	sc, stats, col := newScan(scanner.Options{MaxArchiveBytes: *maxArchive})
 	opts := dir.Options{Roots: fs.Args(), Include: include, Exclude: exclude}
@@ -43,14 +39,10 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	}
 	res, err := dir.Scan(ctx, opts, sc, col)
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		if errors.Is(err, dir.ErrBadPath) || errors.Is(err, dir.ErrBadGlob) {
-			return exitUsage
-		}
-		return exitInternal
+		return err
 	}
 	rep := report.Report{Mode: report.ModeDir, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-	return finish(ctx, env, out, rep, stdout, stderr)
+	return finish(ctx, out, rep, stdout, stderr)
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a

@@ -9,12 +9,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
-
-// errUsage marks errors that are the user's to fix (exit 2).
-var errUsage = errors.New("usage error")
 
 // outputOptions are the flags every scanning command shares.
 type outputOptions struct {
@@ -38,7 +36,7 @@ func (o *outputOptions) validate() error {
 	case "text", "json", "sarif":
 		return nil
 	}
-	return fmt.Errorf("%w: unknown --format %q (want text, json or sarif)", errUsage, o.format)
+	return usageErrorf("unknown --format %q (want text, json or sarif)", o.format)
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
@@ -48,16 +46,16 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and maps -h and flag errors to exit codes; ok is
-// false when the command must return code at once.
-func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+// parseFlags parses args. It returns flag.ErrHelp for -h (exit 0) and a
+// usage error for a bad flag; the flag package has printed both already.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitClean, false
+			return err
 		}
-		return exitUsage, false
+		return errShown{usage.Error{Err: err}}
 	}
-	return 0, true
+	return nil
 }
 
 // stringList is a repeatable string flag.
@@ -67,18 +65,14 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 // finish runs the shared tail of every scanning command: ignore rules and
-// live verification, then the report in the chosen format, then the exit
-// code (1 when findings remain, else 0; 3 when the report cannot be
-// written). Per-item errors were already counted in rep.Stats.
-func finish(ctx context.Context, env Env, o *outputOptions, rep report.Report, stdout, stderr io.Writer) int {
+// live verification, then the report in the chosen format. It returns
+// errFindings when findings remain, an error when the report cannot be
+// written. Per-item errors were already counted in rep.Stats.
+func finish(ctx context.Context, o *outputOptions, rep report.Report, stdout, stderr io.Writer) error {
 	var err error
-	rep, err = postProcess(ctx, env, &o.pipeline, rep, stderr)
+	rep, err = postProcess(ctx, &o.pipeline, rep, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		if errors.Is(err, errUsage) {
-			return exitUsage
-		}
-		return exitInternal
+		return err
 	}
 	rep.ToolVersion = version
 	for _, w := range rep.Warnings {
@@ -88,13 +82,12 @@ func finish(ctx context.Context, env Env, o *outputOptions, rep report.Report, s
 		fmt.Fprintf(stderr, "warning: %d item(s) could not be scanned in full; see stats.errors\n", rep.Stats.ErrorCount)
 	}
 	if err := writeReport(o, rep, stdout); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitInternal
+		return err
 	}
 	if len(rep.Findings) > 0 {
-		return exitFindings
+		return errFindings
 	}
-	return exitClean
+	return nil
 }
 
 func writeReport(o *outputOptions, rep report.Report, stdout io.Writer) error {
@@ -113,14 +106,6 @@ func writeReport(o *outputOptions, rep report.Report, stdout io.Writer) error {
 		return fmt.Errorf("failed to write %s: %w", o.output, err)
 	}
 	return nil
-}
-
-// exitCodeFor maps an error returned before scanning to an exit code.
-func exitCodeFor(err error) int {
-	if errors.Is(err, errUsage) {
-		return exitUsage
-	}
-	return exitInternal
 }
 
 // newScan returns a fresh scanner, its stats and a collector.

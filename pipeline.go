@@ -12,6 +12,7 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
 	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
@@ -46,19 +47,12 @@ func addPipelineFlags(fs *flag.FlagSet, p *pipelineOptions) {
 	fs.StringVar(&p.AuditLog, "audit-log", "", "append one JSON line per ClickUp API call to this `file` (default stderr); it never holds a token")
 }
 
-// usageError is an error that is the user's to fix: it matches errUsage
-// with errors.Is while printing only its own message.
-type usageError struct{ err error }
-
-func (e usageError) Error() string   { return e.err.Error() }
-func (e usageError) Unwrap() []error { return []error{errUsage, e.err} }
-
 // postProcess applies ignore rules and live verification to a report:
 // ignored findings (or the ignored locations of a finding) move to
 // rep.Ignored with their reason, remaining personal and OAuth access tokens are checked
 // against ClickUp when p.Verify is set, and findings are sorted again so
 // that live ones come first.
-func postProcess(ctx context.Context, env Env, p *pipelineOptions, rep report.Report, stderr io.Writer) (report.Report, error) {
+func postProcess(ctx context.Context, p *pipelineOptions, rep report.Report, stderr io.Writer) (report.Report, error) {
 	rules, err := loadIgnoreRules(p)
 	if err != nil {
 		return rep, err
@@ -100,7 +94,7 @@ func loadIgnoreRules(p *pipelineOptions) (*ignore.Rules, error) {
 	case !explicit && errors.Is(err, fs.ErrNotExist):
 		return nil, nil
 	}
-	return nil, usageError{fmt.Errorf("invalid ignore file: %w", err)}
+	return nil, usage.Error{Err: fmt.Errorf("invalid ignore file: %w", err)}
 }
 
 // verifyFindings checks the personal tokens and OAuth access tokens among
@@ -112,7 +106,7 @@ func verifyFindings(ctx context.Context, p *pipelineOptions, fs []scanner.Findin
 	}
 	if c.BaseURL != "" {
 		if err := verify.CheckBaseURL(c.BaseURL); err != nil {
-			return usageError{fmt.Errorf("--clickup-api-url: %w", err)}
+			return usage.Error{Err: fmt.Errorf("--clickup-api-url: %w", err)}
 		}
 	}
 	if c.Audit == nil {
@@ -120,7 +114,7 @@ func verifyFindings(ctx context.Context, p *pipelineOptions, fs []scanner.Findin
 		if p.AuditLog != "" {
 			f, err := os.OpenFile(p.AuditLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 			if err != nil {
-				return usageError{fmt.Errorf("failed to open audit log: %w", err)}
+				return usage.Error{Err: fmt.Errorf("failed to open audit log: %w", err)}
 			}
 			defer f.Close()
 			w = f

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
@@ -258,9 +259,9 @@ func TestPostProcess(t *testing.T) {
 				p.IgnoreFile = filepath.Join(root, tt.explicit)
 			}
 			rep := report.Report{Findings: []scanner.Finding{mk(tokA, "src/a.js"), mk(tokB, filepath.ToSlash(filepath.Join(root, "vendor/x.js")))}}
-			got, err := postProcess(context.Background(), nil, p, rep, &bytes.Buffer{})
+			got, err := postProcess(context.Background(), p, rep, &bytes.Buffer{})
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || errors.Is(err, errUsage) != tt.wantUsage {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || errors.Is(err, usage.Err) != tt.wantUsage {
 					t.Fatalf("postProcess error = %v, want %q (usage=%v)", err, tt.wantErr, tt.wantUsage)
 				}
 				return
@@ -323,7 +324,7 @@ func TestVerifyClientOverride(t *testing.T) {
 		return nil
 	}}, AuditLog: ""}
 	rep := report.Report{Findings: []scanner.Finding{{ID: s.ID(), Kind: scanner.PersonalToken, Secret: s}}}
-	got, err := postProcess(context.Background(), nil, p, rep, &auditBuf)
+	got, err := postProcess(context.Background(), p, rep, &auditBuf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-git/go-git/v5"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
@@ -24,8 +25,8 @@ import (
 const DefaultMaxCommits = 200_000
 
 // ErrBadRepo is returned (wrapped) when RepoPath does not exist or is not a
-// directory.
-var ErrBadRepo = errors.New("repository path is not a directory")
+// directory; it is the user's to fix and matches usage.Err.
+var ErrBadRepo error = usage.Error{Err: errors.New("repository path is not a directory")}
 
 // ScanFunc finds credentials in the repository at root and adds them to
 // col; it returns scan-level warnings.

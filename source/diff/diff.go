@@ -23,7 +23,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
 // Options selects the commit range to scan.
@@ -57,15 +59,16 @@ type LineRange struct{ Start, End int }
 
 // ErrBaseNotFound is wrapped when the base revision, or the history that
 // links it to head, is not in the repository: typically a shallow clone.
-var ErrBaseNotFound = errors.New("base revision not found in the repository: fetch more history " +
-	"(git fetch --unshallow, or actions/checkout with fetch-depth: 0) or use the Action's API mode")
+var ErrBaseNotFound error = usage.Error{Err: errors.New("base revision not found in the repository: fetch more history " +
+	"(git fetch --unshallow, or actions/checkout with fetch-depth: 0) or use the Action's API mode")}
 
 // ErrHeadNotFound is wrapped when the head revision does not resolve to a
 // commit in the repository.
-var ErrHeadNotFound = errors.New("head revision not found in the repository")
+var ErrHeadNotFound error = usage.Error{Err: errors.New("head revision not found in the repository")}
 
-// ErrNotRepository is wrapped when the path is not inside a git repository.
-var ErrNotRepository = errors.New("not a git repository")
+// ErrNotRepository is wrapped when the path is not inside a git
+// repository; it is source.ErrNotRepository.
+var ErrNotRepository = source.ErrNotRepository
 
 // renameOptions mirror git's default similarity of 50%: go-git recommends
 // 60, but then a rename that git log -M shows reported the token the file
