@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/audit"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
@@ -56,16 +55,5 @@ func writeChecklist(output, format string, cl report.Checklist, stdout io.Writer
 	if output == "" {
 		return report.WriteChecklist(stdout, format, cl)
 	}
-	f, err := os.Create(output)
-	if err != nil {
-		return fmt.Errorf("failed to create %s: %w", output, err)
-	}
-	if err := report.WriteChecklist(f, format, cl); err != nil {
-		f.Close()
-		return fmt.Errorf("failed to write %s: %w", output, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("failed to write %s: %w", output, err)
-	}
-	return nil
+	return report.WriteFile(output, func(w io.Writer) error { return report.WriteChecklist(w, format, cl) })
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
@@ -94,18 +93,7 @@ func writeReport(o *outputOptions, rep report.Report, stdout io.Writer) error {
 	if o.output == "" {
 		return report.Write(stdout, o.format, rep)
 	}
-	f, err := os.Create(o.output)
-	if err != nil {
-		return fmt.Errorf("failed to create %s: %w", o.output, err)
-	}
-	if err := report.Write(f, o.format, rep); err != nil {
-		f.Close()
-		return fmt.Errorf("failed to write %s: %w", o.output, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("failed to write %s: %w", o.output, err)
-	}
-	return nil
+	return report.WriteFile(o.output, func(w io.Writer) error { return report.Write(w, o.format, rep) })
 }
 
 // newScan returns a fresh scanner, its stats and a collector.

@@ -816,14 +816,7 @@ func (r *runner) writeSARIF(rep report.Report) bool {
 	if r.in.SARIFFile == "" {
 		return false
 	}
-	p := r.abs(r.in.SARIFFile)
-	f, err := os.Create(p)
-	if err == nil {
-		err = report.Write(f, "sarif", rep)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
+	err := report.WriteFile(r.abs(r.in.SARIFFile), func(w io.Writer) error { return report.Write(w, "sarif", rep) })
 	if err != nil {
 		r.postWarnings = append(r.postWarnings, fmt.Sprintf("could not write the SARIF file %s: %v", r.in.SARIFFile, err))
 		return false
