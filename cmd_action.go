@@ -12,6 +12,7 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/action"
 	"github.com/clickup-secret-scan/clickup-secret-scan/audit"
+	"github.com/clickup-secret-scan/clickup-secret-scan/postprocess"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
@@ -39,15 +40,16 @@ func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		return annotate(gha, err)
 	}
 	ws := env("GITHUB_WORKSPACE")
-	p := &pipelineOptions{
+	p := postprocess.Options{
 		IgnoreFile:    inWorkspace(ws, in.IgnoreFile),
 		RepoRoot:      ws,
 		Verify:        in.Verify,
 		ClickUpAPIURL: in.ClickUpAPIURL,
+		APIURLOption:  "input clickup-api-url",
 		AuditLog:      inWorkspace(ws, in.AuditLog),
 	}
 	post := func(ctx context.Context, rep report.Report) (report.Report, error) {
-		return postProcess(ctx, p, rep, stderr)
+		return postprocess.Apply(ctx, p, rep, stderr)
 	}
 	out, err := action.Run(ctx, in, action.Options{
 		Getenv:      getenv,

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/audit"
+	"github.com/clickup-secret-scan/clickup-secret-scan/postprocess"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
@@ -16,7 +17,7 @@ func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Wri
 	repo := fs.String("repo", ".", "the repository `path` to audit")
 	format := fs.String("format", "text", "output format: text or json")
 	output := fs.String("output", "", "write the checklist to this `file` instead of stdout")
-	var p pipelineOptions
+	var p postprocess.Options
 	addPipelineFlags(fs, &p)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: clickup-secret-scan audit [--repo PATH] [--format text|json] [flags]")
@@ -36,7 +37,7 @@ func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Wri
 	cl, err := audit.Run(ctx, audit.Options{
 		RepoPath: *repo,
 		PostProcess: func(ctx context.Context, rep report.Report) (report.Report, error) {
-			return postProcess(ctx, &p, rep, stderr)
+			return postprocess.Apply(ctx, p, rep, stderr)
 		},
 	})
 	if err != nil {

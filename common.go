@@ -8,9 +8,12 @@ import (
 	"io"
 	"strings"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
+	"github.com/clickup-secret-scan/clickup-secret-scan/postprocess"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
 )
 
 // outputOptions are the flags every scanning command shares.
@@ -18,8 +21,8 @@ type outputOptions struct {
 	format string
 	output string
 	// pipeline holds the post-processing flags (ignore rules, live
-	// verification); see pipeline.go.
-	pipeline pipelineOptions
+	// verification).
+	pipeline postprocess.Options
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputOptions {
@@ -69,7 +72,7 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 // written. Per-item errors were already counted in rep.Stats.
 func finish(ctx context.Context, o *outputOptions, rep report.Report, stdout, stderr io.Writer) error {
 	var err error
-	rep, err = postProcess(ctx, &o.pipeline, rep, stderr)
+	rep, err = postprocess.Apply(ctx, o.pipeline, rep, stderr)
 	if err != nil {
 		return err
 	}
@@ -100,4 +103,17 @@ func writeReport(o *outputOptions, rep report.Report, stdout io.Writer) error {
 func newScan(opts scanner.Options) (*scanner.Scanner, *scanner.Stats, *scanner.Collector) {
 	stats := &scanner.Stats{}
 	return scanner.New(opts, stats), stats, scanner.NewCollector()
+}
+
+// apiURLFlag names the API URL option in post-processing errors.
+const apiURLFlag = "--clickup-api-url"
+
+// addPipelineFlags adds the post-processing flags (ignore rules, live
+// verification) every scanning command shares.
+func addPipelineFlags(fs *flag.FlagSet, p *postprocess.Options) {
+	p.APIURLOption = apiURLFlag
+	fs.StringVar(&p.IgnoreFile, "ignore-file", "", "read ignore rules from this `file` (default: "+ignore.DefaultFile+" at the repository root, when present)")
+	fs.BoolVar(&p.Verify, "verify", false, "check each personal token and OAuth access token against ClickUp's API (GET /api/v2/user): live, revoked or unknown; this sends the token to ClickUp")
+	fs.StringVar(&p.ClickUpAPIURL, "clickup-api-url", "", "ClickUp API base `URL` for --verify (default "+verify.DefaultBaseURL+")")
+	fs.StringVar(&p.AuditLog, "audit-log", "", "append one JSON line per ClickUp API call to this `file` (default stderr); it never holds a token")
 }
