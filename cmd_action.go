@@ -56,7 +56,7 @@ func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		Stdout:      stdout,
 		Stderr:      stderr,
 		PostProcess: post,
-		Sources:     action.Sources{Audit: actionAudit(post)},
+		Audit:       actionAudit(post),
 	})
 	if err != nil {
 		return annotate(gha, err)

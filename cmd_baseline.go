@@ -14,6 +14,7 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
@@ -57,23 +58,19 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 		}
 	}
 
-	sc, stats, col := newScan(scanner.Options{})
-	source := "history"
-	res, err := history.Scan(ctx, history.Options{RepoPath: *repo}, sc, col)
-	warnings := res.Warnings
-	if errors.Is(err, history.ErrNotRepository) {
-		source = "directory"
-		var dres dir.Result
-		dres, err = dir.Scan(ctx, dir.Options{Roots: []string{*repo}}, sc, col)
-		warnings = dres.Warnings
-	}
+	src := &source.RepoOrDir{Repo: history.Source{RepoPath: *repo}, Dir: dir.Source{Roots: []string{*repo}}}
+	rep, _, err := source.Run(ctx, src, scanner.Options{})
 	if err != nil {
 		return err
 	}
-	for _, w := range warnings {
+	scanned := "history"
+	if src.UsedDir() {
+		scanned = "directory"
+	}
+	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
-	if n := stats.Snapshot().ErrorCount; n > 0 {
+	if n := rep.Stats.ErrorCount; n > 0 {
 		fmt.Fprintf(stderr, "warning: %d item(s) could not be scanned in full\n", n)
 	}
 
@@ -88,13 +85,13 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 		fmt.Fprintf(&buf, "# Ignoring a finding does not make a leaked token safe: rotate every token listed here.\n")
 	}
 	added, kept := 0, 0
-	for _, f := range col.Findings() {
+	for _, f := range rep.Findings {
 		if rules.Contains(f.ID) {
 			kept++
 			continue
 		}
 		if added == 0 {
-			fmt.Fprintf(&buf, "\n# baseline of %s, %s scan\n", date, source)
+			fmt.Fprintf(&buf, "\n# baseline of %s, %s scan\n", date, scanned)
 		}
 		added++
 		fmt.Fprintf(&buf, "# %s %s at %s\n", f.Kind, f.Secret.Redacted(), commentSafe(baselineWhere(f)))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
@@ -32,13 +31,7 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 	if err := checkRepoScan(fs, o, *base != "", "diff needs --base REV and takes no arguments", *repo); err != nil {
 		return err
 	}
-	sc, stats, col := newScan(scanner.Options{})
-	res, err := diff.ScanRange(ctx, diff.Options{RepoPath: *repo, Base: *base, Head: *head}, sc, col)
-	if err != nil {
-		return err
-	}
-	rep := report.Report{Mode: report.ModeDiff, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-	return finish(ctx, o, rep, stdout, stderr)
+	return scanAndFinish(ctx, diff.Range{RepoPath: *repo, Base: *base, Head: *head}, scanner.Options{}, o, stdout, stderr)
 }
 
 // checkRepoScan ends the flag handling that diff and staged share: it

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 )
@@ -32,17 +31,11 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	if fs.NArg() == 0 {
 		return withUsage{usageErrorf("dir needs at least one PATH"), fs.Usage}
 	}
-	sc, stats, col := newScan(scanner.Options{MaxArchiveBytes: *maxArchive})
-	opts := dir.Options{Roots: fs.Args(), Include: include, Exclude: exclude}
+	src := dir.Source{Roots: fs.Args(), Include: include, Exclude: exclude}
 	if isTerminal(stderr) {
-		opts.Progress = stderr
+		src.Progress = stderr
 	}
-	res, err := dir.Scan(ctx, opts, sc, col)
-	if err != nil {
-		return err
-	}
-	rep := report.Report{Mode: report.ModeDir, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-	return finish(ctx, out, rep, stdout, stderr)
+	return scanAndFinish(ctx, src, scanner.Options{MaxArchiveBytes: *maxArchive}, out, stdout, stderr)
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a

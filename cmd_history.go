@@ -5,8 +5,8 @@ import (
 	"errors"
 	"io"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
 
@@ -33,12 +33,10 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 	if o.pipeline.RepoRoot == "" {
 		o.pipeline.RepoRoot = opts.RepoPath
 	}
-	sc, stats, col := newScan(scanner.Options{})
-	res, err := history.Scan(ctx, opts, sc, col)
+	rep, _, err := source.Run(ctx, history.Source(opts), scanner.Options{})
 	if err != nil && !errors.Is(err, history.ErrStateNotSaved) {
 		return err
 	}
-	rep := report.Report{Mode: report.ModeHistory, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
 	ferr := finish(ctx, o, rep, stdout, stderr)
 	if err == nil || (ferr != nil && ferr != errFindings) {
 		return ferr

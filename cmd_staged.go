@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
@@ -59,13 +58,7 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 			repoPath = gitDir
 		}
 	}
-	sc, stats, col := newScan(scanner.Options{})
-	res, err := diff.ScanIndex(ctx, repoPath, indexFile, sc, col)
-	if err != nil {
-		return err
-	}
-	rep := report.Report{Mode: report.ModeStaged, Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-	err = finish(ctx, o, rep, stdout, stderr)
+	err := scanAndFinish(ctx, diff.Staged{RepoPath: repoPath, IndexFile: indexFile}, scanner.Options{}, o, stdout, stderr)
 	if err == errFindings {
 		fmt.Fprintln(stderr, stagedAdvice)
 	}

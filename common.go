@@ -13,6 +13,7 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/postprocess"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
 )
 
@@ -99,10 +100,13 @@ func writeReport(o *outputOptions, rep report.Report, stdout io.Writer) error {
 	return report.WriteFile(o.output, func(w io.Writer) error { return report.Write(w, o.format, rep) })
 }
 
-// newScan returns a fresh scanner, its stats and a collector.
-func newScan(opts scanner.Options) (*scanner.Scanner, *scanner.Stats, *scanner.Collector) {
-	stats := &scanner.Stats{}
-	return scanner.New(opts, stats), stats, scanner.NewCollector()
+// scanAndFinish runs src and finishes with its report (see finish).
+func scanAndFinish(ctx context.Context, src source.Source, opts scanner.Options, o *outputOptions, stdout, stderr io.Writer) error {
+	rep, _, err := source.Run(ctx, src, opts)
+	if err != nil {
+		return err
+	}
+	return finish(ctx, o, rep, stdout, stderr)
 }
 
 // apiURLFlag names the API URL option in post-processing errors.

@@ -3,11 +3,13 @@ package action
 import (
 	"strconv"
 	"strings"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
 // LineRange is an inclusive range of 1-based lines on the new (RIGHT) side
 // of a diff.
-type LineRange struct{ Start, End int }
+type LineRange = source.LineRange
 
 // addedLine is one line a patch adds: its 1-based line number in the new
 // file and its text without the leading '+'.
@@ -88,7 +90,7 @@ func ranges(added []addedLine) []LineRange {
 			rs[n-1].End = a.line
 			continue
 		}
-		rs = append(rs, LineRange{a.line, a.line})
+		rs = append(rs, LineRange{Start: a.line, End: a.line})
 	}
 	return rs
 }

@@ -27,43 +27,14 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
-
-// RangeFunc scans the commits base..head of the repository at repoPath and
-// returns the lines head adds per path (1-based, where review comments may
-// go) and warnings. It must return an error wrapping ErrBaseNotFound when a
-// commit is not in the local clone.
-type RangeFunc func(ctx context.Context, repoPath, base, head string, sc *scanner.Scanner, col *scanner.Collector) (map[string][]LineRange, []string, error)
-
-// HistoryFunc scans the history of the repository at repoPath. With a
-// statePath (history.Options.StatePath; "" for none) it scans only what is
-// new since the run that wrote the state, reports the state's open findings
-// again and rewrites the state. It must return an error wrapping
-// history.ErrBadState when the state cannot be used (nothing scanned yet)
-// and one wrapping history.ErrStateNotSaved when the scan finished but the
-// state could not be written (col holds every finding).
-type HistoryFunc func(ctx context.Context, repoPath, statePath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
-
-// DirsFunc scans directory trees (absolute roots) with doublestar include
-// and exclude patterns.
-type DirsFunc func(ctx context.Context, roots, include, exclude []string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
 
 // AuditFunc runs the repository checklist (mode: audit) and returns it as
 // text, and whether a check failed. An error wrapping ErrUsage is the
 // user's to fix.
 type AuditFunc func(ctx context.Context, repoPath string) (text string, failed bool, err error)
-
-// Sources are the scanners the Action drives. A nil Range, History or Dirs
-// takes the project's source (source/diff, source/history, source/dir); a
-// nil Audit makes mode audit unavailable. Tests replace them to inject
-// faults.
-type Sources struct {
-	Range   RangeFunc
-	History HistoryFunc
-	Dirs    DirsFunc
-	Audit   AuditFunc
-}
 
 // Options are what Run needs besides the inputs.
 type Options struct {
@@ -77,8 +48,10 @@ type Options struct {
 	Sleep Sleeper
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
-	// Sources are the scanners; see Sources.
+	// Sources make the sources scanned; nil means LocalSources.
 	Sources Sources
+	// Audit runs mode audit; nil makes mode audit unavailable.
+	Audit AuditFunc
 	// PostProcess applies ignore rules and live verification (nil: none).
 	PostProcess func(context.Context, report.Report) (report.Report, error)
 	// Scanner tunes the scanner.
@@ -296,11 +269,18 @@ func (r *runner) printNotices() {
 	r.notices = nil
 }
 
-func (r *runner) rangeFunc() RangeFunc {
-	if r.o.Sources.Range != nil {
-		return r.o.Sources.Range
+func (r *runner) sources() Sources {
+	if r.o.Sources != nil {
+		return r.o.Sources
 	}
-	return diffRange
+	return LocalSources{}
+}
+
+// scan runs src into the run's collector and keeps its warnings.
+func (r *runner) scan(ctx context.Context, src source.Source) (source.Result, error) {
+	res, err := src.Scan(ctx, r.sc, r.col)
+	r.warnings = append(r.warnings, res.Warnings...)
+	return res, err
 }
 
 // scanDiff scans what the event adds. It returns false when nothing could
@@ -340,13 +320,7 @@ func (r *runner) scanCheckout(ctx context.Context) bool {
 	if r.event == "pull_request_target" {
 		return false
 	}
-	dirs := r.o.Sources.Dirs
-	if dirs == nil {
-		dirs = dirScan
-	}
-	warns, err := dirs(ctx, []string{r.ws}, nil, nil, r.sc, r.col)
-	r.warnings = append(r.warnings, warns...)
-	if err != nil {
+	if _, err := r.scan(ctx, r.sources().Dirs([]string{r.ws}, nil, nil)); err != nil {
 		r.warn(fmt.Sprintf("the checked-out files could not be scanned either: %v", err))
 		return false
 	}
@@ -360,8 +334,7 @@ func (r *runner) scanCheckout(ctx context.Context) bool {
 // clone, else through the compare API.
 func (r *runner) scanCommitRange(ctx context.Context, base, head string) (bool, error) {
 	if haveCommits(r.ws, base, head) {
-		_, warns, err := r.rangeFunc()(ctx, r.ws, base, head, r.sc, r.col)
-		r.warnings = append(r.warnings, warns...)
+		_, err := r.scan(ctx, r.sources().Range(r.ws, base, head))
 		if err == nil {
 			return true, nil
 		}
@@ -461,10 +434,9 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 	}
 	target := r.event == "pull_request_target"
 	if !target && haveCommits(r.ws, base, head) {
-		added, warns, err := r.rangeFunc()(ctx, r.ws, base, head, r.sc, r.col)
-		r.warnings = append(r.warnings, warns...)
+		res, err := r.scan(ctx, r.sources().Range(r.ws, base, head))
 		if err == nil {
-			r.added, r.local = added, true
+			r.added, r.local = res.Added, true
 			return true, nil
 		}
 		if !errors.Is(err, ErrBaseNotFound) {
@@ -493,12 +465,8 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 // or with the history-state input only what is new since the last run plus
 // the findings that run left open.
 func (r *runner) scanHistory(ctx context.Context) error {
-	hist := r.o.Sources.History
-	if hist == nil {
-		hist = historyScan
-	}
 	if r.in.HistoryState == "" {
-		return r.wholeHistory(ctx, hist)
+		return r.wholeHistory(ctx)
 	}
 
 	name, path := r.in.HistoryState, r.abs(r.in.HistoryState)
@@ -516,7 +484,7 @@ func (r *runner) scanHistory(ctx context.Context) error {
 		if err != nil {
 			why = err.Error()
 		}
-		if err := r.wholeHistory(ctx, hist); err != nil {
+		if err := r.wholeHistory(ctx); err != nil {
 			return err
 		}
 		r.stateNotSaved(fmt.Errorf("history-state %s: %w: %s, so it was left untouched and the whole history was scanned; give the state a path of its own", name, history.ErrStateNotSaved, why))
@@ -529,7 +497,7 @@ func (r *runner) scanHistory(ctx context.Context) error {
 	_ = os.MkdirAll(filepath.Dir(path), 0o755)
 	_, statErr := os.Stat(path)
 	existed := statErr == nil
-	warns, err := hist(ctx, r.ws, path, r.sc, r.col)
+	warns, err := r.history(ctx, path)
 	// The container runs as root; actions/cache's save step and the next
 	// checkout run as the runner user on the host, which owns the
 	// workspace and must be able to read the state and remove the
@@ -542,7 +510,7 @@ func (r *runner) scanHistory(ctx context.Context) error {
 		// another repository or an older version): scan everything, which
 		// loses nothing, say so loudly, and replace the state.
 		why := strings.TrimSuffix(err.Error(), " (delete it to rescan the whole history)")
-		warns, err = r.freshState(ctx, hist, path)
+		warns, err = r.freshState(ctx, path)
 		msg := fmt.Sprintf("history-state %s could not be used (%s), so the whole history was scanned instead: this report is complete", name, why)
 		if err == nil {
 			msg += ", and a fresh state replaced the file for the next run"
@@ -563,11 +531,16 @@ func (r *runner) scanHistory(ctx context.Context) error {
 	return nil
 }
 
+// history scans the workspace's history with the state file at statePath
+// ("" for none) and returns the scan's warnings.
+func (r *runner) history(ctx context.Context, statePath string) ([]string, error) {
+	res, err := r.sources().History(r.ws, statePath).Scan(ctx, r.sc, r.col)
+	return res.Warnings, err
+}
+
 // wholeHistory scans the whole history without a state.
-func (r *runner) wholeHistory(ctx context.Context, hist HistoryFunc) error {
-	warns, err := hist(ctx, r.ws, "", r.sc, r.col)
-	r.warnings = append(r.warnings, warns...)
-	if err != nil {
+func (r *runner) wholeHistory(ctx context.Context) error {
+	if _, err := r.scan(ctx, r.sources().History(r.ws, "")); err != nil {
 		return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
 	}
 	return nil
@@ -586,10 +559,10 @@ func (r *runner) stateNotSaved(err error) {
 // directory next to path and renamed over it, so the bad file goes only when
 // a good one replaces it: a run that cannot save leaves it, and the next run
 // warns again rather than quietly scanning everything forever.
-func (r *runner) freshState(ctx context.Context, hist HistoryFunc, path string) ([]string, error) {
+func (r *runner) freshState(ctx context.Context, path string) ([]string, error) {
 	dir, err := os.MkdirTemp(filepath.Dir(path), ".clickup-secret-scan-state-*")
 	if err != nil {
-		warns, serr := hist(ctx, r.ws, "", r.sc, r.col)
+		warns, serr := r.history(ctx, "")
 		if serr != nil {
 			return warns, serr
 		}
@@ -597,7 +570,7 @@ func (r *runner) freshState(ctx context.Context, hist HistoryFunc, path string) 
 	}
 	defer os.RemoveAll(dir)
 	fresh := filepath.Join(dir, filepath.Base(path))
-	warns, err := hist(ctx, r.ws, fresh, r.sc, r.col)
+	warns, err := r.history(ctx, fresh)
 	if err != nil {
 		return warns, err
 	}
@@ -660,24 +633,18 @@ func (r *runner) scanPaths(ctx context.Context) error {
 	if len(roots) == 0 {
 		return nil
 	}
-	dirs := r.o.Sources.Dirs
-	if dirs == nil {
-		dirs = dirScan
-	}
-	warns, err := dirs(ctx, roots, r.in.Include, r.in.Exclude, r.sc, r.col)
-	r.warnings = append(r.warnings, warns...)
-	if err != nil {
+	if _, err := r.scan(ctx, r.sources().Dirs(roots, r.in.Include, r.in.Exclude)); err != nil {
 		return fmt.Errorf("failed to scan the paths: %w", err)
 	}
 	return nil
 }
 
 func (r *runner) runAudit(ctx context.Context) (Outcome, error) {
-	if r.o.Sources.Audit == nil {
+	if r.o.Audit == nil {
 		return Outcome{}, fmt.Errorf("%w: mode audit is not available in this build", ErrUsage)
 	}
 	r.printNotices()
-	text, failed, err := r.o.Sources.Audit(ctx, r.ws)
+	text, failed, err := r.o.Audit(ctx, r.ws)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("failed to audit %s: %w", r.ws, err)
 	}

@@ -55,7 +55,7 @@ type Result struct {
 }
 
 // LineRange is an inclusive range of 1-based line numbers.
-type LineRange struct{ Start, End int }
+type LineRange = source.LineRange
 
 // ErrBaseNotFound is wrapped when the base revision, or the history that
 // links it to head, is not in the repository: typically a shallow clone.
