@@ -22,54 +22,26 @@ func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Col
 	// credential's ClickUp context (a clickup: key above it) is often on a
 	// line the patch did not change. Only matches on changed lines count.
 	var newSide, oldSide patchSide
-	oldLine, newLine := 0, 0
-	inHunk := false
-	patchLine := 0
-	for rest := patch; rest != ""; {
-		line := rest
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
-		}
-		line = strings.TrimSuffix(line, "\r")
-		patchLine++
-		if strings.HasPrefix(line, "@@") {
-			o, n, ok := parseHunkHeader(line)
-			if !ok {
-				sc.Stats().Error(path+" (patch)", errMalformedHunk(patchLine))
-				break
-			}
-			if inHunk {
+	lines, malformedAt := ParsePatch(patch)
+	for i, l := range lines {
+		switch l.Op {
+		case '@':
+			if i > 0 {
 				// Hunks are apart in the file: keep their text apart.
 				newSide.add("", 0, false)
 				oldSide.add("", 0, false)
 			}
-			oldLine, newLine, inHunk = o, n, true
-			continue
-		}
-		if !inHunk {
-			continue
-		}
-		if line == "" {
-			// A context line whose leading space was lost (editors and
-			// some tools strip trailing whitespace): still a line.
-			line = " "
-		}
-		switch line[0] {
 		case '+':
-			newSide.add(line[1:], newLine, true)
-			newLine++
+			newSide.add(l.Text, l.New, true)
 		case '-':
-			oldSide.add(line[1:], oldLine, true)
-			oldLine++
+			oldSide.add(l.Text, l.Old, true)
 		case ' ':
-			newSide.add(line[1:], newLine, false)
-			oldSide.add(line[1:], oldLine, false)
-			oldLine++
-			newLine++
+			newSide.add(l.Text, l.New, false)
+			oldSide.add(l.Text, l.Old, false)
 		}
-		// "\ No newline at end of file" and anything else: no line.
+	}
+	if malformedAt > 0 {
+		sc.Stats().Error(path+" (patch)", errMalformedHunk(malformedAt))
 	}
 	sc.Stats().AddFile(int64(len(patch)))
 
@@ -91,6 +63,70 @@ func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Col
 		loc.Change = "removed"
 		col.Add(m, loc)
 	}
+}
+
+// PatchLine is one line of a patch's hunks.
+type PatchLine struct {
+	// Op is '@' for a hunk header, '+' for an added line, '-' for a
+	// removed one and ' ' for context.
+	Op byte
+	// Old and New are the line's 1-based numbers in the old and the new
+	// file; only those of the sides the line is on mean anything.
+	Old, New int
+	// Text is the line without its leading op character (empty for '@').
+	Text string
+}
+
+// ParsePatch reads a unified-diff patch body as GitHub's API returns it in
+// a file's `patch` field (hunks only, no file header), from the network:
+// lines before the first hunk, "\ No newline at end of file" and lines with
+// an unknown first character are skipped; an empty line is a context line
+// whose leading space was lost (editors strip trailing whitespace). A
+// malformed hunk header stops the parse there: line numbers after it
+// cannot be trusted. malformedAt is the 1-based patch line of that header,
+// 0 when there is none.
+func ParsePatch(patch string) (lines []PatchLine, malformedAt int) {
+	oldLine, newLine := 0, 0
+	inHunk := false
+	patchLine := 0
+	for rest := patch; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		line = strings.TrimSuffix(line, "\r")
+		patchLine++
+		if strings.HasPrefix(line, "@@") {
+			o, n, ok := parseHunkHeader(line)
+			if !ok {
+				return lines, patchLine
+			}
+			lines = append(lines, PatchLine{Op: '@', Old: o, New: n})
+			oldLine, newLine, inHunk = o, n, true
+			continue
+		}
+		if !inHunk {
+			continue
+		}
+		if line == "" {
+			line = " "
+		}
+		switch line[0] {
+		case '+':
+			lines = append(lines, PatchLine{Op: '+', New: newLine, Text: line[1:]})
+			newLine++
+		case '-':
+			lines = append(lines, PatchLine{Op: '-', Old: oldLine, Text: line[1:]})
+			oldLine++
+		case ' ':
+			lines = append(lines, PatchLine{Op: ' ', Old: oldLine, New: newLine, Text: line[1:]})
+			oldLine++
+			newLine++
+		}
+	}
+	return lines, 0
 }
 
 // patchSide is one side (new or old) of a patch's hunks as text, with the
