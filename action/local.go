@@ -1,8 +1,6 @@
 package action
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -10,16 +8,11 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
-
-// ErrBaseNotFound means a commit of the range is not in the local clone
-// (a shallow checkout): the Action then scans through the API.
-var ErrBaseNotFound = errors.New("commit not in the local clone")
 
 // openRepo opens the repository at path with go-git, which, unlike the git
 // CLI, does not refuse a workspace owned by another uid.
@@ -49,7 +42,7 @@ func haveCommits(repoPath string, shas ...string) bool {
 // default branch, using the local remote-tracking or local ref.
 func newBranchBase(repoPath, defaultBranch, head string) (string, error) {
 	if defaultBranch == "" {
-		return "", fmt.Errorf("%w: the default branch is unknown", ErrBaseNotFound)
+		return "", fmt.Errorf("%w: the default branch is unknown", diff.ErrBaseNotFound)
 	}
 	r, err := openRepo(repoPath)
 	if err != nil {
@@ -67,15 +60,15 @@ func newBranchBase(repoPath, defaultBranch, head string) (string, error) {
 		}
 	}
 	if tip == nil {
-		return "", fmt.Errorf("%w: no local ref for the default branch %s", ErrBaseNotFound, defaultBranch)
+		return "", fmt.Errorf("%w: no local ref for the default branch %s", diff.ErrBaseNotFound, defaultBranch)
 	}
 	hc, err := r.CommitObject(plumbing.NewHash(head))
 	if err != nil {
-		return "", fmt.Errorf("%w: %s", ErrBaseNotFound, head)
+		return "", fmt.Errorf("%w: %s", diff.ErrBaseNotFound, head)
 	}
 	bases, err := tip.MergeBase(hc)
 	if err != nil || len(bases) == 0 {
-		return "", fmt.Errorf("%w: no merge base of %s and the default branch", ErrBaseNotFound, head)
+		return "", fmt.Errorf("%w: no merge base of %s and the default branch", diff.ErrBaseNotFound, head)
 	}
 	return bases[0].Hash.String(), nil
 }
@@ -139,7 +132,8 @@ type Sources interface {
 	// Range is the commits base..head of the repository at repoPath; its
 	// Result.Added holds the lines head adds per path (1-based, where
 	// review comments may go). Its Scan must return an error wrapping
-	// ErrBaseNotFound when a commit is not in the local clone.
+	// diff.ErrBaseNotFound when a commit is not in the local clone (a
+	// shallow checkout): the Action then scans through the API.
 	Range(repoPath, base, head string) source.Source
 	// History is the history of the repository at repoPath. With a
 	// statePath (history.Options.StatePath; "" for none) it scans only
@@ -162,7 +156,7 @@ type LocalSources struct{}
 // Range returns the diff source, which scans each commit of the range and
 // attributes every secret to the commit that added it.
 func (LocalSources) Range(repoPath, base, head string) source.Source {
-	return localRange{diff.Range{RepoPath: repoPath, Base: base, Head: head}}
+	return diff.Range{RepoPath: repoPath, Base: base, Head: head}
 }
 
 // History returns the history source.
@@ -173,18 +167,6 @@ func (LocalSources) History(repoPath, statePath string) source.Source {
 // Dirs returns the dir source.
 func (LocalSources) Dirs(roots, include, exclude []string) source.Source {
 	return dir.Source{Roots: roots, Include: include, Exclude: exclude}
-}
-
-// localRange is the diff source whose missing base also matches
-// ErrBaseNotFound, the Action's cue to scan through the API instead.
-type localRange struct{ diff.Range }
-
-func (s localRange) Scan(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (source.Result, error) {
-	res, err := s.Range.Scan(ctx, sc, col)
-	if errors.Is(err, diff.ErrBaseNotFound) {
-		err = fmt.Errorf("%w: %w", ErrBaseNotFound, err)
-	}
-	return res, err
 }
 
 func shortSHA(s string) string {

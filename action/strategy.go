@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
 
 // scanDiff scans what the event adds. It returns false when nothing could
@@ -68,7 +69,7 @@ func (r *runner) scanCommitRange(ctx context.Context, base, head string) (bool, 
 		if err == nil {
 			return true, nil
 		}
-		if !errors.Is(err, ErrBaseNotFound) {
+		if !errors.Is(err, diff.ErrBaseNotFound) {
 			return false, fmt.Errorf("failed to scan %s..%s: %w", shortSHA(base), shortSHA(head), err)
 		}
 	}
@@ -169,7 +170,7 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 			r.added, r.local = res.Added, true
 			return true, nil
 		}
-		if !errors.Is(err, ErrBaseNotFound) {
+		if !errors.Is(err, diff.ErrBaseNotFound) {
 			return false, fmt.Errorf("failed to scan %s..%s: %w", shortSHA(base), shortSHA(head), err)
 		}
 	}
