@@ -1,3 +1,7 @@
+// engine.go is over 500 lines on purpose: it is one algorithm, the per-commit
+// diff engine (blob scans cached across commits, added and removed matches,
+// merge parents, added line ranges), whose parts share the engine's caches.
+
 package diff
 
 import (
