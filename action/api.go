@@ -127,8 +127,7 @@ func (a *apiScanner) scanFile(ctx context.Context, f *github.CommitFile, base sc
 		a.scanWhole(ctx, base)
 		return nil
 	}
-	diff.ScanPatch(base.Path, base.Commit, f.GetPatch(), a.sc, a.col, base)
-	return parsePatch(f.GetPatch())
+	return addedLines(diff.ScanPatch(base.Path, base.Commit, f.GetPatch(), a.sc, a.col, base))
 }
 
 func (a *apiScanner) scanWhole(ctx context.Context, base scanner.Location) {

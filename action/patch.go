@@ -20,6 +20,11 @@ type addedLine struct {
 // patch parser: a malformed hunk header ends the patch there).
 func parsePatch(patch string) []addedLine {
 	lines, _ := diff.ParsePatch(patch)
+	return addedLines(lines)
+}
+
+// addedLines keeps the added lines of a parsed patch.
+func addedLines(lines []diff.PatchLine) []addedLine {
 	var out []addedLine
 	for _, l := range lines {
 		if l.Op == '+' {

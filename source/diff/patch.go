@@ -16,8 +16,9 @@ import (
 // line) is not recorded. base supplies the other location fields; Source
 // defaults to "diff", Path and Commit are set from path and commit. The
 // patch is counted as one item in the scanner's Stats; a malformed hunk
-// header stops the parse there and is counted as an error.
-func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Collector, base scanner.Location) {
+// header stops the parse there and is counted as an error. It returns the
+// parsed lines (see ParsePatch), so that callers need not parse again.
+func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Collector, base scanner.Location) []PatchLine {
 	// Each side holds its changed lines and the hunk's context lines: a
 	// credential's ClickUp context (a clickup: key above it) is often on a
 	// line the patch did not change. Only matches on changed lines count.
@@ -50,19 +51,20 @@ func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Col
 	added, removed = cancelMoved(added, removed)
 
 	if base.Source == "" {
-		base.Source = "diff"
+		base.Source = scanner.SourceDiff
 	}
 	base.Path, base.Commit = path, commit
 	for _, m := range added {
 		loc := base
-		loc.Change = "added"
+		loc.Change = scanner.Added
 		col.Add(m, loc)
 	}
 	for _, m := range removed {
 		loc := base
-		loc.Change = "removed"
+		loc.Change = scanner.Removed
 		col.Add(m, loc)
 	}
+	return lines
 }
 
 // PatchLine is one line of a patch's hunks.
