@@ -12,6 +12,7 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/action"
 	"github.com/clickup-secret-scan/clickup-secret-scan/audit"
+	"github.com/clickup-secret-scan/clickup-secret-scan/postprocess"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
@@ -21,44 +22,44 @@ import (
 // false), 1 findings, 2 bad input or event payload, 3 internal failure,
 // what the event adds could not be scanned, or the outputs or job summary
 // could not be written (see actionExit).
-func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("action", stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: clickup-secret-scan action\n\nRuns as a GitHub Action: reads the inputs from INPUT_* variables and the event from GITHUB_EVENT_PATH. See action.yml and the GitHub Action section of README.md.")
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan action: takes no arguments; inputs come from INPUT_* variables")
-		return exitUsage
+		return usageErrorf("action takes no arguments; inputs come from INPUT_* variables")
 	}
 	getenv := func(k string) string { return env(k) }
 	gha := githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(getenv))
 	in, err := action.ReadInputs(gha)
 	if err != nil {
-		return actionError(gha, stderr, err)
+		return annotate(gha, err)
 	}
 	ws := env("GITHUB_WORKSPACE")
-	p := &pipelineOptions{
+	p := postprocess.Options{
 		IgnoreFile:    inWorkspace(ws, in.IgnoreFile),
 		RepoRoot:      ws,
 		Verify:        in.Verify,
 		ClickUpAPIURL: in.ClickUpAPIURL,
+		APIURLOption:  "input clickup-api-url",
 		AuditLog:      inWorkspace(ws, in.AuditLog),
 	}
 	post := func(ctx context.Context, rep report.Report) (report.Report, error) {
-		return postProcess(ctx, env, p, rep, stderr)
+		return postprocess.Apply(ctx, p, rep, stderr)
 	}
 	out, err := action.Run(ctx, in, action.Options{
 		Getenv:      getenv,
 		Stdout:      stdout,
 		Stderr:      stderr,
 		PostProcess: post,
-		Sources:     action.Sources{Audit: actionAudit(post)},
+		Audit:       actionAudit(post),
 	})
 	if err != nil {
-		return actionError(gha, stderr, err)
+		return annotate(gha, err)
 	}
 	return actionExit(in, out)
 }
@@ -73,16 +74,21 @@ func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 // what it should have left them, or when a commit range went unscanned
 // (even with fail-on-findings false, which waives findings, not a blind
 // spot). The history command maps an unsaved state the same way.
-func actionExit(in action.Inputs, out action.Outcome) int {
+func actionExit(in action.Inputs, out action.Outcome) error {
 	switch {
 	case out.AuditFailed:
-		return exitFindings
+		return errFindings
 	case out.Findings > 0 && in.FailOnFindings:
-		return exitFindings
-	case out.Incomplete, out.FileCommandErr != nil, out.StateNotSaved != nil:
-		return exitInternal
+		return errFindings
+	case out.Incomplete:
+		// action.Run has said what went unscanned.
+		return errShown{errors.New("what the event adds could not be scanned in full")}
+	case out.FileCommandErr != nil:
+		return errShown{out.FileCommandErr}
+	case out.StateNotSaved != nil:
+		return errShown{out.StateNotSaved}
 	}
-	return exitClean
+	return nil
 }
 
 // actionAudit runs the checklist of the audit command for mode: audit.
@@ -103,15 +109,11 @@ func actionAudit(post func(context.Context, report.Report) (report.Report, error
 	}
 }
 
-// actionError shows err as an error annotation and on stderr, and maps it
-// to an exit code.
-func actionError(gha *githubactions.Action, stderr io.Writer, err error) int {
+// annotate shows err as an error annotation on the workflow run and
+// returns it, for main to print on stderr and map to an exit code.
+func annotate(gha *githubactions.Action, err error) error {
 	gha.Errorf("clickup-secret-scan: %v", err)
-	fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-	if errors.Is(err, action.ErrUsage) || errors.Is(err, errUsage) {
-		return exitUsage
-	}
-	return exitInternal
+	return err
 }
 
 // inWorkspace resolves a relative path input against the workspace, where

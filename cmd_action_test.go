@@ -330,7 +330,7 @@ func TestActionExit(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := actionExit(action.Inputs{FailOnFindings: tc.fail}, tc.out); got != tc.want {
+			if got := exitCode(actionExit(action.Inputs{FailOnFindings: tc.fail}, tc.out), io.Discard); got != tc.want {
 				t.Errorf("actionExit = %d, want %d", got, tc.want)
 			}
 		})

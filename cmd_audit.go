@@ -2,78 +2,59 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/audit"
+	"github.com/clickup-secret-scan/clickup-secret-scan/postprocess"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
 // runAudit implements `audit [--repo PATH] [--format text|json]`: the
 // ClickUp security checklist. It exits 1 when a check fails or cannot run.
-func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("audit", stderr)
 	repo := fs.String("repo", ".", "the repository `path` to audit")
 	format := fs.String("format", "text", "output format: text or json")
 	output := fs.String("output", "", "write the checklist to this `file` instead of stdout")
-	var p pipelineOptions
+	var p postprocess.Options
 	addPipelineFlags(fs, &p)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: clickup-secret-scan audit [--repo PATH] [--format text|json] [flags]")
 		fmt.Fprintln(stderr, "checks the repository against the ClickUp security checklist; exit 1 when a check fails")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "clickup-secret-scan: audit takes no arguments (use --repo PATH)\n")
-		return exitUsage
+		return usageErrorf("audit takes no arguments (use --repo PATH)")
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "clickup-secret-scan: unknown --format %q (want text or json)\n", *format)
-		return exitUsage
+		return usageErrorf("unknown --format %q (want text or json)", *format)
 	}
 	p.RepoRoot = *repo
 	cl, err := audit.Run(ctx, audit.Options{
 		RepoPath: *repo,
 		PostProcess: func(ctx context.Context, rep report.Report) (report.Report, error) {
-			return postProcess(ctx, env, &p, rep, stderr)
+			return postprocess.Apply(ctx, p, rep, stderr)
 		},
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		if errors.Is(err, audit.ErrBadRepo) {
-			return exitUsage
-		}
-		return exitCodeFor(err)
+		return err
 	}
 	if err := writeChecklist(*output, *format, cl, stdout); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitInternal
+		return err
 	}
 	if cl.Failed() > 0 {
-		return exitFindings
+		return errFindings
 	}
-	return exitClean
+	return nil
 }
 
 func writeChecklist(output, format string, cl report.Checklist, stdout io.Writer) error {
 	if output == "" {
 		return report.WriteChecklist(stdout, format, cl)
 	}
-	f, err := os.Create(output)
-	if err != nil {
-		return fmt.Errorf("failed to create %s: %w", output, err)
-	}
-	if err := report.WriteChecklist(f, format, cl); err != nil {
-		f.Close()
-		return fmt.Errorf("failed to write %s: %w", output, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("failed to write %s: %w", output, err)
-	}
-	return nil
+	return report.WriteFile(output, func(w io.Writer) error { return report.WriteChecklist(w, format, cl) })
 }

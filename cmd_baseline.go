@@ -14,6 +14,7 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
@@ -22,7 +23,7 @@ import (
 // the repository (its history when it is a git repository, else the
 // directory) and adds one ignore entry per finding not listed yet, so that a
 // team adopting the scanner on an old repository fails only on new leaks.
-func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fset := newFlagSet("baseline", stderr)
 	repo := fset.String("repo", ".", "the repository `path` to scan")
 	output := fset.String("output", "", "the ignore `file` to write (default <repo>/"+ignore.DefaultFile+"; - for stdout); existing entries are kept")
@@ -31,12 +32,11 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 		fmt.Fprintln(stderr, "records the current findings' ids as ignored; they stay leaked: rotate them")
 		fset.PrintDefaults()
 	}
-	if code, ok := parseFlags(fset, args); !ok {
-		return code
+	if err := parseFlags(fset, args); err != nil {
+		return err
 	}
 	if fset.NArg() > 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan: baseline takes no arguments (use --repo PATH)")
-		return exitUsage
+		return usageErrorf("baseline takes no arguments (use --repo PATH)")
 	}
 	out := *output
 	if out == "" {
@@ -51,37 +51,26 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 			existing = data
 			rules, err = ignore.Parse(bytes.NewReader(data), out)
 			if err != nil {
-				fmt.Fprintf(stderr, "clickup-secret-scan: invalid ignore file: %v\n", err)
-				return exitUsage
+				return usageErrorf("invalid ignore file: %w", err)
 			}
 		case !errors.Is(err, fs.ErrNotExist):
-			fmt.Fprintf(stderr, "clickup-secret-scan: failed to read %s: %v\n", out, err)
-			return exitUsage
+			return usageErrorf("failed to read %s: %w", out, err)
 		}
 	}
 
-	sc, stats, col := newScan(scanner.Options{})
-	source := "history"
-	res, err := history.Scan(ctx, history.Options{RepoPath: *repo}, sc, col)
-	warnings := res.Warnings
-	if errors.Is(err, history.ErrNotRepository) {
-		source = "directory"
-		var dres dir.Result
-		dres, err = dir.Scan(ctx, dir.Options{Roots: []string{*repo}}, sc, col)
-		warnings = dres.Warnings
-		if errors.Is(err, dir.ErrBadPath) {
-			fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-			return exitUsage
-		}
-	}
+	src := &source.RepoOrDir{Repo: history.Source{RepoPath: *repo}, Dir: dir.Source{Roots: []string{*repo}}}
+	rep, _, err := source.Run(ctx, src, scanner.Options{})
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitInternal
+		return err
 	}
-	for _, w := range warnings {
+	scanned := "history"
+	if src.UsedDir() {
+		scanned = "directory"
+	}
+	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
-	if n := stats.Snapshot().ErrorCount; n > 0 {
+	if n := rep.Stats.ErrorCount; n > 0 {
 		fmt.Fprintf(stderr, "warning: %d item(s) could not be scanned in full\n", n)
 	}
 
@@ -96,13 +85,13 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 		fmt.Fprintf(&buf, "# Ignoring a finding does not make a leaked token safe: rotate every token listed here.\n")
 	}
 	added, kept := 0, 0
-	for _, f := range col.Findings() {
+	for _, f := range rep.Findings {
 		if rules.Contains(f.ID) {
 			kept++
 			continue
 		}
 		if added == 0 {
-			fmt.Fprintf(&buf, "\n# baseline of %s, %s scan\n", date, source)
+			fmt.Fprintf(&buf, "\n# baseline of %s, %s scan\n", date, scanned)
 		}
 		added++
 		fmt.Fprintf(&buf, "# %s %s at %s\n", f.Kind, f.Secret.Redacted(), commentSafe(baselineWhere(f)))
@@ -110,20 +99,18 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 	}
 	if out == "-" {
 		if _, err := stdout.Write(buf.Bytes()); err != nil {
-			fmt.Fprintf(stderr, "clickup-secret-scan: failed to write the baseline: %v\n", err)
-			return exitInternal
+			return fmt.Errorf("failed to write the baseline: %w", err)
 		}
 	} else if added > 0 || len(existing) == 0 {
 		if err := os.WriteFile(out, scanner.RedactShapes(buf.Bytes()), 0o644); err != nil {
-			fmt.Fprintf(stderr, "clickup-secret-scan: failed to write %s: %v\n", out, err)
-			return exitInternal
+			return fmt.Errorf("failed to write %s: %w", out, err)
 		}
 	}
 	fmt.Fprintf(stderr, "baseline: %d new finding(s) recorded in %s (%d already listed)\n", added, out, kept)
 	if added+kept > 0 {
 		fmt.Fprintln(stderr, "these findings no longer fail a scan, but ignoring a finding does not make a leaked token safe: rotate them")
 	}
-	return exitClean
+	return nil
 }
 
 func baselineWhere(f scanner.Finding) string {

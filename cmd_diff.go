@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
@@ -15,7 +13,7 @@ import (
 // runDiff scans every commit in base..head: what a pull request or a push
 // adds. A base missing from the repository (a shallow clone) is a usage
 // error, never a silent empty scan.
-func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("diff", stderr)
 	base := fs.String("base", "", "the revision the range starts from, excluded (required): a commit id, branch or tag")
 	head := fs.String("head", "HEAD", "the revision the range ends at, included")
@@ -27,55 +25,34 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "one on a removed line is reported as removed (still in history: rotate it).")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	if code, ok := checkRepoScan(fs, o, *base != "", "diff needs --base REV and takes no arguments", *repo, stderr); !ok {
-		return code
+	if err := checkRepoScan(fs, o, *base != "", "diff needs --base REV and takes no arguments", *repo); err != nil {
+		return err
 	}
-	sc, stats, col := newScan(scanner.Options{})
-	res, err := diff.ScanRange(ctx, diff.Options{RepoPath: *repo, Base: *base, Head: *head}, sc, col)
-	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return repoErrorCode(err)
-	}
-	rep := report.Report{Mode: "diff", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-	return finish(ctx, env, o, rep, stdout, stderr)
+	return scanAndFinish(ctx, diff.Range{RepoPath: *repo, Base: *base, Head: *head}, scanner.Options{}, o, stdout, stderr)
 }
 
 // checkRepoScan ends the flag handling that diff and staged share: it
 // validates the output flags, rejects arguments (and flag values that
 // flagsOK says are wrong) with argsErr and the usage, and, unless set
-// already, roots location paths at the top of repo's working tree. ok false
-// means: stop with code.
-func checkRepoScan(fs *flag.FlagSet, o *outputOptions, flagsOK bool, argsErr, repo string, stderr io.Writer) (code int, ok bool) {
+// already, roots location paths at the top of repo's working tree.
+func checkRepoScan(fs *flag.FlagSet, o *outputOptions, flagsOK bool, argsErr, repo string) error {
 	if err := o.validate(); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitUsage, false
+		return err
 	}
 	if !flagsOK || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan: "+argsErr)
-		fs.Usage()
-		return exitUsage, false
+		return withUsage{usageErrorf("%s", argsErr), fs.Usage}
 	}
 	if o.pipeline.RepoRoot == "" {
 		// Location paths are relative to the working tree's top, and so
 		// are the ignore file and its path globs, whatever --repo names.
 		root, err := diff.WorkTree(repo)
 		if err != nil {
-			fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-			return repoErrorCode(err), false
+			return err
 		}
 		o.pipeline.RepoRoot = root
 	}
-	return 0, true
-}
-
-// repoErrorCode maps a source/diff error to an exit code: the user's to fix
-// (no repository, base not fetched) or internal.
-func repoErrorCode(err error) int {
-	if errors.Is(err, diff.ErrBaseNotFound) || errors.Is(err, diff.ErrHeadNotFound) || errors.Is(err, diff.ErrNotRepository) || errors.Is(err, errUsage) {
-		return exitUsage
-	}
-	return exitInternal
+	return nil
 }

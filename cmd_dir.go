@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 )
 
 // runDir implements `dir [--include GLOB]... [--exclude GLOB]... PATH...`.
-func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("dir", stderr)
 	var include, exclude stringList
 	fs.Var(&include, "include", "scan only files matching this doublestar `glob` (relative to each PATH; repeatable)")
@@ -24,33 +22,20 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 		fmt.Fprintln(stderr, "usage: clickup-secret-scan dir [flags] PATH...")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if err := out.validate(); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitUsage
+		return err
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan: dir needs at least one PATH")
-		fs.Usage()
-		return exitUsage
+		return withUsage{usageErrorf("dir needs at least one PATH"), fs.Usage}
 	}
-	sc, stats, col := newScan(scanner.Options{MaxArchiveBytes: *maxArchive})
-	opts := dir.Options{Roots: fs.Args(), Include: include, Exclude: exclude}
+	src := dir.Source{Roots: fs.Args(), Include: include, Exclude: exclude}
 	if isTerminal(stderr) {
-		opts.Progress = stderr
+		src.Progress = stderr
 	}
-	res, err := dir.Scan(ctx, opts, sc, col)
-	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		if errors.Is(err, dir.ErrBadPath) || errors.Is(err, dir.ErrBadGlob) {
-			return exitUsage
-		}
-		return exitInternal
-	}
-	rep := report.Report{Mode: "dir", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-	return finish(ctx, env, out, rep, stdout, stderr)
+	return scanAndFinish(ctx, src, scanner.Options{MaxArchiveBytes: *maxArchive}, out, stdout, stderr)
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a

@@ -3,18 +3,17 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
 
 // runHistory scans every commit of a repository: blobs, commit messages and
 // annotated tag messages, each unique blob once, with the introducing
 // commit of every finding.
-func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("history", stderr)
 	var opts history.Options
 	fs.StringVar(&opts.RepoPath, "repo", ".", "the git repository to scan (work tree, .git directory or bare repository)")
@@ -22,40 +21,30 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 	fs.StringVar(&opts.SinceCommit, "since-commit", "", "only scan commits not reachable from this revision")
 	fs.StringVar(&opts.StatePath, "state", "", "incremental state file: scan only what is new since the run that wrote it, and report its open findings again")
 	o := addOutputFlags(fs)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "clickup-secret-scan: history takes no arguments (got %q); use --repo PATH\n", fs.Arg(0))
-		return exitUsage
+		return usageErrorf("history takes no arguments (got %q); use --repo PATH", fs.Arg(0))
 	}
 	if err := o.validate(); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitUsage
+		return err
 	}
 	if o.pipeline.RepoRoot == "" {
 		o.pipeline.RepoRoot = opts.RepoPath
 	}
-	sc, stats, col := newScan(scanner.Options{})
-	res, err := history.Scan(ctx, opts, sc, col)
-	if errors.Is(err, history.ErrStateNotSaved) {
-		// The scan itself finished: report it, and let findings keep exit
-		// code 1; a clean scan whose state is lost is an internal failure.
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		rep := report.Report{Mode: "history", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-		if code := finish(ctx, env, o, rep, stdout, stderr); code != exitClean {
-			return code
-		}
-		return exitInternal
+	rep, _, err := source.Run(ctx, history.Source(opts), scanner.Options{})
+	if err != nil && !errors.Is(err, history.ErrStateNotSaved) {
+		return err
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		switch {
-		case errors.Is(err, history.ErrNotRepository), errors.Is(err, history.ErrBadState), errors.Is(err, history.ErrBadRevision):
-			return exitUsage
-		}
-		return exitInternal
+	ferr := finish(ctx, o, rep, stdout, stderr)
+	if err == nil || (ferr != nil && ferr != errFindings) {
+		return ferr
 	}
-	rep := report.Report{Mode: "history", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-	return finish(ctx, env, o, rep, stdout, stderr)
+	// The scan itself finished but its state is lost: findings keep exit
+	// code 1; a clean scan whose state is lost is an internal failure.
+	if ferr == errFindings {
+		return findingsAnd{err}
+	}
+	return err
 }

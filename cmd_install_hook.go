@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +12,7 @@ import (
 
 // runInstallHook writes a pre-commit hook that runs this binary's `staged`
 // command by absolute path.
-func runInstallHook(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runInstallHook(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("install-hook", stderr)
 	repo := fs.String("repo", ".", "the repository to install the hook in")
 	force := fs.Bool("force", false, "replace a pre-commit hook that clickup-secret-scan did not write (the old one is kept as pre-commit.bak)")
@@ -22,29 +21,22 @@ func runInstallHook(ctx context.Context, args []string, env Env, stdout, stderr 
 		fmt.Fprintln(stderr, "\nWrites a pre-commit hook (in core.hooksPath when set) that runs 'clickup-secret-scan staged'.")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan: install-hook takes no arguments")
-		fs.Usage()
-		return exitUsage
+		return withUsage{usageErrorf("install-hook takes no arguments"), fs.Usage}
 	}
 	exe, err := os.Executable()
 	if err == nil {
 		exe, err = filepath.EvalSymlinks(exe)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: failed to find this binary's path: %v\n", err)
-		return exitInternal
+		return fmt.Errorf("failed to find this binary's path: %w", err)
 	}
 	res, err := hook.Install(hook.Options{RepoPath: *repo, Executable: exe, Force: *force, Getenv: env})
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		if errors.Is(err, hook.ErrForeignHook) || errors.Is(err, hook.ErrNotRepository) {
-			return exitUsage
-		}
-		return exitInternal
+		return err
 	}
 	switch {
 	case res.Unchanged:
@@ -58,5 +50,5 @@ func runInstallHook(ctx context.Context, args []string, env Env, stdout, stderr 
 		fmt.Fprintf(stdout, "the previous hook was moved to %s\n", res.Backup)
 	}
 	fmt.Fprintln(stdout, "every commit now runs 'clickup-secret-scan staged'; 'git commit --no-verify' skips it, so keep the GitHub Action as the net")
-	return exitClean
+	return nil
 }

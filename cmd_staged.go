@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
@@ -23,7 +22,7 @@ const stagedAdvice = `clickup-secret-scan: do not commit this: the staged change
 
 // runStaged scans the staged changes against HEAD; the pre-commit hook
 // runs it before every commit.
-func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("staged", stderr)
 	repo := fs.String("repo", ".", "the repository whose index to scan")
 	o := addOutputFlags(fs)
@@ -32,11 +31,11 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 		fmt.Fprintln(stderr, "\nScans what the index adds relative to HEAD (everything staged in a repository without commits).")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	if code, ok := checkRepoScan(fs, o, true, "staged takes no arguments", *repo, stderr); !ok {
-		return code
+	if err := checkRepoScan(fs, o, true, "staged takes no arguments", *repo); err != nil {
+		return err
 	}
 	// git points a pre-commit hook at a temporary index for `git commit -a`
 	// and `git commit PATH`; that index is what will be committed. A
@@ -59,18 +58,11 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 			repoPath = gitDir
 		}
 	}
-	sc, stats, col := newScan(scanner.Options{})
-	res, err := diff.ScanIndex(ctx, repoPath, indexFile, sc, col)
-	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return repoErrorCode(err)
-	}
-	rep := report.Report{Mode: "staged", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: res.Warnings}
-	code := finish(ctx, env, o, rep, stdout, stderr)
-	if code == exitFindings {
+	err := scanAndFinish(ctx, diff.Staged{RepoPath: repoPath, IndexFile: indexFile}, scanner.Options{}, o, stdout, stderr)
+	if err == errFindings {
 		fmt.Fprintln(stderr, stagedAdvice)
 	}
-	return code
+	return err
 }
 
 // sameDir reports whether a and b name the same directory.

@@ -6,23 +6,24 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
+	"github.com/clickup-secret-scan/clickup-secret-scan/postprocess"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
+	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
 )
-
-// errUsage marks errors that are the user's to fix (exit 2).
-var errUsage = errors.New("usage error")
 
 // outputOptions are the flags every scanning command shares.
 type outputOptions struct {
 	format string
 	output string
 	// pipeline holds the post-processing flags (ignore rules, live
-	// verification); see pipeline.go.
-	pipeline pipelineOptions
+	// verification).
+	pipeline postprocess.Options
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputOptions {
@@ -38,7 +39,7 @@ func (o *outputOptions) validate() error {
 	case "text", "json", "sarif":
 		return nil
 	}
-	return fmt.Errorf("%w: unknown --format %q (want text, json or sarif)", errUsage, o.format)
+	return usageErrorf("unknown --format %q (want text, json or sarif)", o.format)
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
@@ -48,16 +49,16 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and maps -h and flag errors to exit codes; ok is
-// false when the command must return code at once.
-func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+// parseFlags parses args. It returns flag.ErrHelp for -h (exit 0) and a
+// usage error for a bad flag; the flag package has printed both already.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitClean, false
+			return err
 		}
-		return exitUsage, false
+		return errShown{usage.Error{Err: err}}
 	}
-	return 0, true
+	return nil
 }
 
 // stringList is a repeatable string flag.
@@ -67,18 +68,14 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 // finish runs the shared tail of every scanning command: ignore rules and
-// live verification, then the report in the chosen format, then the exit
-// code (1 when findings remain, else 0; 3 when the report cannot be
-// written). Per-item errors were already counted in rep.Stats.
-func finish(ctx context.Context, env Env, o *outputOptions, rep report.Report, stdout, stderr io.Writer) int {
+// live verification, then the report in the chosen format. It returns
+// errFindings when findings remain, an error when the report cannot be
+// written. Per-item errors were already counted in rep.Stats.
+func finish(ctx context.Context, o *outputOptions, rep report.Report, stdout, stderr io.Writer) error {
 	var err error
-	rep, err = postProcess(ctx, env, &o.pipeline, rep, stderr)
+	rep, err = postprocess.Apply(ctx, o.pipeline, rep, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		if errors.Is(err, errUsage) {
-			return exitUsage
-		}
-		return exitInternal
+		return err
 	}
 	rep.ToolVersion = version
 	for _, w := range rep.Warnings {
@@ -88,43 +85,39 @@ func finish(ctx context.Context, env Env, o *outputOptions, rep report.Report, s
 		fmt.Fprintf(stderr, "warning: %d item(s) could not be scanned in full; see stats.errors\n", rep.Stats.ErrorCount)
 	}
 	if err := writeReport(o, rep, stdout); err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitInternal
+		return err
 	}
 	if len(rep.Findings) > 0 {
-		return exitFindings
+		return errFindings
 	}
-	return exitClean
+	return nil
 }
 
 func writeReport(o *outputOptions, rep report.Report, stdout io.Writer) error {
 	if o.output == "" {
 		return report.Write(stdout, o.format, rep)
 	}
-	f, err := os.Create(o.output)
+	return report.WriteFile(o.output, func(w io.Writer) error { return report.Write(w, o.format, rep) })
+}
+
+// scanAndFinish runs src and finishes with its report (see finish).
+func scanAndFinish(ctx context.Context, src source.Source, opts scanner.Options, o *outputOptions, stdout, stderr io.Writer) error {
+	rep, _, err := source.Run(ctx, src, opts)
 	if err != nil {
-		return fmt.Errorf("failed to create %s: %w", o.output, err)
+		return err
 	}
-	if err := report.Write(f, o.format, rep); err != nil {
-		f.Close()
-		return fmt.Errorf("failed to write %s: %w", o.output, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("failed to write %s: %w", o.output, err)
-	}
-	return nil
+	return finish(ctx, o, rep, stdout, stderr)
 }
 
-// exitCodeFor maps an error returned before scanning to an exit code.
-func exitCodeFor(err error) int {
-	if errors.Is(err, errUsage) {
-		return exitUsage
-	}
-	return exitInternal
-}
+// apiURLFlag names the API URL option in post-processing errors.
+const apiURLFlag = "--clickup-api-url"
 
-// newScan returns a fresh scanner, its stats and a collector.
-func newScan(opts scanner.Options) (*scanner.Scanner, *scanner.Stats, *scanner.Collector) {
-	stats := &scanner.Stats{}
-	return scanner.New(opts, stats), stats, scanner.NewCollector()
+// addPipelineFlags adds the post-processing flags (ignore rules, live
+// verification) every scanning command shares.
+func addPipelineFlags(fs *flag.FlagSet, p *postprocess.Options) {
+	p.APIURLOption = apiURLFlag
+	fs.StringVar(&p.IgnoreFile, "ignore-file", "", "read ignore rules from this `file` (default: "+ignore.DefaultFile+" at the repository root, when present)")
+	fs.BoolVar(&p.Verify, "verify", false, "check each personal token and OAuth access token against ClickUp's API (GET /api/v2/user): live, revoked or unknown; this sends the token to ClickUp")
+	fs.StringVar(&p.ClickUpAPIURL, "clickup-api-url", "", "ClickUp API base `URL` for --verify (default "+verify.DefaultBaseURL+")")
+	fs.StringVar(&p.AuditLog, "audit-log", "", "append one JSON line per ClickUp API call to this `file` (default stderr); it never holds a token")
 }

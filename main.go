@@ -1,6 +1,9 @@
 // Command clickup-secret-scan finds leaked ClickUp credentials in build
 // output, git history, commit ranges and the staged index, and says how to
 // rotate them. main only wires: run does the work and returns the exit code.
+//
+// Every command returns an error; exitCode maps it to the exit code and
+// prints it, the one place that does either.
 package main
 
 import (
@@ -12,15 +15,8 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
-)
-
-// Exit codes, documented in README.md.
-const (
-	exitClean    = 0 // nothing found
-	exitFindings = 1 // at least one finding (or a failed audit check)
-	exitUsage    = 2 // bad usage or input
-	exitInternal = 3 // internal failure
 )
 
 // Env looks up an environment variable; os.Getenv in production, a map in tests.
@@ -29,7 +25,7 @@ type Env func(key string) string
 type command struct {
 	name    string
 	summary string
-	run     func(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int
+	run     func(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error
 }
 
 func commands() []command {
@@ -85,7 +81,8 @@ func run(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) 
 	errOut := &scanner.RedactingWriter{W: stderr}
 	defer out.Flush()
 	defer errOut.Flush()
-	return dispatch(ctx, args, env, terminalWriter{out, stdout}, terminalWriter{errOut, stderr})
+	errW := terminalWriter{errOut, stderr}
+	return exitCode(dispatch(ctx, args, env, terminalWriter{out, stdout}, errW), errW)
 }
 
 // terminalWriter is a redacting writer that still tells isTerminal what it
@@ -95,32 +92,33 @@ type terminalWriter struct {
 	underlying io.Writer
 }
 
-func dispatch(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func dispatch(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr)
+		printUsage(stderr)
 		if len(args) == 0 {
-			return exitUsage
+			return errShown{usage.Err}
 		}
-		return exitClean
+		return nil
 	}
 	if args[0] == "version" || args[0] == "--version" {
 		fmt.Fprintln(stdout, "clickup-secret-scan", version)
-		return exitClean
+		return nil
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
 			return c.run(ctx, args[1:], env, stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "clickup-secret-scan: unknown command %q\n\n", args[0])
-	usage(stderr)
-	return exitUsage
+	return withUsage{usageErrorf("unknown command %q", args[0]), func() {
+		fmt.Fprintln(stderr)
+		printUsage(stderr)
+	}}
 }
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-func usage(w io.Writer) {
+func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: clickup-secret-scan <command> [flags] [args]")
 	fmt.Fprintln(w, "\ncommands:")
 	for _, c := range commands() {

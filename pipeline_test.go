@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,11 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
-	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
 )
 
 // vtToken returns a fake personal token in the real shape, fixed by seed.
@@ -221,60 +217,6 @@ func redactAll(s string, toks []string) string {
 	return s
 }
 
-func TestPostProcess(t *testing.T) {
-	t.Parallel()
-	tokA, tokB := vtToken(11), vtToken(12)
-	mk := func(tok string, paths ...string) scanner.Finding {
-		s := scanner.NewSecret(tok)
-		f := scanner.Finding{ID: s.ID(), Kind: scanner.PersonalToken, Secret: s}
-		for _, p := range paths {
-			f.Locations = append(f.Locations, scanner.Location{Source: "dir", Path: p})
-		}
-		return f
-	}
-	tests := []struct {
-		name        string
-		ignoreFile  string // content of <root>/.clickup-secret-scan-ignore; "" = none
-		explicit    string // --ignore-file relative to root
-		wantErr     string
-		wantUsage   bool
-		wantKept    int
-		wantIgnored int
-	}{
-		{name: "no ignore file", wantKept: 2},
-		{name: "default file at repo root", ignoreFile: "path:vendor/**  third-party bundle\n", wantKept: 1, wantIgnored: 1},
-		{name: "malformed default file", ignoreFile: "# ok\n\npath:vendor/**\n", wantErr: ".clickup-secret-scan-ignore:3: path rule needs a reason", wantUsage: true},
-		{name: "missing explicit file", explicit: "nope.ignore", wantErr: "invalid ignore file", wantUsage: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			root := t.TempDir()
-			if tt.ignoreFile != "" {
-				vtWrite(t, root, map[string]string{".clickup-secret-scan-ignore": tt.ignoreFile})
-			}
-			p := &pipelineOptions{RepoRoot: root}
-			if tt.explicit != "" {
-				p.IgnoreFile = filepath.Join(root, tt.explicit)
-			}
-			rep := report.Report{Findings: []scanner.Finding{mk(tokA, "src/a.js"), mk(tokB, filepath.ToSlash(filepath.Join(root, "vendor/x.js")))}}
-			got, err := postProcess(context.Background(), nil, p, rep, &bytes.Buffer{})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || errors.Is(err, errUsage) != tt.wantUsage {
-					t.Fatalf("postProcess error = %v, want %q (usage=%v)", err, tt.wantErr, tt.wantUsage)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got.Findings) != tt.wantKept || len(got.Ignored) != tt.wantIgnored {
-				t.Errorf("kept %d ignored %d, want %d and %d", len(got.Findings), len(got.Ignored), tt.wantKept, tt.wantIgnored)
-			}
-		})
-	}
-}
-
 func TestRunIgnoreAndVerifyUsageErrors(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
@@ -304,35 +246,4 @@ func TestRunIgnoreAndVerifyUsageErrors(t *testing.T) {
 			vtAssertNoToken(t, "stderr", stderr.Bytes(), tok)
 		})
 	}
-}
-
-// TestVerifyClientOverride checks that a retrying verification goes through
-// the pipeline's client (tests inject one to avoid real waits).
-func TestVerifyClientOverride(t *testing.T) {
-	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusBadGateway)
-	}))
-	defer srv.Close()
-	tok := vtToken(31)
-	s := scanner.NewSecret(tok)
-	var waits []time.Duration
-	var auditBuf bytes.Buffer
-	p := &pipelineOptions{Verify: true, verifyClient: &verify.Client{BaseURL: srv.URL, Sleep: func(_ context.Context, d time.Duration) error {
-		waits = append(waits, d)
-		return nil
-	}}, AuditLog: ""}
-	rep := report.Report{Findings: []scanner.Finding{{ID: s.ID(), Kind: scanner.PersonalToken, Secret: s}}}
-	got, err := postProcess(context.Background(), nil, p, rep, &auditBuf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Findings[0].Verification != verify.Unknown || len(waits) != 2 {
-		t.Errorf("verification %q after %d waits, want unknown after 2", got.Findings[0].Verification, len(waits))
-	}
-	// Without --audit-log the audit lines go to stderr.
-	if n := strings.Count(auditBuf.String(), `"service":"clickup"`); n != 3 {
-		t.Errorf("stderr has %d audit lines, want 3", n)
-	}
-	vtAssertNoToken(t, "stderr", auditBuf.Bytes(), tok)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
 const (
@@ -94,7 +95,7 @@ func TestPullRequestReviewOnAddedLine(t *testing.T) {
 	t.Parallel()
 	p := newPRFixture(t, 1)
 	gh := newFakeGitHub(t, "")
-	r := runAction(t, p.env(gh), Sources{})
+	r := runAction(t, p.env(gh), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
@@ -156,8 +157,8 @@ func TestPullRequestRerunPostsNothingTwice(t *testing.T) {
 	t.Parallel()
 	p := newPRFixture(t, 2)
 	gh := newFakeGitHub(t, "")
-	first := runAction(t, p.env(gh), Sources{})
-	second := runAction(t, p.env(gh), Sources{})
+	first := runAction(t, p.env(gh), nil)
+	second := runAction(t, p.env(gh), nil)
 	gh.check()
 	assertNoLeak(t, first, gh, p.token)
 	assertNoLeak(t, second, gh, p.token)
@@ -181,7 +182,7 @@ func TestPullRequestTokenRemovedResolvesSticky(t *testing.T) {
 	t.Parallel()
 	p := newPRFixture(t, 3)
 	gh := newFakeGitHub(t, "")
-	first := runAction(t, p.env(gh), Sources{})
+	first := runAction(t, p.env(gh), nil)
 	wantFindings(t, first, 1)
 	// A later push removes the line.
 	head2 := p.repo.commit(map[string]string{"src/config.js": "// config\nexport const url = 'https://api.clickup.com';\nexport const CLICKUP_TOKEN = process.env.CLICKUP_TOKEN;\n"})
@@ -191,7 +192,7 @@ func TestPullRequestTokenRemovedResolvesSticky(t *testing.T) {
 	})
 	env := p.env(gh)
 	env["GITHUB_EVENT_NAME"] = "pull_request"
-	second := runAction(t, env, Sources{})
+	second := runAction(t, env, nil)
 	gh.check()
 	assertNoLeak(t, first, gh, p.token)
 	assertNoLeak(t, second, gh, p.token)
@@ -248,7 +249,7 @@ func TestPullRequestPostingFailuresDegrade(t *testing.T) {
 			p := newPRFixture(t, 4)
 			gh := newFakeGitHub(t, "")
 			gh.fault = tc.fault
-			r := runAction(t, p.env(gh), Sources{})
+			r := runAction(t, p.env(gh), nil)
 			gh.check()
 			assertNoLeak(t, r, gh, p.token)
 			wantFindings(t, r, 1)
@@ -278,7 +279,7 @@ func TestRateLimitThenSuccess(t *testing.T) {
 		}
 		return 0, nil, false
 	}
-	r := runAction(t, p.env(gh), Sources{})
+	r := runAction(t, p.env(gh), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
@@ -303,7 +304,7 @@ func TestServerErrorStormDegrades(t *testing.T) {
 	gh.fault = func(method, endpoint string, n int) (int, http.Header, bool) {
 		return http.StatusInternalServerError, nil, true
 	}
-	r := runAction(t, p.env(gh), Sources{})
+	r := runAction(t, p.env(gh), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
@@ -343,7 +344,7 @@ func TestShallowCheckoutUsesAPI(t *testing.T) {
 	os.MkdirAll(filepath.Join(shallow.dir, "dist"), 0o755)
 	os.WriteFile(filepath.Join(shallow.dir, "dist/big.js"), []byte("var a=1;var k=\""+tok2+"\";\n"), 0o644)
 	env := actionEnv(shallow.dir, "pull_request", p.event, gh.URL())
-	r := runAction(t, env, Sources{})
+	r := runAction(t, env, nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token, tok2)
 	wantFindings(t, r, 2)
@@ -390,9 +391,11 @@ func TestPullRequestTargetNeverReadsWorkspace(t *testing.T) {
 	env["GITHUB_EVENT_NAME"] = "pull_request_target"
 	// The workspace has both commits, but pull_request_target must still
 	// go through the API.
-	r := runAction(t, env, Sources{Range: func(_ context.Context, _, _, _ string, _ *scanner.Scanner, _ *scanner.Collector) (map[string][]LineRange, []string, error) {
-		t.Error("pull_request_target read the checkout")
-		return nil, nil, nil
+	r := runAction(t, env, fakeSources{rng: func(string, string, string) source.Source {
+		return scanFunc(func(context.Context, *scanner.Scanner, *scanner.Collector) (source.Result, error) {
+			t.Error("pull_request_target read the checkout")
+			return source.Result{}, nil
+		})
 	}})
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
@@ -413,7 +416,7 @@ func TestPushNewBranch(t *testing.T) {
 		m["ref"] = "refs/heads/feature"
 		m["after"] = p.head
 	})
-	r := runAction(t, actionEnv(p.repo.dir, "push", ev, gh.URL()), Sources{})
+	r := runAction(t, actionEnv(p.repo.dir, "push", ev, gh.URL()), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
@@ -435,7 +438,7 @@ func TestPushNewDefaultBranchUsesPayloadCommits(t *testing.T) {
 		m["commits"].([]any)[0].(map[string]any)["id"] = p.head
 	})
 	empty := t.TempDir()
-	r := runAction(t, actionEnv(empty, "push", ev, gh.URL()), Sources{})
+	r := runAction(t, actionEnv(empty, "push", ev, gh.URL()), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
@@ -449,7 +452,7 @@ func TestPushDeletionScansNothing(t *testing.T) {
 	gh := newFakeGitHub(t, "")
 	tmp := t.TempDir()
 	ev := payload(t, tmp, "push/payload.json", nil)
-	r := runAction(t, actionEnv(t.TempDir(), "push", ev, gh.URL()), Sources{})
+	r := runAction(t, actionEnv(t.TempDir(), "push", ev, gh.URL()), nil)
 	gh.check()
 	wantFindings(t, r, 0)
 	if len(gh.requests) != 0 {
@@ -473,7 +476,7 @@ func TestScheduleTrackingIssue(t *testing.T) {
 	os.WriteFile(ev, []byte(`{"schedule":"17 3 * * *"}`), 0o644)
 	env := actionEnv(g.dir, "schedule", ev, gh.URL())
 	env["INPUT_TRACKING-ISSUE"] = "true"
-	first := runAction(t, env, Sources{})
+	first := runAction(t, env, nil)
 	wantFindings(t, first, 1)
 	if n := len(gh.calls("POST", epIssues)); n != 1 {
 		t.Fatalf("tracking issues opened = %d, want 1", n)
@@ -482,7 +485,7 @@ func TestScheduleTrackingIssue(t *testing.T) {
 		t.Errorf("tracking issue does not list the finding")
 	}
 	// The next run still finds it: the issue is updated, not reopened.
-	second := runAction(t, env, Sources{})
+	second := runAction(t, env, nil)
 	wantFindings(t, second, 1)
 	if n := len(gh.calls("POST", epIssues)); n != 1 {
 		t.Errorf("a second issue was opened")
@@ -493,7 +496,7 @@ func TestScheduleTrackingIssue(t *testing.T) {
 	clean.commit(map[string]string{"app.env": "CLICKUP_TOKEN=\n"})
 	env2 := actionEnv(clean.dir, "workflow_dispatch", payload(t, t.TempDir(), "workflow_dispatch/payload.json", nil), gh.URL())
 	env2["INPUT_TRACKING-ISSUE"] = "true"
-	third := runAction(t, env2, Sources{})
+	third := runAction(t, env2, nil)
 	gh.check()
 	wantFindings(t, third, 0)
 	if gh.issues[0]["state"] != "closed" {
@@ -530,7 +533,7 @@ func TestBadInputsAndPayloads(t *testing.T) {
 			env := actionEnv(t.TempDir(), "pull_request", filepath.Join(tmp, "x.json"), "http://127.0.0.1:1")
 			os.WriteFile(env["GITHUB_EVENT_PATH"], []byte(`{"number":2,"pull_request":{"number":2,"base":{"sha":"f95f852bd8fca8fcc58a9a2d6c842781e32a215e"},"head":{"sha":"ec26c3e57ca3a959ca5aad62de7213c562f8c821"}}}`), 0o644)
 			tc.edit(env)
-			r := runAction(t, env, Sources{})
+			r := runAction(t, env, nil)
 			if !errors.Is(r.err, ErrUsage) {
 				t.Errorf("err = %v, want a usage error", redactAll(fmt.Sprint(r.err)))
 			}
@@ -541,7 +544,7 @@ func TestBadInputsAndPayloads(t *testing.T) {
 func TestUnsupportedEventIsANotice(t *testing.T) {
 	t.Parallel()
 	env := actionEnv(t.TempDir(), "issues", filepath.Join(t.TempDir(), "e.json"), "http://127.0.0.1:1")
-	r := runAction(t, env, Sources{})
+	r := runAction(t, env, nil)
 	if r.err != nil || r.out.Findings != 0 || !strings.Contains(r.stdout, "::notice::") {
 		t.Errorf("err=%v findings=%d stdout=%q, want a notice and a clean exit", redactAll(fmt.Sprint(r.err)), r.out.Findings, redactAll(r.stdout))
 	}
@@ -555,7 +558,7 @@ func TestBuildOutputPaths(t *testing.T) {
 	os.WriteFile(filepath.Join(ws, "dist/assets/app.js"), []byte("!function(){var t=\""+tok+"\"}();"), 0o644)
 	env := actionEnv(ws, "workflow_run", filepath.Join(t.TempDir(), "e.json"), "http://127.0.0.1:1")
 	env["INPUT_PATHS"] = "dist\nbuild-that-does-not-exist"
-	r := runAction(t, env, Sources{})
+	r := runAction(t, env, nil)
 	assertNoLeak(t, r, nil, tok)
 	wantFindings(t, r, 1)
 	if !strings.Contains(r.stdout, "file=dist/assets/app.js") {
@@ -575,7 +578,7 @@ func TestAPIFailingThroughoutIsNotAPass(t *testing.T) {
 	gh.fault = func(method, endpoint string, n int) (int, http.Header, bool) {
 		return http.StatusBadGateway, nil, true
 	}
-	r := runAction(t, actionEnv(t.TempDir(), "pull_request", p.event, gh.URL()), Sources{})
+	r := runAction(t, actionEnv(t.TempDir(), "pull_request", p.event, gh.URL()), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	// The empty checkout is scanned as a last resort and holds nothing:
@@ -661,7 +664,7 @@ func TestReviewLineFollowsLaterCommits(t *testing.T) {
 	head2 := p.repo.commit(map[string]string{"src/config.js": "// license\n// header\n// config\nexport const url = 'https://api.clickup.com';\nexport const CLICKUP_TOKEN = '" + p.token + "';\n"})
 	payload(t, p.tmp, "pull_request/opened.payload.json", setPR(p.base, head2))
 	gh := newFakeGitHub(t, "")
-	r := runAction(t, p.env(gh), Sources{})
+	r := runAction(t, p.env(gh), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
@@ -680,7 +683,7 @@ func TestMergeGroupScansItsRange(t *testing.T) {
 	ev := filepath.Join(p.tmp, "merge_group.json")
 	os.WriteFile(ev, []byte(`{"action":"checks_requested","merge_group":{"base_sha":"`+p.base+`","head_sha":"`+p.head+`","head_ref":"refs/heads/gh-readonly-queue/main/pr-2"}}`), 0o644)
 	gh := newFakeGitHub(t, "")
-	r := runAction(t, actionEnv(p.repo.dir, "merge_group", ev, gh.URL()), Sources{})
+	r := runAction(t, actionEnv(p.repo.dir, "merge_group", ev, gh.URL()), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
@@ -709,7 +712,7 @@ func TestAPIModePaginates(t *testing.T) {
 	}
 	gh.commitFiles[last] = append(gh.commitFiles[last], file{Filename: "src/old-copy.js", Status: "added", Patch: "@@ -0,0 +1 @@\n+const t = '" + p.token + "';"})
 	gh.prFiles = []file{{Filename: "src/config.js", Status: "modified", Patch: p.tokenPatch()}}
-	r := runAction(t, actionEnv(t.TempDir(), "pull_request", p.event, gh.URL()), Sources{})
+	r := runAction(t, actionEnv(t.TempDir(), "pull_request", p.event, gh.URL()), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, p.token)
 	wantFindings(t, r, 1)
@@ -743,12 +746,12 @@ func TestReviewCapsAt30Comments(t *testing.T) {
 	ev := payload(t, tmp, "pull_request/opened.payload.json", setPR(base, head))
 	gh := newFakeGitHub(t, "")
 	env := actionEnv(g.dir, "pull_request", ev, gh.URL())
-	first := runAction(t, env, Sources{})
+	first := runAction(t, env, nil)
 	wantFindings(t, first, 35)
 	if n := len(reviewComments(t, gh)); n != 30 {
 		t.Errorf("first review comments = %d, want 30", n)
 	}
-	second := runAction(t, env, Sources{})
+	second := runAction(t, env, nil)
 	gh.check()
 	if n := len(reviewComments(t, gh)); n != 35 {
 		t.Errorf("review comments after two runs = %d, want 35 (30 + the 5 left)", n)
@@ -773,7 +776,7 @@ func TestHostileFileNameCannotInject(t *testing.T) {
 	tmp := t.TempDir()
 	ev := payload(t, tmp, "pull_request/opened.payload.json", setPR(base, head))
 	gh := newFakeGitHub(t, "")
-	r := runAction(t, actionEnv(g.dir, "pull_request", ev, gh.URL()), Sources{})
+	r := runAction(t, actionEnv(g.dir, "pull_request", ev, gh.URL()), nil)
 	gh.check()
 	assertNoLeak(t, r, gh, tok)
 	wantFindings(t, r, 1)
@@ -815,7 +818,7 @@ func TestOmittedPatchNotAtHeadIsReported(t *testing.T) {
 	gh.prFiles = []file{{Filename: "dist/bundle.js", Status: "added", NoPatch: true, SHA: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}}
 	os.MkdirAll(filepath.Join(shallow.dir, "dist"), 0o755)
 	os.WriteFile(filepath.Join(shallow.dir, "dist/bundle.js"), []byte("var a=1;\n"), 0o644)
-	r := runAction(t, actionEnv(shallow.dir, "pull_request", p.event, gh.URL()), Sources{})
+	r := runAction(t, actionEnv(shallow.dir, "pull_request", p.event, gh.URL()), nil)
 	gh.check()
 	want := "dist/bundle.js in commit 222222222222: GitHub omitted its diff (too large or binary) and the pull request's head holds another version, so this one was NOT scanned"
 	if !strings.Contains(r.stdout, "::warning::"+want) || !strings.Contains(unescapeMD(r.summary), want) {

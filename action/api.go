@@ -89,7 +89,7 @@ func (a *apiScanner) scanCommit(ctx context.Context, sha string, wholeIfOmitted 
 		c.Files = append(c.Files, more.Files...)
 		resp = r2
 	}
-	base := scanner.Location{Source: "diff", Commit: sha}
+	base := scanner.Location{Source: scanner.SourceDiff, Commit: sha}
 	if au := c.GetCommit().GetAuthor(); au != nil {
 		base.Author = au.GetName() + " <" + au.GetEmail() + ">"
 		if !au.GetDate().IsZero() {
@@ -127,8 +127,7 @@ func (a *apiScanner) scanFile(ctx context.Context, f *github.CommitFile, base sc
 		a.scanWhole(ctx, base)
 		return nil
 	}
-	diff.ScanPatch(base.Path, base.Commit, f.GetPatch(), a.sc, a.col, base)
-	return parsePatch(f.GetPatch())
+	return addedLines(diff.ScanPatch(base.Path, base.Commit, f.GetPatch(), a.sc, a.col, base))
 }
 
 func (a *apiScanner) scanWhole(ctx context.Context, base scanner.Location) {
@@ -169,7 +168,7 @@ func (a *apiScanner) prFiles(ctx context.Context, number int, head string) (map[
 			// The head version is scanned here: a commit's omitted patch
 			// of that same version is covered.
 			delete(a.omitted[f.GetFilename()], f.GetSHA())
-			base := scanner.Location{Source: "diff", Commit: head}
+			base := scanner.Location{Source: scanner.SourceDiff, Commit: head}
 			if rs := ranges(a.scanFile(ctx, f, base, true)); len(rs) > 0 {
 				added[f.GetFilename()] = rs
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
 // shallowCheckout is a depth-1 style workspace: one commit (the merge
@@ -85,9 +86,9 @@ func TestShallowAPIFailureScansCheckout(t *testing.T) {
 			}
 			env := actionEnv(ws, tc.event, ev, apiURL)
 			var roots [][]string
-			r := runAction(t, env, Sources{Dirs: func(ctx context.Context, rs, include, exclude []string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error) {
+			r := runAction(t, env, fakeSources{dirs: func(rs, include, exclude []string) source.Source {
 				roots = append(roots, rs)
-				return dirScan(ctx, rs, include, exclude, sc, col)
+				return LocalSources{}.Dirs(rs, include, exclude)
 			}})
 			gh.check()
 			assertNoLeak(t, r, gh, tok)
@@ -164,7 +165,7 @@ func TestUnwritableFileCommands(t *testing.T) {
 			env := actionEnv(p.repo.dir, "pull_request", p.event, "http://127.0.0.1:1")
 			env["INPUT_COMMENT"] = "false"
 			env[tc.broken] = tc.path(t.TempDir())
-			r := runAction(t, env, Sources{})
+			r := runAction(t, env, nil)
 			assertNoLeak(t, r, nil, p.token)
 			if r.err != nil {
 				t.Fatalf("Run: %v", redactAll(fmt.Sprint(r.err)))
@@ -213,7 +214,7 @@ func TestAuditModeUnwritableSummary(t *testing.T) {
 	env := actionEnv(t.TempDir(), "workflow_dispatch", filepath.Join(t.TempDir(), "e.json"), "http://127.0.0.1:1")
 	env["INPUT_MODE"] = "audit"
 	env["GITHUB_STEP_SUMMARY"] = t.TempDir()
-	r := runAction(t, env, Sources{Audit: func(context.Context, string) (string, bool, error) {
+	r := runActionOpts(t, env, Options{Audit: func(context.Context, string) (string, bool, error) {
 		return "ClickUp security checklist: all passed\n", false, nil
 	}})
 	if r.err != nil || r.out.AuditFailed {

@@ -20,6 +20,7 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
 const payloads = "../testdata/octokit-webhooks/payload-examples/api.github.com/"
@@ -166,15 +167,61 @@ func actionEnv(ws, event, eventPath, apiURL string) map[string]string {
 	}
 }
 
-// runAction runs the Action with env and collects its outputs.
+// scanFunc is a source.Source made of its Scan function, to inject faults.
+type scanFunc func(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (source.Result, error)
+
+func (scanFunc) Mode() report.Mode { return "" }
+
+func (f scanFunc) Scan(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (source.Result, error) {
+	return f(ctx, sc, col)
+}
+
+// fakeSources are LocalSources with some of their sources replaced.
+type fakeSources struct {
+	LocalSources
+	rng  func(repoPath, base, head string) source.Source
+	hist func(repoPath, statePath string) source.Source
+	dirs func(roots, include, exclude []string) source.Source
+}
+
+func (f fakeSources) Range(repoPath, base, head string) source.Source {
+	if f.rng != nil {
+		return f.rng(repoPath, base, head)
+	}
+	return f.LocalSources.Range(repoPath, base, head)
+}
+
+func (f fakeSources) History(repoPath, statePath string) source.Source {
+	if f.hist != nil {
+		return f.hist(repoPath, statePath)
+	}
+	return f.LocalSources.History(repoPath, statePath)
+}
+
+func (f fakeSources) Dirs(roots, include, exclude []string) source.Source {
+	if f.dirs != nil {
+		return f.dirs(roots, include, exclude)
+	}
+	return f.LocalSources.Dirs(roots, include, exclude)
+}
+
+// runAction runs the Action with env and collects its outputs; nil src
+// means LocalSources.
 func runAction(t *testing.T, env map[string]string, src Sources) run {
 	t.Helper()
-	return runActionPost(t, env, src, nil)
+	return runActionOpts(t, env, Options{Sources: src})
 }
 
 // runActionPost is runAction with a post-processing step (ignore rules,
 // verification), as the CLI passes one.
 func runActionPost(t *testing.T, env map[string]string, src Sources, post func(context.Context, report.Report) (report.Report, error)) run {
+	t.Helper()
+	return runActionOpts(t, env, Options{Sources: src, PostProcess: post})
+}
+
+// runActionOpts runs the Action with env and o's Sources, PostProcess and
+// Audit, and collects its outputs.
+func runActionOpts(t *testing.T, env map[string]string, o Options) run {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string { return env[k] }
@@ -184,7 +231,7 @@ func runActionPost(t *testing.T, env map[string]string, src Sources, post func(c
 	if err != nil {
 		res.err = err
 	} else {
-		res.out, res.err = Run(context.Background(), in, Options{Getenv: getenv, Stdout: &stdout, Stderr: &stderr, Sleep: res.sleeps.sleep, Sources: src, PostProcess: post})
+		res.out, res.err = Run(context.Background(), in, Options{Getenv: getenv, Stdout: &stdout, Stderr: &stderr, Sleep: res.sleeps.sleep, Sources: o.Sources, PostProcess: o.PostProcess, Audit: o.Audit})
 	}
 	res.stdout, res.stderr = stdout.String(), stderr.String()
 	read := func(p string) string {

@@ -6,11 +6,13 @@ import (
 	"strings"
 
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 )
 
 // ErrUsage marks errors that are the user's to fix: a bad input value, an
 // unknown mode, a missing or malformed event payload (exit 2).
-var ErrUsage = errors.New("usage error")
+var ErrUsage = usage.Err
 
 // Inputs are the Action's inputs (action.yml), read from INPUT_* variables.
 type Inputs struct {

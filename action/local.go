@@ -1,8 +1,6 @@
 package action
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -10,15 +8,11 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
-
-// ErrBaseNotFound means a commit of the range is not in the local clone
-// (a shallow checkout): the Action then scans through the API.
-var ErrBaseNotFound = errors.New("commit not in the local clone")
 
 // openRepo opens the repository at path with go-git, which, unlike the git
 // CLI, does not refuse a workspace owned by another uid.
@@ -48,7 +42,7 @@ func haveCommits(repoPath string, shas ...string) bool {
 // default branch, using the local remote-tracking or local ref.
 func newBranchBase(repoPath, defaultBranch, head string) (string, error) {
 	if defaultBranch == "" {
-		return "", fmt.Errorf("%w: the default branch is unknown", ErrBaseNotFound)
+		return "", fmt.Errorf("%w: the default branch is unknown", diff.ErrBaseNotFound)
 	}
 	r, err := openRepo(repoPath)
 	if err != nil {
@@ -66,15 +60,15 @@ func newBranchBase(repoPath, defaultBranch, head string) (string, error) {
 		}
 	}
 	if tip == nil {
-		return "", fmt.Errorf("%w: no local ref for the default branch %s", ErrBaseNotFound, defaultBranch)
+		return "", fmt.Errorf("%w: no local ref for the default branch %s", diff.ErrBaseNotFound, defaultBranch)
 	}
 	hc, err := r.CommitObject(plumbing.NewHash(head))
 	if err != nil {
-		return "", fmt.Errorf("%w: %s", ErrBaseNotFound, head)
+		return "", fmt.Errorf("%w: %s", diff.ErrBaseNotFound, head)
 	}
 	bases, err := tip.MergeBase(hc)
 	if err != nil || len(bases) == 0 {
-		return "", fmt.Errorf("%w: no merge base of %s and the default branch", ErrBaseNotFound, head)
+		return "", fmt.Errorf("%w: no merge base of %s and the default branch", diff.ErrBaseNotFound, head)
 	}
 	return bases[0].Hash.String(), nil
 }
@@ -132,39 +126,47 @@ func (h *headLines) lines(path, raw string) []int {
 	}
 }
 
-// diffRange is the default RangeFunc: the diff source, which scans each
-// commit of the range and attributes every secret to the commit that added
-// it.
-func diffRange(ctx context.Context, repoPath, base, head string, sc *scanner.Scanner, col *scanner.Collector) (map[string][]LineRange, []string, error) {
-	res, err := diff.ScanRange(ctx, diff.Options{RepoPath: repoPath, Base: base, Head: head}, sc, col)
-	if err != nil {
-		if errors.Is(err, diff.ErrBaseNotFound) {
-			return nil, res.Warnings, fmt.Errorf("%w: %w", ErrBaseNotFound, err)
-		}
-		return nil, res.Warnings, err
-	}
-	added := make(map[string][]LineRange, len(res.Added))
-	for p, rs := range res.Added {
-		for _, r := range rs {
-			added[p] = append(added[p], LineRange{r.Start, r.End})
-		}
-	}
-	return added, res.Warnings, nil
+// Sources make the sources the Action scans. Tests replace them to inject
+// faults.
+type Sources interface {
+	// Range is the commits base..head of the repository at repoPath; its
+	// Result.Added holds the lines head adds per path (1-based, where
+	// review comments may go). Its Scan must return an error wrapping
+	// diff.ErrBaseNotFound when a commit is not in the local clone (a
+	// shallow checkout): the Action then scans through the API.
+	Range(repoPath, base, head string) source.Source
+	// History is the history of the repository at repoPath. With a
+	// statePath (history.Options.StatePath; "" for none) it scans only
+	// what is new since the run that wrote the state, reports the state's
+	// open findings again and rewrites the state. Its Scan must return an
+	// error wrapping history.ErrBadState when the state cannot be used
+	// (nothing scanned yet) and one wrapping history.ErrStateNotSaved when
+	// the scan finished but the state could not be written (the collector
+	// holds every finding).
+	History(repoPath, statePath string) source.Source
+	// Dirs is directory trees (absolute roots) with doublestar include and
+	// exclude patterns.
+	Dirs(roots, include, exclude []string) source.Source
 }
 
-// historyScan is the default HistoryFunc: the history source.
-func historyScan(ctx context.Context, repoPath, statePath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error) {
-	res, err := history.Scan(ctx, history.Options{RepoPath: repoPath, StatePath: statePath}, sc, col)
-	return res.Warnings, err
+// LocalSources are the project's sources: source/diff, source/history and
+// source/dir.
+type LocalSources struct{}
+
+// Range returns the diff source, which scans each commit of the range and
+// attributes every secret to the commit that added it.
+func (LocalSources) Range(repoPath, base, head string) source.Source {
+	return diff.Range{RepoPath: repoPath, Base: base, Head: head}
 }
 
-// dirScan is the default DirsFunc: the dir source.
-func dirScan(ctx context.Context, roots, include, exclude []string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error) {
-	res, err := dir.Scan(ctx, dir.Options{Roots: roots, Include: include, Exclude: exclude}, sc, col)
-	if errors.Is(err, dir.ErrBadGlob) {
-		err = fmt.Errorf("%w: %w", ErrUsage, err)
-	}
-	return res.Warnings, err
+// History returns the history source.
+func (LocalSources) History(repoPath, statePath string) source.Source {
+	return history.Source{RepoPath: repoPath, StatePath: statePath}
+}
+
+// Dirs returns the dir source.
+func (LocalSources) Dirs(roots, include, exclude []string) source.Source {
+	return dir.Source{Roots: roots, Include: include, Exclude: exclude}
 }
 
 func shortSHA(s string) string {

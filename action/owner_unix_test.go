@@ -31,7 +31,7 @@ func TestHistoryStateOwnedLikeWorkspace(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	r := runAction(t, historyEnv(t, g, nil, ".cache/clickup/state.json"), Sources{})
+	r := runAction(t, historyEnv(t, g, nil, ".cache/clickup/state.json"), nil)
 	assertNoLeak(t, r, nil, tok)
 	wantFindings(t, r, 1)
 	for _, rel := range []string{".cache", ".cache/clickup", ".cache/clickup/state.json"} {

@@ -1,13 +1,13 @@
 package action
 
 import (
-	"strconv"
-	"strings"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
 
 // LineRange is an inclusive range of 1-based lines on the new (RIGHT) side
 // of a diff.
-type LineRange struct{ Start, End int }
+type LineRange = source.LineRange
 
 // addedLine is one line a patch adds: its 1-based line number in the new
 // file and its text without the leading '+'.
@@ -16,68 +16,22 @@ type addedLine struct {
 	text string
 }
 
-// parsePatch reads a unified diff body as the GitHub API returns it in a
-// file's "patch" field (hunks only, no file headers) and returns the lines
-// it adds. Malformed hunks are skipped: the patch comes from the network.
+// parsePatch returns the lines a patch adds (see diff.ParsePatch, the one
+// patch parser: a malformed hunk header ends the patch there).
 func parsePatch(patch string) []addedLine {
+	lines, _ := diff.ParsePatch(patch)
+	return addedLines(lines)
+}
+
+// addedLines keeps the added lines of a parsed patch.
+func addedLines(lines []diff.PatchLine) []addedLine {
 	var out []addedLine
-	newLine := 0
-	inHunk := false
-	for len(patch) > 0 {
-		var l string
-		if i := strings.IndexByte(patch, '\n'); i >= 0 {
-			l, patch = patch[:i], patch[i+1:]
-		} else {
-			l, patch = patch, ""
-		}
-		l = strings.TrimSuffix(l, "\r")
-		if strings.HasPrefix(l, "@@") {
-			n, ok := hunkNewStart(l)
-			newLine, inHunk = n, ok
-			continue
-		}
-		if !inHunk || l == "" {
-			if inHunk && l == "" {
-				// An empty context line lost its leading space.
-				newLine++
-			}
-			continue
-		}
-		switch l[0] {
-		case '+':
-			out = append(out, addedLine{line: newLine, text: l[1:]})
-			newLine++
-		case ' ':
-			newLine++
-		case '-', '\\':
-			// A removed line or "\ No newline at end of file".
-		default:
-			inHunk = false
+	for _, l := range lines {
+		if l.Op == '+' {
+			out = append(out, addedLine{line: l.New, text: l.Text})
 		}
 	}
 	return out
-}
-
-// hunkNewStart parses "@@ -a,b +c,d @@ ..." and returns c.
-func hunkNewStart(h string) (int, bool) {
-	i := strings.Index(h, " +")
-	if i < 0 {
-		return 0, false
-	}
-	rest := h[i+2:]
-	end := strings.IndexAny(rest, ", ")
-	if end < 0 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(rest[:end])
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	if n == 0 {
-		// "+0,0": the file is deleted; nothing on the right side.
-		return 0, false
-	}
-	return n, true
 }
 
 // ranges folds added lines into ranges of consecutive lines.
@@ -88,7 +42,7 @@ func ranges(added []addedLine) []LineRange {
 			rs[n-1].End = a.line
 			continue
 		}
-		rs = append(rs, LineRange{a.line, a.line})
+		rs = append(rs, LineRange{Start: a.line, End: a.line})
 	}
 	return rs
 }

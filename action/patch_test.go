@@ -30,7 +30,7 @@ func TestParsePatch(t *testing.T) {
 			}
 		})
 	}
-	if got := ranges(parsePatch("@@ -0,0 +1,3 @@\n+a\n+b\n+c\n@@ -9 +10,2 @@\n+d\n x")); !slices.Equal(got, []LineRange{{1, 3}, {10, 10}}) {
+	if got := ranges(parsePatch("@@ -0,0 +1,3 @@\n+a\n+b\n+c\n@@ -9 +10,2 @@\n+d\n x")); !slices.Equal(got, []LineRange{{Start: 1, End: 3}, {Start: 10, End: 10}}) {
 		t.Errorf("ranges = %v", got)
 	}
 }

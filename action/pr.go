@@ -33,7 +33,7 @@ func reviewTargets(fs []scanner.Finding, added map[string][]LineRange, done map[
 		}
 	locations:
 		for _, l := range f.Locations {
-			if l.InnerPath != "" || l.Object != "" || l.Change == "removed" || l.Line <= 0 || len(added[l.Path]) == 0 {
+			if l.InnerPath != "" || l.Object != "" || l.Change == scanner.Removed || l.Line <= 0 || len(added[l.Path]) == 0 {
 				continue
 			}
 			var lines []int
@@ -138,11 +138,11 @@ func reviewBody(n, extra int) string {
 // resolved in the PR, though it was pushed and must still be rotated.
 func presentAtHead(l scanner.Location, head string) bool {
 	switch {
-	case l.Change == "removed":
+	case l.Change == scanner.Removed:
 		return false
 	case l.AtHead != nil:
 		return *l.AtHead
-	case l.Source == "diff":
+	case l.Source == scanner.SourceDiff:
 		// API mode: only the PR-wide diff and the head commit are known
 		// to be at head.
 		return l.Commit == head

@@ -10,60 +10,27 @@ package action
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/google/go-github/v60/github"
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
-	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
-
-// RangeFunc scans the commits base..head of the repository at repoPath and
-// returns the lines head adds per path (1-based, where review comments may
-// go) and warnings. It must return an error wrapping ErrBaseNotFound when a
-// commit is not in the local clone.
-type RangeFunc func(ctx context.Context, repoPath, base, head string, sc *scanner.Scanner, col *scanner.Collector) (map[string][]LineRange, []string, error)
-
-// HistoryFunc scans the history of the repository at repoPath. With a
-// statePath (history.Options.StatePath; "" for none) it scans only what is
-// new since the run that wrote the state, reports the state's open findings
-// again and rewrites the state. It must return an error wrapping
-// history.ErrBadState when the state cannot be used (nothing scanned yet)
-// and one wrapping history.ErrStateNotSaved when the scan finished but the
-// state could not be written (col holds every finding).
-type HistoryFunc func(ctx context.Context, repoPath, statePath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
-
-// DirsFunc scans directory trees (absolute roots) with doublestar include
-// and exclude patterns.
-type DirsFunc func(ctx context.Context, roots, include, exclude []string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
 
 // AuditFunc runs the repository checklist (mode: audit) and returns it as
 // text, and whether a check failed. An error wrapping ErrUsage is the
 // user's to fix.
 type AuditFunc func(ctx context.Context, repoPath string) (text string, failed bool, err error)
-
-// Sources are the scanners the Action drives. A nil Range, History or Dirs
-// takes the project's source (source/diff, source/history, source/dir); a
-// nil Audit makes mode audit unavailable. Tests replace them to inject
-// faults.
-type Sources struct {
-	Range   RangeFunc
-	History HistoryFunc
-	Dirs    DirsFunc
-	Audit   AuditFunc
-}
 
 // Options are what Run needs besides the inputs.
 type Options struct {
@@ -77,8 +44,10 @@ type Options struct {
 	Sleep Sleeper
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
-	// Sources are the scanners; see Sources.
+	// Sources make the sources scanned; nil means LocalSources.
 	Sources Sources
+	// Audit runs mode audit; nil makes mode audit unavailable.
+	Audit AuditFunc
 	// PostProcess applies ignore rules and live verification (nil: none).
 	PostProcess func(context.Context, report.Report) (report.Report, error)
 	// Scanner tunes the scanner.
@@ -120,7 +89,7 @@ type runner struct {
 	gha   *githubactions.Action
 	env   func(string) string
 	ws    string
-	event string
+	event eventName
 	ev    *Event
 	repo  repoRef
 	gh    *github.Client
@@ -168,13 +137,13 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 	if r.ws == "" {
 		r.ws = "."
 	}
-	r.event = r.env("GITHUB_EVENT_NAME")
+	r.event = eventName(r.env("GITHUB_EVENT_NAME"))
 
 	mode, err := r.resolveMode()
 	if err != nil {
 		return Outcome{}, err
 	}
-	if in.HistoryState != "" && mode != "history" {
+	if in.HistoryState != "" && mode != report.ModeHistory {
 		// Said once: a workflow that shares one input block between its PR
 		// and scheduled jobs should not wonder whether the state changed
 		// what this run scanned. Queued with the other notices, which are
@@ -186,10 +155,10 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 		r.gha.Noticef("clickup-secret-scan: event %q has nothing to scan (PR, push, merge_group, schedule and workflow_dispatch are supported; set the paths input to scan build output on any event)", r.event)
 		return Outcome{}, nil
 	}
-	if mode == "audit" {
+	if mode == report.ModeAudit {
 		return r.runAudit(ctx)
 	}
-	required := mode == "diff"
+	required := mode == report.ModeDiff
 	if r.ev, err = readEvent(r.env("GITHUB_EVENT_PATH"), required); err != nil {
 		return Outcome{}, err
 	}
@@ -214,7 +183,7 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 
 	out := Outcome{}
 	switch mode {
-	case "diff":
+	case report.ModeDiff:
 		done, err := r.scanDiff(ctx)
 		if err != nil {
 			return Outcome{}, err
@@ -223,7 +192,7 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 			out.Incomplete = true
 			out.CheckoutScanned = r.scanCheckout(ctx)
 		}
-	case "history":
+	case report.ModeHistory:
 		if err := r.scanHistory(ctx); err != nil {
 			return Outcome{}, err
 		}
@@ -238,29 +207,28 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 	return r.finish(ctx, mode, out)
 }
 
-// resolveMode maps the mode input and the event to what to scan: "diff",
-// "history", "dir", "audit", or "" for nothing.
-func (r *runner) resolveMode() (string, error) {
+// resolveMode maps the mode input and the event to what to scan: diff,
+// history, dir, audit, or "" for nothing.
+func (r *runner) resolveMode() (report.Mode, error) {
 	switch r.in.Mode {
 	case "auto":
-		switch r.event {
-		case "pull_request", "pull_request_target", "push", "merge_group":
-			return "diff", nil
-		case "schedule", "workflow_dispatch":
-			return "history", nil
+		switch {
+		case r.event.addsCommits():
+			return report.ModeDiff, nil
+		case r.event.isScheduled():
+			return report.ModeHistory, nil
 		}
 		if len(r.in.Paths) > 0 {
-			return "dir", nil
+			return report.ModeDir, nil
 		}
 		return "", nil
 	case "diff":
-		switch r.event {
-		case "pull_request", "pull_request_target", "push", "merge_group":
-			return "diff", nil
+		if r.event.addsCommits() {
+			return report.ModeDiff, nil
 		}
 		return "", fmt.Errorf("%w: mode diff needs a pull_request, pull_request_target, push or merge_group event, not %q", ErrUsage, r.event)
 	}
-	return r.in.Mode, nil
+	return report.Mode(r.in.Mode), nil
 }
 
 // setupRepo names the repository from GITHUB_REPOSITORY or the payload.
@@ -277,15 +245,6 @@ func (r *runner) setupRepo() error {
 	return nil
 }
 
-// abs resolves a path input against the workspace, as the runner mounts
-// it, so that the result is the same whatever the working directory.
-func (r *runner) abs(p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(r.ws, filepath.FromSlash(p))
-}
-
 func (r *runner) warn(s string) { r.warnings = append(r.warnings, s) }
 
 // printNotices prints the queued notices, each once.
@@ -296,403 +255,29 @@ func (r *runner) printNotices() {
 	r.notices = nil
 }
 
-func (r *runner) rangeFunc() RangeFunc {
-	if r.o.Sources.Range != nil {
-		return r.o.Sources.Range
+func (r *runner) sources() Sources {
+	if r.o.Sources != nil {
+		return r.o.Sources
 	}
-	return diffRange
+	return LocalSources{}
 }
 
-// scanDiff scans what the event adds. It returns false when nothing could
-// be scanned (the API failed throughout).
-func (r *runner) scanDiff(ctx context.Context) (bool, error) {
-	switch r.event {
-	case "pull_request", "pull_request_target":
-		return r.scanPR(ctx)
-	case "merge_group":
-		if r.ev.MergeGroup == nil || !shaRE.MatchString(r.ev.MergeGroup.BaseSHA) || !shaRE.MatchString(r.ev.MergeGroup.HeadSHA) {
-			return false, fmt.Errorf("%w: the merge_group payload lacks base_sha/head_sha", ErrUsage)
-		}
-		return r.scanCommitRange(ctx, r.ev.MergeGroup.BaseSHA, r.ev.MergeGroup.HeadSHA)
-	}
-	before, after, err := r.ev.pushRange()
-	if err != nil {
-		return false, err
-	}
-	if after == zeroSHA {
-		r.notices = append(r.notices, fmt.Sprintf("%s was deleted: nothing to scan", r.ev.Ref))
-		return true, nil
-	}
-	if before == zeroSHA {
-		return r.scanNewBranch(ctx, after)
-	}
-	return r.scanCommitRange(ctx, before, after)
+// scan runs src into the run's collector and keeps its warnings.
+func (r *runner) scan(ctx context.Context, src source.Source) (source.Result, error) {
+	res, err := src.Scan(ctx, r.sc, r.col)
+	r.warnings = append(r.warnings, res.Warnings...)
+	return res, err
 }
 
-// scanCheckout is the last resort when the commits the event adds could
-// not be scanned (a shallow clone and the GitHub API unreachable or
-// failing): it scans the checked-out files, so that a credential present at
-// head is still reported, and says what this misses. It returns whether
-// the checkout was scanned. Never on pull_request_target, whose checkout
-// must not be read (a workflow that checks out the PR's head there would
-// hand untrusted files to the scan, and the base branch is not the PR).
-func (r *runner) scanCheckout(ctx context.Context) bool {
-	if r.event == "pull_request_target" {
-		return false
-	}
-	dirs := r.o.Sources.Dirs
-	if dirs == nil {
-		dirs = dirScan
-	}
-	warns, err := dirs(ctx, []string{r.ws}, nil, nil, r.sc, r.col)
-	r.warnings = append(r.warnings, warns...)
-	if err != nil {
-		r.warn(fmt.Sprintf("the checked-out files could not be scanned either: %v", err))
-		return false
-	}
-	r.warn("the commits this event adds could NOT be scanned: their base is not in the local (shallow) clone and the GitHub API failed. " +
-		"The checked-out files were scanned instead, so a credential that is in the checkout is reported (it may predate this change), " +
-		"but one added and removed again within the commits is not seen. Use actions/checkout with fetch-depth: 0 for a complete local scan, or make the GitHub API reachable")
-	return true
-}
-
-// scanCommitRange scans base..head locally when both commits are in the
-// clone, else through the compare API.
-func (r *runner) scanCommitRange(ctx context.Context, base, head string) (bool, error) {
-	if haveCommits(r.ws, base, head) {
-		_, warns, err := r.rangeFunc()(ctx, r.ws, base, head, r.sc, r.col)
-		r.warnings = append(r.warnings, warns...)
-		if err == nil {
-			return true, nil
-		}
-		if !errors.Is(err, ErrBaseNotFound) {
-			return false, fmt.Errorf("failed to scan %s..%s: %w", shortSHA(base), shortSHA(head), err)
-		}
-	}
-	r.notices = append(r.notices, fmt.Sprintf("commit %s is not in the local clone (shallow checkout): scanning through the GitHub API; actions/checkout with fetch-depth: 0 gives a complete local scan", shortSHA(base)))
-	api := r.api(true)
-	shas, err := api.compareCommits(ctx, base, head)
-	if err != nil {
-		r.warn(degraded("could not list the pushed commits, so they were NOT scanned", err))
-		return false, nil
-	}
-	return r.scanAPICommits(ctx, api, shas, true), nil
-}
-
-// scanNewBranch scans the commits of a new branch that are not on the
-// default branch.
-func (r *runner) scanNewBranch(ctx context.Context, head string) (bool, error) {
-	def := ""
-	if r.ev.Repository != nil {
-		def = r.ev.Repository.DefaultBranch
-	}
-	if strings.TrimPrefix(r.ev.Ref, "refs/heads/") != def {
-		if base, err := newBranchBase(r.ws, def, head); err == nil {
-			return r.scanCommitRange(ctx, base, head)
-		}
-		api := r.api(true)
-		if shas, err := api.compareCommits(ctx, def, head); err == nil {
-			r.notices = append(r.notices, "new branch: scanning its commits that are not on "+def+" through the GitHub API")
-			return r.scanAPICommits(ctx, api, shas, true), nil
-		}
-	}
-	// The first push of the default branch (or no usable base): scan the
-	// commits the payload lists.
-	var shas []string
-	for _, c := range r.ev.Commits {
-		if shaRE.MatchString(c.ID) {
-			shas = append(shas, c.ID)
-		}
-	}
-	if len(shas) == 0 {
-		shas = []string{head}
-	}
-	r.notices = append(r.notices, fmt.Sprintf("new branch: scanning the %d commit(s) the push event lists", len(shas)))
-	return r.scanAPICommits(ctx, r.api(true), shas, true), nil
-}
-
-func (r *runner) api(readWorkspace bool) *apiScanner {
-	ws := r.ws
-	if !readWorkspace {
-		ws = ""
-	}
-	return &apiScanner{gh: r.gh, repo: r.repo, sc: r.sc, col: r.col, workspace: ws, warn: r.warn}
-}
-
-// scanAPICommits scans each commit through the API; it returns false when
-// none could be fetched.
-func (r *runner) scanAPICommits(ctx context.Context, api *apiScanner, shas []string, wholeIfOmitted bool) bool {
-	ok := 0
-	for _, sha := range shas {
-		if err := api.scanCommit(ctx, sha, wholeIfOmitted); err != nil {
-			r.warn(degraded("commit "+shortSHA(sha)+" could not be fetched and was NOT scanned", err))
-			r.stats.Skip("commit "+shortSHA(sha), errors.New("not fetched"))
-			continue
-		}
-		ok++
-	}
-	return ok > 0 || len(shas) == 0
-}
-
-// prState is what a PR scan learned for posting.
-type prState struct {
-	number int
-	head   string
-}
-
-var errNoPR = errors.New("not a pull request")
-
-func (r *runner) prInfo() (prState, error) {
-	if r.ev == nil || r.ev.PullRequest == nil {
-		return prState{}, errNoPR
-	}
-	n, _, head, err := r.ev.prRange()
-	return prState{number: n, head: head}, err
-}
-
-// scanPR scans base.sha..head.sha of a pull request (never GITHUB_SHA, the
-// merge commit): locally when the clone has both commits, else through the
-// API. On pull_request_target the PR's code is never read from the
-// workspace: only the API is used.
-func (r *runner) scanPR(ctx context.Context) (bool, error) {
-	number, base, head, err := r.ev.prRange()
-	if err != nil {
-		return false, err
-	}
-	target := r.event == "pull_request_target"
-	if !target && haveCommits(r.ws, base, head) {
-		added, warns, err := r.rangeFunc()(ctx, r.ws, base, head, r.sc, r.col)
-		r.warnings = append(r.warnings, warns...)
-		if err == nil {
-			r.added, r.local = added, true
-			return true, nil
-		}
-		if !errors.Is(err, ErrBaseNotFound) {
-			return false, fmt.Errorf("failed to scan %s..%s: %w", shortSHA(base), shortSHA(head), err)
-		}
-	}
-	if !target {
-		r.notices = append(r.notices, "the pull request's base commit is not in the local clone (the default shallow checkout): scanning it through the GitHub API; actions/checkout with fetch-depth: 0 gives a complete local scan")
-	}
-	api := r.api(!target)
-	shas, cerr := api.prCommits(ctx, number)
-	if cerr != nil {
-		r.warn(degraded("could not list the pull request's commits, so each commit was NOT scanned", cerr))
-	}
-	fetched := r.scanAPICommits(ctx, api, shas, false)
-	added, ferr := api.prFiles(ctx, number, head)
-	if ferr != nil {
-		r.warn(degraded("could not list the pull request's files", ferr))
-	}
-	api.uncovered()
-	r.added = added
-	return (cerr == nil && fetched) || ferr == nil, nil
-}
-
-// scanHistory scans the history of the workspace's repository: all of it,
-// or with the history-state input only what is new since the last run plus
-// the findings that run left open.
-func (r *runner) scanHistory(ctx context.Context) error {
-	hist := r.o.Sources.History
-	if hist == nil {
-		hist = historyScan
-	}
-	if r.in.HistoryState == "" {
-		return r.wholeHistory(ctx, hist)
-	}
-
-	name, path := r.in.HistoryState, r.abs(r.in.HistoryState)
-	// A Docker action sees only the workspace of the runner's disk (and a
-	// few /github mounts): a state anywhere else, runner.temp included,
-	// would go with the container and every run would start from nothing.
-	if rel, err := filepath.Rel(r.ws, path); err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("%w: input history-state %q is not a file inside the workspace %s; a Docker action cannot keep a file elsewhere between runs (actions/cache reads it from the workspace)", ErrUsage, name, r.ws)
-	}
-	// A path naming some other file (package.json, .env) by mistake must
-	// not be overwritten: scan everything, leave the file alone, and fail
-	// the step unless findings do (the state was not saved).
-	if ok, err := history.MayReplaceState(path); !ok {
-		why := "it is not a clickup-secret-scan state file"
-		if err != nil {
-			why = err.Error()
-		}
-		if err := r.wholeHistory(ctx, hist); err != nil {
-			return err
-		}
-		r.stateNotSaved(fmt.Errorf("history-state %s: %w: %s, so it was left untouched and the whole history was scanned; give the state a path of its own", name, history.ErrStateNotSaved, why))
-		return nil
-	}
-	// actions/cache restores nothing on the first run, so a state under a
-	// directory (.cache/clickup/state.json) would find no place to go. A
-	// failure here surfaces as the state not being saved.
-	created := missingDirs(filepath.Dir(path))
-	_ = os.MkdirAll(filepath.Dir(path), 0o755)
-	_, statErr := os.Stat(path)
-	existed := statErr == nil
-	warns, err := hist(ctx, r.ws, path, r.sc, r.col)
-	// The container runs as root; actions/cache's save step and the next
-	// checkout run as the runner user on the host, which owns the
-	// workspace and must be able to read the state and remove the
-	// directories made for it.
-	defer ownLike(r.ws, append(created, path)...)
-	if errors.Is(err, history.ErrBadState) {
-		// The CLI refuses a bad state (exit 2), leaving the decision to the
-		// user. A scheduled job cannot decide, and would fail on every run
-		// until someone deletes the cache (typically one restored from
-		// another repository or an older version): scan everything, which
-		// loses nothing, say so loudly, and replace the state.
-		why := strings.TrimSuffix(err.Error(), " (delete it to rescan the whole history)")
-		warns, err = r.freshState(ctx, hist, path)
-		msg := fmt.Sprintf("history-state %s could not be used (%s), so the whole history was scanned instead: this report is complete", name, why)
-		if err == nil {
-			msg += ", and a fresh state replaced the file for the next run"
-		}
-		r.warn(msg)
-	} else if err == nil && existed {
-		r.notices = append(r.notices, fmt.Sprintf("history-state %s: incremental scan, only the commits and objects added since the run that wrote it were scanned; the findings it recorded as open are reported again", name))
-	} else if err == nil {
-		r.notices = append(r.notices, fmt.Sprintf("history-state %s did not exist yet: the whole history was scanned and the state was written for the next run (keep it between runs with actions/cache)", name))
-	}
-	r.warnings = append(r.warnings, warns...)
-	switch {
-	case errors.Is(err, history.ErrStateNotSaved):
-		r.stateNotSaved(fmt.Errorf("history-state %s: %w", name, err))
-	case err != nil:
-		return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
-	}
-	return nil
-}
-
-// wholeHistory scans the whole history without a state.
-func (r *runner) wholeHistory(ctx context.Context, hist HistoryFunc) error {
-	warns, err := hist(ctx, r.ws, "", r.sc, r.col)
-	r.warnings = append(r.warnings, warns...)
-	if err != nil {
-		return fmt.Errorf("failed to scan the history of %s: %w", r.ws, err)
-	}
-	return nil
-}
-
-// stateNotSaved records why the history state was not saved, for the exit
-// code, and says so in a warning and on stderr.
-func (r *runner) stateNotSaved(err error) {
-	r.stateErr = err
-	r.warn(fmt.Sprintf("%v. This run's scan is complete and every finding is reported, but the next run cannot start from it; the step fails with exit 3 unless findings fail it (exit 1)", err))
-	fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: %v\n", err)
-}
-
-// freshState scans the whole history after the state at path proved bad,
-// and puts a fresh state in its place. The fresh state is written in a new
-// directory next to path and renamed over it, so the bad file goes only when
-// a good one replaces it: a run that cannot save leaves it, and the next run
-// warns again rather than quietly scanning everything forever.
-func (r *runner) freshState(ctx context.Context, hist HistoryFunc, path string) ([]string, error) {
-	dir, err := os.MkdirTemp(filepath.Dir(path), ".clickup-secret-scan-state-*")
-	if err != nil {
-		warns, serr := hist(ctx, r.ws, "", r.sc, r.col)
-		if serr != nil {
-			return warns, serr
-		}
-		return warns, fmt.Errorf("%w: no room for a fresh state next to it: %w", history.ErrStateNotSaved, err)
-	}
-	defer os.RemoveAll(dir)
-	fresh := filepath.Join(dir, filepath.Base(path))
-	warns, err := hist(ctx, r.ws, fresh, r.sc, r.col)
-	if err != nil {
-		return warns, err
-	}
-	if err := os.Rename(fresh, path); err != nil {
-		return warns, fmt.Errorf("%w: the fresh state could not replace the bad one: %w", history.ErrStateNotSaved, err)
-	}
-	return warns, nil
-}
-
-// missingDirs returns dir and those of its parents that do not exist yet,
-// deepest last.
-func missingDirs(dir string) []string {
-	var out []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
-			break
-		}
-		out = append([]string{d}, out...)
-	}
-	return out
-}
-
-func orNone(mode string) string {
+func orNone(mode report.Mode) report.Mode {
 	if mode == "" {
 		return "none"
 	}
 	return mode
 }
 
-// scanPaths scans the build output directories named by the paths input.
-// A pattern that matches nothing is a warning: never scan nothing silently.
-func (r *runner) scanPaths(ctx context.Context) error {
-	if len(r.in.Paths) == 0 {
-		return nil
-	}
-	var roots []string
-	fsys := os.DirFS(r.ws)
-	for _, p := range r.in.Paths {
-		p = strings.TrimPrefix(filepath.ToSlash(p), "./")
-		if filepath.IsAbs(p) {
-			roots = append(roots, p)
-			continue
-		}
-		ms, err := doublestar.Glob(fsys, p, doublestar.WithFilesOnly(), doublestar.WithNoFollow())
-		if err != nil {
-			return fmt.Errorf("%w: paths pattern %q: %w", ErrUsage, p, err)
-		}
-		dirs, _ := doublestar.Glob(fsys, p)
-		seen := map[string]bool{}
-		for _, m := range append(dirs, ms...) {
-			if !seen[m] {
-				seen[m] = true
-				roots = append(roots, filepath.Join(r.ws, filepath.FromSlash(m)))
-			}
-		}
-		if len(seen) == 0 {
-			r.warn(fmt.Sprintf("paths: %q matched nothing in the workspace, so it was not scanned (did the build step run first?)", p))
-		}
-	}
-	if len(roots) == 0 {
-		return nil
-	}
-	dirs := r.o.Sources.Dirs
-	if dirs == nil {
-		dirs = dirScan
-	}
-	warns, err := dirs(ctx, roots, r.in.Include, r.in.Exclude, r.sc, r.col)
-	r.warnings = append(r.warnings, warns...)
-	if err != nil {
-		return fmt.Errorf("failed to scan the paths: %w", err)
-	}
-	return nil
-}
-
-func (r *runner) runAudit(ctx context.Context) (Outcome, error) {
-	if r.o.Sources.Audit == nil {
-		return Outcome{}, fmt.Errorf("%w: mode audit is not available in this build", ErrUsage)
-	}
-	r.printNotices()
-	text, failed, err := r.o.Sources.Audit(ctx, r.ws)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("failed to audit %s: %w", r.ws, err)
-	}
-	fmt.Fprint(r.o.Stdout, text)
-	if failed {
-		r.gha.Errorf("%s", "the ClickUp security checklist has failed checks; see the job summary")
-	}
-	if r.in.Summary {
-		r.addSummary(report.ChecklistSummary(text, report.StepSummaryLimit))
-	}
-	return Outcome{AuditFailed: failed, FileCommandErr: r.fileCommandErrors()}, nil
-}
-
 // finish masks, reports, posts and sets the outputs.
-func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome, error) {
+func (r *runner) finish(ctx context.Context, mode report.Mode, out Outcome) (Outcome, error) {
 	found := r.col.Findings()
 	// Mask every raw value before anything else reaches the log.
 	for _, f := range found {
@@ -716,7 +301,7 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 
 	out.Findings = len(rep.Findings)
 	for _, f := range rep.Findings {
-		if f.Verification == "live" {
+		if f.Verification == scanner.VerifiedLive {
 			out.Live++
 		}
 	}
@@ -736,14 +321,14 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 	}
 	report.WriteAnnotations(r.gha, annotated, report.AnnotationLimit)
 
-	if r.in.Comment && r.in.Token != "" && (r.event == "pull_request" || r.event == "pull_request_target") {
+	if r.in.Comment && r.in.Token != "" && r.event.isPR() {
 		r.postPR(ctx, rep)
-	} else if r.in.Comment && r.in.Token == "" && (r.event == "pull_request" || r.event == "pull_request_target") {
+	} else if r.in.Comment && r.in.Token == "" && r.event.isPR() {
 		r.postWarnings = append(r.postWarnings, "no github-token: the review and the summary comment were not posted")
 	}
-	if r.in.TrackingIssue && mode == "history" && (r.event == "schedule" || r.event == "workflow_dispatch") && r.repo.owner == "" {
+	if r.in.TrackingIssue && mode == report.ModeHistory && r.event.isScheduled() && r.repo.owner == "" {
 		r.postWarnings = append(r.postWarnings, "GITHUB_REPOSITORY is not set: the tracking issue was not updated")
-	} else if r.in.TrackingIssue && mode == "history" && (r.event == "schedule" || r.event == "workflow_dispatch") {
+	} else if r.in.TrackingIssue && mode == report.ModeHistory && r.event.isScheduled() {
 		msg, err := trackIssue(ctx, r.gh, r.repo, rep.Findings, r.runURL())
 		if err != nil {
 			r.postWarnings = append(r.postWarnings, degraded("could not update the tracking issue", err))
@@ -770,24 +355,6 @@ func (r *runner) finish(ctx context.Context, mode string, out Outcome) (Outcome,
 	return out, nil
 }
 
-// relativize turns the absolute workspace paths of dir findings into
-// repository paths, which annotations and the review need.
-func (r *runner) relativize(fs []scanner.Finding) {
-	ws, err := filepath.Abs(r.ws)
-	if err != nil {
-		return
-	}
-	prefix := filepath.ToSlash(ws) + "/"
-	for i := range fs {
-		for j := range fs[i].Locations {
-			l := &fs[i].Locations[j]
-			if p := filepath.ToSlash(l.Path); strings.HasPrefix(p, prefix) {
-				l.Path = strings.TrimPrefix(p, prefix)
-			}
-		}
-	}
-}
-
 // postPR posts the review on the findings of rep and the sticky comment,
 // which also lists the findings that ignore rules suppressed.
 func (r *runner) postPR(ctx context.Context, rep report.Report) {
@@ -809,85 +376,4 @@ func (r *runner) runURL() string {
 		return ""
 	}
 	return srv + "/" + r.repo.String() + "/actions/runs/" + id
-}
-
-// writeSARIF writes the SARIF file for github/codeql-action/upload-sarif.
-func (r *runner) writeSARIF(rep report.Report) bool {
-	if r.in.SARIFFile == "" {
-		return false
-	}
-	p := r.abs(r.in.SARIFFile)
-	f, err := os.Create(p)
-	if err == nil {
-		err = report.Write(f, "sarif", rep)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		r.postWarnings = append(r.postWarnings, fmt.Sprintf("could not write the SARIF file %s: %v", r.in.SARIFFile, err))
-		return false
-	}
-	return true
-}
-
-// setOutput writes an output when GITHUB_OUTPUT is set. go-githubactions
-// panics on a write error: the failure is recorded instead, so that the
-// run goes on to do everything else it can and fails at the end.
-func (r *runner) setOutput(k, v string) {
-	if r.env("GITHUB_OUTPUT") == "" {
-		return
-	}
-	defer r.recoverFileCommand("GITHUB_OUTPUT")
-	r.gha.SetOutput(k, v)
-}
-
-// addSummary appends to the job summary when GITHUB_STEP_SUMMARY is set; a
-// write failure is recorded as in setOutput.
-func (r *runner) addSummary(md string) {
-	if r.env("GITHUB_STEP_SUMMARY") == "" {
-		return
-	}
-	defer r.recoverFileCommand("GITHUB_STEP_SUMMARY")
-	// Paths and warnings come from the repository: a file named after a
-	// token must not put it in the summary.
-	r.gha.AddStepSummary(scanner.RedactShapesString(md))
-}
-
-// recoverFileCommand turns go-githubactions' panic on a file command that
-// could not be written into a recorded error for the file variable name.
-func (r *runner) recoverFileCommand(name string) {
-	p := recover()
-	if p == nil {
-		return
-	}
-	err, ok := p.(error)
-	if !ok {
-		err = fmt.Errorf("%v", p)
-	}
-	if r.fileErrs == nil {
-		r.fileErrs = map[string]error{}
-	}
-	if _, seen := r.fileErrs[name]; !seen {
-		r.fileErrs[name] = err
-		r.fileErrOrder = append(r.fileErrOrder, name)
-	}
-}
-
-// fileCommandErrors shows each file command file that could not be
-// written, as an error annotation (stdout still reaches the log when the
-// files do not) and on stderr, and returns them joined, nil when none.
-func (r *runner) fileCommandErrors() error {
-	var errs []error
-	for _, name := range r.fileErrOrder {
-		what := "the step's outputs (findings, sarif-file) are NOT set for later steps"
-		if name == "GITHUB_STEP_SUMMARY" {
-			what = "the job summary is missing"
-		}
-		err := fmt.Errorf("could not write %s, so %s: %w", name, what, r.fileErrs[name])
-		r.gha.Errorf("clickup-secret-scan: %v", err)
-		fmt.Fprintf(r.o.Stderr, "clickup-secret-scan: %v\n", err)
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
 
@@ -133,7 +134,7 @@ func TestHistoryStateIncrementalSchedule(t *testing.T) {
 
 	env := historyEnv(t, g, gh, stateInput)
 	env["INPUT_TRACKING-ISSUE"] = "true"
-	first := runAction(t, env, Sources{})
+	first := runAction(t, env, nil)
 	wantFindings(t, first, 1)
 	if !strings.Contains(first.stdout, "::notice::history-state "+stateInput+" did not exist yet: the whole history was scanned") {
 		t.Errorf("the first run does not say it scanned everything and wrote the state:\n%s", redactAll(first.stdout))
@@ -147,13 +148,13 @@ func TestHistoryStateIncrementalSchedule(t *testing.T) {
 	g.commit(map[string]string{"deploy/prod.env": "CLICKUP_TOKEN=" + tokNew + "\n"})
 	env = historyEnv(t, g, gh, stateInput)
 	env["INPUT_TRACKING-ISSUE"] = "true"
-	second := runAction(t, env, Sources{})
+	second := runAction(t, env, nil)
 	wantFindings(t, second, 2)
 	if !strings.Contains(second.stdout, "::notice::history-state "+stateInput+": incremental scan") {
 		t.Errorf("the second run does not say it scanned incrementally:\n%s", redactAll(second.stdout))
 	}
 	// The control: the same history scanned without the state.
-	control := runAction(t, historyEnv(t, g, gh, ""), Sources{})
+	control := runAction(t, historyEnv(t, g, gh, ""), nil)
 	wantFindings(t, control, 2)
 	inc, all := itemsScanned(t, second), itemsScanned(t, control)
 	t.Logf("items scanned: first run %d, incremental run %d, full scan of the same history %d", full, inc, all)
@@ -189,7 +190,7 @@ func TestHistoryStateIncrementalSchedule(t *testing.T) {
 
 	// Nothing new: the report is the same, from the state.
 	env = historyEnv(t, g, gh, stateInput)
-	third := runAction(t, env, Sources{})
+	third := runAction(t, env, nil)
 	wantFindings(t, third, 2)
 	if inc := itemsScanned(t, third); inc > itemsScanned(t, second) {
 		t.Errorf("a run with nothing new scanned %d items, more than the run before (%d)", inc, itemsScanned(t, second))
@@ -216,7 +217,7 @@ func TestHistoryStateBadStateIsReplaced(t *testing.T) {
 		// A real state, written by a run on another repository.
 		other := newRepo(t)
 		other.commit(map[string]string{"other/main.go": "package main\n"})
-		r := runAction(t, historyEnv(t, other, nil, stateInput), Sources{})
+		r := runAction(t, historyEnv(t, other, nil, stateInput), nil)
 		wantFindings(t, r, 0)
 		b, err := os.ReadFile(filepath.Join(other.dir, stateInput))
 		if err != nil {
@@ -250,7 +251,7 @@ func TestHistoryStateBadStateIsReplaced(t *testing.T) {
 				t.Fatal(err)
 			}
 			gh := newFakeGitHub(t, "")
-			r := runAction(t, historyEnv(t, g, gh, stateInput), Sources{})
+			r := runAction(t, historyEnv(t, g, gh, stateInput), nil)
 			assertNoLeak(t, r, gh, tok)
 			wantFindings(t, r, 1)
 			if r.out.StateNotSaved != nil {
@@ -275,7 +276,7 @@ func TestHistoryStateBadStateIsReplaced(t *testing.T) {
 			}
 			noLeftovers(t, g.dir)
 
-			again := runAction(t, historyEnv(t, g, gh, stateInput), Sources{})
+			again := runAction(t, historyEnv(t, g, gh, stateInput), nil)
 			assertNoLeak(t, again, gh, tok)
 			wantFindings(t, again, 1)
 			if strings.Contains(again.stdout, "::warning::") || !strings.Contains(again.stdout, "incremental scan") {
@@ -295,19 +296,21 @@ func TestHistoryStateBadStateIsReplaced(t *testing.T) {
 // write error injected after a real scan.
 func TestHistoryStateNotSaved(t *testing.T) {
 	t.Parallel()
-	full := func(ctx context.Context, repoPath, statePath string, sc *scanner.Scanner, col *scanner.Collector) ([]string, error) {
-		warns, err := historyScan(ctx, repoPath, "", sc, col)
-		if err != nil {
-			return warns, err
-		}
-		return warns, fmt.Errorf("%w: failed to write state %s: no space left on device", history.ErrStateNotSaved, statePath)
+	full := func(repoPath, statePath string) source.Source {
+		return scanFunc(func(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (source.Result, error) {
+			res, err := LocalSources{}.History(repoPath, "").Scan(ctx, sc, col)
+			if err != nil {
+				return res, err
+			}
+			return res, fmt.Errorf("%w: failed to write state %s: no space left on device", history.ErrStateNotSaved, statePath)
+		})
 	}
 	for _, tc := range []struct {
 		name  string
 		token bool
 		// setup prepares the workspace and returns the input.
 		setup func(t *testing.T, ws string) string
-		hist  HistoryFunc
+		hist  func(repoPath, statePath string) source.Source
 		// badState is true when the state is first read as bad.
 		badState bool
 	}{
@@ -333,7 +336,7 @@ func TestHistoryStateNotSaved(t *testing.T) {
 			g.commit(map[string]string{".env.example": content})
 			input := tc.setup(t, g.dir)
 			gh := newFakeGitHub(t, "")
-			r := runAction(t, historyEnv(t, g, gh, input), Sources{History: tc.hist})
+			r := runAction(t, historyEnv(t, g, gh, input), fakeSources{hist: tc.hist})
 			assertNoLeak(t, r, gh, tok)
 			want := 0
 			if tc.token {
@@ -399,7 +402,7 @@ func TestHistoryStatePaths(t *testing.T) {
 			if !filepath.IsAbs(path) {
 				path = filepath.Join(g.dir, filepath.FromSlash(path))
 			}
-			r := runAction(t, historyEnv(t, g, nil, input), Sources{})
+			r := runAction(t, historyEnv(t, g, nil, input), nil)
 			assertNoLeak(t, r, nil, tok)
 			wantFindings(t, r, 1)
 			if r.out.StateNotSaved != nil {
@@ -431,7 +434,7 @@ func TestHistoryStateIgnoredOutsideHistory(t *testing.T) {
 			if state != "" {
 				env["INPUT_HISTORY-STATE"] = state
 			}
-			runs[i] = runAction(t, env, Sources{})
+			runs[i] = runAction(t, env, nil)
 			servers[i].check()
 			assertNoLeak(t, runs[i], servers[i], p.token)
 			wantFindings(t, runs[i], 1)
@@ -474,7 +477,7 @@ func TestHistoryStateIgnoredOutsideHistory(t *testing.T) {
 		env := actionEnv(ws, "workflow_run", filepath.Join(t.TempDir(), "e.json"), "http://127.0.0.1:1")
 		env["INPUT_PATHS"] = "dist"
 		env["INPUT_HISTORY-STATE"] = stateInput
-		r := runAction(t, env, Sources{})
+		r := runAction(t, env, nil)
 		assertNoLeak(t, r, nil, tok)
 		wantFindings(t, r, 1)
 		if n := strings.Count(r.stdout, notice); n != 1 {
@@ -529,7 +532,7 @@ func TestHistoryStateForeignFileLeftAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := runAction(t, historyEnv(t, g, nil, "package.json"), Sources{})
+	r := runAction(t, historyEnv(t, g, nil, "package.json"), nil)
 	assertNoLeak(t, r, nil, tok)
 	wantFindings(t, r, 1)
 	if !errors.Is(r.out.StateNotSaved, history.ErrStateNotSaved) {
@@ -552,7 +555,7 @@ func TestHistoryStateOutsideWorkspace(t *testing.T) {
 	for _, input := range []string{"../state.json", filepath.Join(t.TempDir(), "runner-temp", "state.json"), "."} {
 		g := newRepo(t)
 		g.commit(map[string]string{"README.md": "hello\n"})
-		r := runAction(t, historyEnv(t, g, nil, input), Sources{})
+		r := runAction(t, historyEnv(t, g, nil, input), nil)
 		if !errors.Is(r.err, ErrUsage) || !strings.Contains(r.err.Error(), "not a file inside the workspace") {
 			t.Errorf("history-state %q: err = %v, want a usage error naming the workspace", input, r.err)
 		}

@@ -88,7 +88,7 @@ func TestPullRequestIgnoreRuleIsSuppressedNotResolved(t *testing.T) {
 	gh := newFakeGitHub(t, "")
 	post := ignorePost(p.repo.dir)
 
-	first := runActionPost(t, p.env(gh), Sources{}, post)
+	first := runActionPost(t, p.env(gh), nil, post)
 	assertNoLeak(t, first, gh, p.token)
 	wantFindings(t, first, 1)
 	body := stickyBody(t, gh)
@@ -102,9 +102,9 @@ func TestPullRequestIgnoreRuleIsSuppressedNotResolved(t *testing.T) {
 		setPR(p.base, head2)(m)
 		m["before"], m["after"] = p.head, head2
 	})
-	second := runActionPost(t, p.env(gh), Sources{}, post)
+	second := runActionPost(t, p.env(gh), nil, post)
 	// Rerun on the same head: the comment is up to date, not edited again.
-	third := runActionPost(t, p.env(gh), Sources{}, post)
+	third := runActionPost(t, p.env(gh), nil, post)
 	gh.check()
 	for _, r := range []run{first, second, third} {
 		assertNoLeak(t, r, gh, p.token)
@@ -204,7 +204,7 @@ func TestPullRequestOnlySuppressedGetsAComment(t *testing.T) {
 			tmp := t.TempDir()
 			ev := payload(t, tmp, "pull_request/opened.payload.json", setPR(base, head))
 			gh := newFakeGitHub(t, "")
-			r := runActionPost(t, actionEnv(g.dir, "pull_request", ev, gh.URL()), Sources{}, ignorePost(g.dir))
+			r := runActionPost(t, actionEnv(g.dir, "pull_request", ev, gh.URL()), nil, ignorePost(g.dir))
 			gh.check()
 			assertNoLeak(t, r, gh, tok)
 			wantFindings(t, r, 0)

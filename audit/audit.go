@@ -14,8 +14,10 @@ import (
 
 	"github.com/go-git/go-git/v5"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
@@ -24,12 +26,8 @@ import (
 const DefaultMaxCommits = 200_000
 
 // ErrBadRepo is returned (wrapped) when RepoPath does not exist or is not a
-// directory.
-var ErrBadRepo = errors.New("repository path is not a directory")
-
-// ScanFunc finds credentials in the repository at root and adds them to
-// col; it returns scan-level warnings.
-type ScanFunc func(ctx context.Context, root string, isGit bool, sc *scanner.Scanner, col *scanner.Collector) ([]string, error)
+// directory; it is the user's to fix and matches usage.Err.
+var ErrBadRepo error = usage.Error{Err: errors.New("repository path is not a directory")}
 
 // Options selects the repository and how it is scanned.
 type Options struct {
@@ -38,9 +36,10 @@ type Options struct {
 	// MaxCommits bounds the history walked for tracked secrets files;
 	// 0 means DefaultMaxCommits.
 	MaxCommits int
-	// Scan finds credentials; nil means the history scan for a git
-	// repository and a directory scan otherwise.
-	Scan ScanFunc
+	// Source finds credentials; nil means the history of the repository,
+	// or the directory tree when it is not a git repository
+	// (source.RepoOrDir).
+	Source source.Source
 	// PostProcess, when set, is applied to the credentials found (ignore
 	// rules, live verification) before the checks that use them.
 	PostProcess func(context.Context, report.Report) (report.Report, error)
@@ -110,17 +109,18 @@ var errPostProcess = errors.New("post-processing failed")
 
 // scan finds the credentials of the repository and applies PostProcess.
 func (a *auditor) scan(ctx context.Context, opts Options) (report.Report, error) {
-	stats := &scanner.Stats{}
-	sc := scanner.New(opts.ScannerOptions, stats)
-	col := scanner.NewCollector()
-	fn := opts.Scan
-	if fn == nil {
-		fn = DefaultScan
+	src := opts.Source
+	if src == nil {
+		src = &source.RepoOrDir{Repo: history.Source{RepoPath: a.root}, Dir: dir.Source{Roots: []string{a.root}}}
 	}
-	warnings, err := fn(ctx, a.root, a.repo != nil, sc, col)
-	rep := report.Report{Mode: "audit", Findings: col.Findings(), Stats: stats.Snapshot(), Warnings: warnings}
+	rep, _, err := source.Run(ctx, src, opts.ScannerOptions)
+	rep.Mode = report.ModeAudit
 	if err != nil {
-		return rep, err
+		what := a.root
+		if rod, ok := src.(*source.RepoOrDir); ok && !rod.UsedDir() {
+			what = "the history of " + a.root
+		}
+		return rep, fmt.Errorf("failed to scan %s: %w", what, err)
 	}
 	if opts.PostProcess != nil {
 		rep, err = opts.PostProcess(ctx, rep)
@@ -129,21 +129,4 @@ func (a *auditor) scan(ctx context.Context, opts Options) (report.Report, error)
 		}
 	}
 	return rep, nil
-}
-
-// DefaultScan scans the full history of a git repository, or the
-// directory tree when root is not one.
-func DefaultScan(ctx context.Context, root string, isGit bool, sc *scanner.Scanner, col *scanner.Collector) ([]string, error) {
-	if isGit {
-		res, err := history.Scan(ctx, history.Options{RepoPath: root}, sc, col)
-		if err != nil {
-			return res.Warnings, fmt.Errorf("failed to scan the history of %s: %w", root, err)
-		}
-		return res.Warnings, nil
-	}
-	res, err := dir.Scan(ctx, dir.Options{Roots: []string{root}}, sc, col)
-	if err != nil {
-		return res.Warnings, fmt.Errorf("failed to scan %s: %w", root, err)
-	}
-	return res.Warnings, nil
 }

@@ -24,7 +24,7 @@ func where(l scanner.Location) string {
 		s += fmt.Sprintf(":%d", l.Line)
 	}
 	if l.Object != "" {
-		s = l.Object
+		s = string(l.Object)
 	}
 	if l.Commit != "" {
 		c := l.Commit

@@ -16,6 +16,9 @@ import (
 	"strings"
 
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
 // Marker is the comment line that identifies a hook written by this
@@ -24,10 +27,11 @@ const Marker = "# clickup-secret-scan pre-commit hook"
 
 // ErrForeignHook is wrapped when a pre-commit hook that this package did
 // not write is in the way and Force is not set.
-var ErrForeignHook = errors.New("a pre-commit hook not written by clickup-secret-scan already exists")
+var ErrForeignHook error = usage.Error{Err: errors.New("a pre-commit hook not written by clickup-secret-scan already exists")}
 
-// ErrNotRepository is wrapped when the path is not inside a git repository.
-var ErrNotRepository = errors.New("not a git repository")
+// ErrNotRepository is wrapped when the path is not inside a git
+// repository; it is source.ErrNotRepository.
+var ErrNotRepository = source.ErrNotRepository
 
 // Options says where and what to install.
 type Options struct {

@@ -133,7 +133,7 @@ type jsonCheck struct {
 
 type jsonChecklist struct {
 	Version int         `json:"version"`
-	Mode    string      `json:"mode"`
+	Mode    Mode        `json:"mode"`
 	Repo    string      `json:"repo"`
 	Passed  bool        `json:"passed"`
 	Summary jsonSummary `json:"summary"`
@@ -154,14 +154,14 @@ func writeChecklistJSON(w *bytes.Buffer, c Checklist) error {
 	var scan bytes.Buffer
 	rep := c.Scan
 	if rep.Mode == "" {
-		rep.Mode = "audit"
+		rep.Mode = ModeAudit
 	}
 	if err := Write(&scan, "json", rep); err != nil {
 		return err
 	}
 	out := jsonChecklist{
 		Version: Version,
-		Mode:    "audit",
+		Mode:    ModeAudit,
 		Repo:    c.Repo,
 		Passed:  c.Failed() == 0,
 		Summary: jsonSummary{Passed: c.count(CheckPass), Failed: c.count(CheckFail), Skipped: c.count(CheckSkip), Errors: c.count(CheckError)},

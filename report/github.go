@@ -70,7 +70,7 @@ func ghLocation(l scanner.Location) string {
 		}
 	}
 	if l.Object != "" {
-		b.WriteString(" (" + l.Object + ")")
+		b.WriteString(" (" + string(l.Object) + ")")
 	}
 	return b.String()
 }
@@ -127,7 +127,7 @@ func ghAnnotationLocation(f scanner.Finding) (scanner.Location, bool) {
 		return scanner.Location{}, false
 	}
 	for _, l := range f.Locations {
-		if l.Path != "" && l.Object == "" && (l.AtHead == nil || *l.AtHead) && l.Change != "removed" {
+		if l.Path != "" && l.Object == "" && (l.AtHead == nil || *l.AtHead) && l.Change != scanner.Removed {
 			return l, true
 		}
 	}

@@ -80,11 +80,11 @@ func ghFindingRow(n int, f scanner.Finding, sc ghScrubber) string {
 	where, commits := ghWhere(f, sc)
 	status := "open"
 	switch f.Verification {
-	case "live":
+	case scanner.VerifiedLive:
 		status = "**LIVE**"
-	case "revoked":
+	case scanner.VerifiedRevoked:
 		status = "revoked"
-	case "unknown":
+	case scanner.VerifiedUnknown:
 		status = "not verified"
 	}
 	return fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s |\n", n, KindTitle(f.Kind), ghMdCode(f.Secret.Redacted()), ghUser(f),
@@ -152,7 +152,7 @@ func ghWhere(f scanner.Finding, sc ghScrubber) (where, commits string) {
 		ws = append(ws, ghMdText(p))
 		if l.Commit != "" && len(cs) < ghMaxCellLocations {
 			c := ghMdCode(ghShortSHA(l.Commit))
-			if l.Change == "removed" {
+			if l.Change == scanner.Removed {
 				c += " (removed)"
 			}
 			cs = append(cs, c)
@@ -228,7 +228,7 @@ func StepSummary(r Report, limit int) string {
 		fmt.Fprintf(&head, "## :rotating_light: ClickUp secret scan: %d credential(s) found; %d suppressed by ignore rules\n\n", n, ni)
 	}
 	if r.Mode != "" {
-		fmt.Fprintf(&head, "Mode: %s. ", ghMdText(r.Mode))
+		fmt.Fprintf(&head, "Mode: %s. ", ghMdText(string(r.Mode)))
 	}
 	fmt.Fprintf(&head, "Scanned %d item(s), %d byte(s); %d placeholder(s) ignored.\n\n", r.Stats.Files, r.Stats.Bytes, r.Stats.Placeholders)
 

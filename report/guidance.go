@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -18,19 +15,7 @@ const maxListed = 5
 
 // KindTitle returns the human name of a credential kind, as used in
 // headlines and rule descriptions.
-func KindTitle(k scanner.Kind) string {
-	switch k {
-	case scanner.PersonalToken:
-		return "ClickUp personal API token"
-	case scanner.OAuthClientSecret:
-		return "ClickUp OAuth client secret"
-	case scanner.OAuthAccessToken:
-		return "ClickUp OAuth access token"
-	case scanner.WebhookSecret:
-		return "ClickUp webhook secret"
-	}
-	return "ClickUp credential"
-}
+func KindTitle(k scanner.Kind) string { return k.Title() }
 
 // HeadlineMarkdown returns Headline as markdown for PR comments and step
 // summaries: the redacted value and every value from the scan or from
@@ -38,7 +23,7 @@ func KindTitle(k scanner.Kind) string {
 // or @-mentions.
 func HeadlineMarkdown(f scanner.Finding) string {
 	b := newStep()
-	if f.Verification == "live" {
+	if f.Verification == scanner.VerifiedLive {
 		b.t("**LIVE** ")
 	}
 	b.t("**" + KindTitle(f.Kind) + "** ").c(f.Secret.Redacted())
@@ -55,7 +40,7 @@ func HeadlineMarkdown(f scanner.Finding) string {
 		}
 		b.t(")")
 	}
-	if f.Verification == "revoked" {
+	if f.Verification == scanner.VerifiedRevoked {
 		b.t(": revoked, remove it")
 	} else {
 		b.t(": rotate it now")
@@ -69,7 +54,7 @@ func HeadlineMarkdown(f scanner.Finding) string {
 // A finding verified live gets a "LIVE " prefix; a revoked one says so.
 func Headline(f scanner.Finding) string {
 	var b strings.Builder
-	if f.Verification == "live" {
+	if f.Verification == scanner.VerifiedLive {
 		b.WriteString("LIVE ")
 	}
 	b.WriteString(KindTitle(f.Kind))
@@ -86,7 +71,7 @@ func Headline(f scanner.Finding) string {
 		b.WriteString(" (" + strings.Join(who, ", ") + ")")
 	}
 	switch f.Verification {
-	case "revoked":
+	case scanner.VerifiedRevoked:
 		b.WriteString(": revoked, remove it")
 	default:
 		b.WriteString(": rotate it now")
@@ -119,80 +104,6 @@ func GuidanceMarkdown(f scanner.Finding) string {
 	}
 	return scrub(b.String(), f.Secret)
 }
-
-// segKind tells how a piece of a step is rendered.
-type segKind int
-
-const (
-	// segText is our own prose, safe in plain text and markdown.
-	segText segKind = iota
-	// segCode is a command or literal to paste (code span in markdown).
-	segCode
-	// segValue is a value taken from the scan (path, key, username): shown
-	// quoted if it holds control characters, a code span in markdown.
-	segValue
-)
-
-type seg struct {
-	kind segKind
-	s    string
-}
-
-// step is one instruction, built from segments so that plain text and
-// markdown render the same words with the right escaping.
-type step []seg
-
-func (s step) plain() string {
-	var b strings.Builder
-	for _, g := range s {
-		if g.kind == segValue {
-			b.WriteString(display(g.s))
-			continue
-		}
-		b.WriteString(g.s)
-	}
-	return b.String()
-}
-
-func (s step) markdown() string {
-	var b strings.Builder
-	for _, g := range s {
-		switch g.kind {
-		case segText:
-			b.WriteString(g.s)
-		case segCode:
-			b.WriteString(codeSpan(g.s))
-		case segValue:
-			b.WriteString(codeSpan(display(g.s)))
-		}
-	}
-	return b.String()
-}
-
-// stepBuilder accumulates segments with a terse API.
-type stepBuilder struct{ s step }
-
-func (b *stepBuilder) t(s string) *stepBuilder { b.s = append(b.s, seg{segText, s}); return b }
-func (b *stepBuilder) c(s string) *stepBuilder { b.s = append(b.s, seg{segCode, s}); return b }
-func (b *stepBuilder) v(s string) *stepBuilder { b.s = append(b.s, seg{segValue, s}); return b }
-
-// values appends vs as values joined by ", ", cut to maxListed with a count
-// of the rest.
-func (b *stepBuilder) values(vs []string) *stepBuilder {
-	for i, v := range vs {
-		if i == maxListed {
-			b.t(fmt.Sprintf(" and %d more", len(vs)-maxListed))
-			break
-		}
-		if i > 0 {
-			b.t(", ")
-		}
-		b.v(v)
-	}
-	return b
-}
-
-func newStep() *stepBuilder { return &stepBuilder{} }
 
 // where summarises the locations of a finding by source.
 type where struct {
@@ -231,7 +142,7 @@ func locDisplay(l scanner.Location) string {
 func summarize(f scanner.Finding) where {
 	var w where
 	for _, l := range f.Locations {
-		if l.Change == "removed" {
+		if l.Change == scanner.Removed {
 			// Removed in this change, so present in the commits before it:
 			// it needs the same purge as a secret found in history.
 			w.removed = addUnique(w.removed, locDisplay(l))
@@ -246,13 +157,13 @@ func summarize(f scanner.Finding) where {
 			if l.Unreachable {
 				w.unreachable = true
 			}
-			if l.Object == "blob" {
+			if l.Object == scanner.ObjectBlob {
 				// A blob no tree reaches: Path is its hash, not a file.
 				w.unreachable = true
 				continue
 			}
 			if l.Object != "" {
-				w.messages = addUnique(w.messages, l.Object)
+				w.messages = addUnique(w.messages, string(l.Object))
 				continue
 			}
 			w.historyPaths = addUnique(w.historyPaths, l.Path)
@@ -313,21 +224,9 @@ func envNames(f scanner.Finding) []string {
 		}
 	}
 	if len(names) == 0 {
-		names = []string{defaultEnvName(f.Kind)}
+		names = []string{f.Kind.EnvName()}
 	}
 	return names
-}
-
-func defaultEnvName(k scanner.Kind) string {
-	switch k {
-	case scanner.OAuthClientSecret:
-		return "CLICKUP_CLIENT_SECRET"
-	case scanner.OAuthAccessToken:
-		return "CLICKUP_ACCESS_TOKEN"
-	case scanner.WebhookSecret:
-		return "CLICKUP_WEBHOOK_SECRET"
-	}
-	return "CLICKUP_API_TOKEN"
 }
 
 // isIdentifier reports whether s can be used unquoted as a shell variable
@@ -378,7 +277,7 @@ func guidanceSteps(f scanner.Finding) []step {
 		add(b.t(" again (or unstage it with ").c("git restore --staged <file>").t(")."))
 	}
 
-	if w.history && f.Verification != "revoked" {
+	if w.history && f.Verification != scanner.VerifiedRevoked {
 		b := newStep().t("It is in git history")
 		if len(w.commits) > 0 {
 			b.t(" (commit ").values(w.commits).t(")")
@@ -386,7 +285,7 @@ func guidanceSteps(f scanner.Finding) []step {
 		add(b.t(": rotate it first. A commit that deletes it does not help, and rewriting history does not revoke it."))
 	}
 
-	if f.Verification == "revoked" {
+	if f.Verification == scanner.VerifiedRevoked {
 		add(newStep().t("ClickUp already rejects this credential (checked live), so it needs no rotation; still remove it, so that people and scanners stop tripping on it."))
 	} else {
 		ks := kindSteps(f, w)
@@ -433,7 +332,7 @@ func kindSteps(f scanner.Finding, w where) []step {
 		return b.t(" The old " + noun + " ").c(f.Secret.Redacted()).t(tail)
 	}
 	live := ""
-	if f.Verification == "live" {
+	if f.Verification == scanner.VerifiedLive {
 		live = " ClickUp confirmed it is live: anyone holding the value has access now."
 	}
 
@@ -585,81 +484,4 @@ func purgeSteps(w where) []step {
 	add(newStep().t("Force-push the rewritten history (").c("git push --force --all && git push --force --tags").
 		t("), ask every collaborator to re-clone, and ask GitHub Support to purge cached views and pull request refs. Forks and existing clones keep the old history: only rotation protects you."))
 	return steps
-}
-
-// display returns s unchanged when it is printable UTF-8, else quoted with
-// Go escapes, so that control characters (newlines, ANSI escapes, bidi
-// overrides) in a file name cannot fake output lines or hide text.
-func display(s string) string {
-	if !utf8.ValidString(s) {
-		return strconv.Quote(s)
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) && r != ' ' {
-			return strconv.Quote(s)
-		}
-	}
-	return s
-}
-
-// shellQuote quotes s for POSIX shells: unchanged when it holds only safe
-// characters, single-quoted when printable, ANSI-C quoted ($'...')
-// otherwise so that every byte survives copy and paste.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./-+@%=:,", r))
-	}) < 0 {
-		return s
-	}
-	if display(s) == s {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	var b strings.Builder
-	b.WriteString("$'")
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\'' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < 0x20 || c >= 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteString("'")
-	return b.String()
-}
-
-// codeSpan renders s as a markdown code span, with a fence longer than any
-// run of backticks inside it.
-func codeSpan(s string) string {
-	longest, run := 0, 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || longest > 0 {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
-}
-
-// scrub replaces every raw occurrence of the given secrets in s by their
-// redacted form. Renderers build output from redacted values only; this is
-// the second line of defence against a secret that entered through a file
-// name, a key or an error message.
-func scrub(s string, secrets ...scanner.Secret) string {
-	for _, sec := range secrets {
-		if raw := sec.Reveal(); len(raw) >= 8 && strings.Contains(s, raw) {
-			s = strings.ReplaceAll(s, raw, sec.Redacted())
-		}
-	}
-	return scanner.RedactShapesString(s)
 }

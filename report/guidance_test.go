@@ -144,7 +144,7 @@ func TestGuidance(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := tt.f
-			f.Verification = tt.verify
+			f.Verification = scanner.Verification(tt.verify)
 			steps := Guidance(f)
 			if len(steps) == 0 {
 				t.Fatal("no steps")

@@ -11,7 +11,7 @@ import (
 // arrays are always present (never null) so consumers need no nil checks.
 type jsonReport struct {
 	Version  int           `json:"version"`
-	Mode     string        `json:"mode,omitempty"`
+	Mode     Mode          `json:"mode,omitempty"`
 	Findings []jsonFinding `json:"findings"`
 	Ignored  []jsonIgnored `json:"ignored"`
 	Stats    jsonStats     `json:"stats"`
@@ -80,7 +80,7 @@ func writeJSON(w io.Writer, r Report) error {
 			Title:        KindTitle(f.Kind),
 			Redacted:     f.Secret.Redacted(),
 			UserID:       f.UserID,
-			Verification: f.Verification,
+			Verification: string(f.Verification),
 			Username:     f.Username,
 			Keys:         nonNil(f.Keys()),
 			Headline:     Headline(f),

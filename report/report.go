@@ -12,9 +12,8 @@ const Version = 1
 
 // Report is everything a renderer needs about one scan.
 type Report struct {
-	// Mode is the command that produced the report: "dir", "history",
-	// "diff", "staged" or "audit".
-	Mode     string
+	// Mode is the command that produced the report.
+	Mode     Mode
 	Findings []scanner.Finding
 	// Ignored holds findings suppressed by ignore rules; they are listed,
 	// never silently dropped.
@@ -27,6 +26,19 @@ type Report struct {
 	// tool.driver.version when set.
 	ToolVersion string
 }
+
+// Mode names the command that produced a report. The values are part of
+// the JSON contract.
+type Mode string
+
+// The modes; the zero value is a report of no particular command.
+const (
+	ModeDir     Mode = "dir"
+	ModeHistory Mode = "history"
+	ModeDiff    Mode = "diff"
+	ModeStaged  Mode = "staged"
+	ModeAudit   Mode = "audit"
+)
 
 // Ignored is a finding suppressed by an ignore rule, with the rule's reason.
 type Ignored struct {

@@ -205,29 +205,9 @@ func writeSARIFLimit(w io.Writer, r Report, limit int) error {
 	return enc.Encode(log)
 }
 
-// ruleNames are the PascalCase rule names SARIF viewers show.
-var ruleNames = map[scanner.Kind]string{
-	scanner.PersonalToken:     "ClickUpPersonalToken",
-	scanner.OAuthClientSecret: "ClickUpOAuthClientSecret",
-	scanner.OAuthAccessToken:  "ClickUpOAuthAccessToken",
-	scanner.WebhookSecret:     "ClickUpWebhookSecret",
-}
-
 // KindDescription returns a paragraph saying what a kind of credential is
 // and what a leak of it allows.
-func KindDescription(k scanner.Kind) string {
-	switch k {
-	case scanner.PersonalToken:
-		return "A ClickUp personal API token (pk_, the user id, _, 32 characters) was found. It never expires and gives full access to everything its user can see and do in ClickUp."
-	case scanner.OAuthClientSecret:
-		return "The client secret of a ClickUp OAuth app was found. With the client id it lets anyone act as the app in the OAuth flow; it belongs on a server only."
-	case scanner.OAuthAccessToken:
-		return "A ClickUp OAuth access token was found. It acts as one user towards one app's granted workspaces and does not expire."
-	case scanner.WebhookSecret:
-		return "A ClickUp webhook secret was found. It lets anyone sign forged webhook deliveries that your endpoint will accept as ClickUp's."
-	}
-	return "A ClickUp credential was found."
-}
+func KindDescription(k scanner.Kind) string { return k.Description() }
 
 // whereHelpText and whereHelpMarkdown explain how the place a secret was
 // found changes the steps; rule help is per kind, so it cannot name paths.
@@ -254,7 +234,7 @@ func sarifRuleFor(k scanner.Kind) sarifRule {
 	md := "**" + KindTitle(k) + "**\n\n" + KindDescription(k) + "\n\n**Rotate it**\n\n" + GuidanceMarkdown(generic) + "\n" + whereHelpMarkdown
 	return sarifRule{
 		ID:                   k.Rule(),
-		Name:                 ruleNames[k],
+		Name:                 k.RuleName(),
 		ShortDescription:     sarifText{Text: KindTitle(k)},
 		FullDescription:      sarifText{Text: KindDescription(k)},
 		Help:                 sarifText{Text: text.String(), Markdown: md},
@@ -308,7 +288,7 @@ func sarifResults(f scanner.Finding, ruleIndex map[scanner.Kind]int, sup *sarifS
 }
 
 func locationHash(id string, l scanner.Location) string {
-	sum := sha256.Sum256([]byte(id + "\x00" + l.Path + "\x00" + l.InnerPath + "\x00" + l.Object))
+	sum := sha256.Sum256([]byte(id + "\x00" + l.Path + "\x00" + l.InnerPath + "\x00" + string(l.Object)))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -325,7 +305,7 @@ func sarifProperties(f scanner.Finding, l scanner.Location) map[string]any {
 		}
 	}
 	set("userId", f.UserID)
-	set("verification", f.Verification)
+	set("verification", string(f.Verification))
 	set("username", f.Username)
 	set("innerPath", l.InnerPath)
 	set("encoding", l.Encoding)
@@ -333,8 +313,8 @@ func sarifProperties(f scanner.Finding, l scanner.Location) map[string]any {
 	set("commit", l.Commit)
 	set("author", l.Author)
 	set("date", l.Date)
-	set("change", l.Change)
-	set("object", l.Object)
+	set("change", string(l.Change))
+	set("object", string(l.Object))
 	if l.AtHead != nil {
 		p["atHead"] = *l.AtHead
 	}
@@ -351,7 +331,7 @@ func sarifMessage(headline, hint string, l scanner.Location) string {
 	var b strings.Builder
 	b.WriteString(headline)
 	switch {
-	case l.Object == "blob":
+	case l.Object == scanner.ObjectBlob:
 		b.WriteString(". Found in blob " + sarifEscape(display(l.Path)) + ", which no branch or tag reaches")
 	case l.Path == "":
 		b.WriteString(". Found")
@@ -361,20 +341,20 @@ func sarifMessage(headline, hint string, l scanner.Location) string {
 	if l.InnerPath != "" {
 		b.WriteString(", archive member " + sarifEscape(display(l.InnerPath)))
 	}
-	if l.Object != "" && l.Object != "blob" {
-		b.WriteString(", in the " + sarifEscape(display(l.Object)))
+	if l.Object != "" && l.Object != scanner.ObjectBlob {
+		b.WriteString(", in the " + sarifEscape(display(string(l.Object))))
 	}
 	if l.Encoding != "" {
 		b.WriteString(", " + sarifEscape(display(l.Encoding)) + "-encoded")
 	}
 	if l.Commit != "" {
 		verb := "introduced in"
-		if l.Change == "removed" {
+		if l.Change == scanner.Removed {
 			verb = "removed in"
 		}
 		b.WriteString(", " + verb + " commit " + sarifEscape(display(shortCommit(l.Commit))))
 	}
-	if l.Source == "history" {
+	if l.Source == scanner.SourceHistory {
 		b.WriteString(" (git history)")
 	}
 	b.WriteString(". Next: " + hint + ".")

@@ -23,8 +23,8 @@ func writeText(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "  kind: %s (%s severity), rule %s\n", f.Kind, f.Kind.Severity(), f.Rule())
 		fmt.Fprintf(&b, "  id: %s\n", f.ID)
 		if f.Verification != "" {
-			v := f.Verification
-			if v == "unknown" {
+			v := string(f.Verification)
+			if f.Verification == scanner.VerifiedUnknown {
 				v += " (ClickUp gave no answer: treat it as live)"
 			}
 			if f.Username != "" {
@@ -73,12 +73,12 @@ func writeText(w io.Writer, r Report) error {
 func textLocation(l scanner.Location) string {
 	var b strings.Builder
 	switch {
-	case l.Object == "blob":
+	case l.Object == scanner.ObjectBlob:
 		// The history source names unreachable blobs by hash.
 		b.WriteString("blob " + display(l.Path))
 	case l.Path == "" && l.Object != "":
 		// A commit or tag message: no file to point at.
-		b.WriteString(display(l.Object))
+		b.WriteString(display(string(l.Object)))
 		if l.Commit != "" {
 			b.WriteString(" of " + display(shortCommit(l.Commit)))
 		}
@@ -97,14 +97,14 @@ func textLocation(l scanner.Location) string {
 // locationExtras lists a location's other facts as short phrases.
 func locationExtras(l scanner.Location) []string {
 	var extra []string
-	if l.Source != "" && l.Source != "dir" {
-		extra = append(extra, l.Source)
+	if l.Source != "" && l.Source != scanner.SourceDir {
+		extra = append(extra, string(l.Source))
 	}
 	// A path-less object (commit message) already leads with its name
 	// and commit in textLocation.
 	pathless := l.Path == "" && l.Object != ""
-	if l.Object != "" && l.Object != "blob" && !pathless {
-		extra = append(extra, "in "+display(l.Object))
+	if l.Object != "" && l.Object != scanner.ObjectBlob && !pathless {
+		extra = append(extra, "in "+display(string(l.Object)))
 	}
 	if l.Encoding != "" {
 		extra = append(extra, display(l.Encoding)+"-encoded")
@@ -113,7 +113,7 @@ func locationExtras(l scanner.Location) []string {
 		extra = append(extra, "key "+display(l.Key))
 	}
 	if l.Change != "" {
-		extra = append(extra, display(l.Change))
+		extra = append(extra, display(string(l.Change)))
 	}
 	if l.Commit != "" && !pathless {
 		extra = append(extra, "commit "+display(shortCommit(l.Commit)))
@@ -150,7 +150,7 @@ func summaryLine(r Report) string {
 	locs, live := 0, 0
 	for _, f := range r.Findings {
 		locs += len(f.Locations)
-		if f.Verification == "live" {
+		if f.Verification == scanner.VerifiedLive {
 			live++
 		}
 	}
@@ -175,31 +175,18 @@ func plural(n int64, one, many string) string {
 func RotateHint(f scanner.Finding) string {
 	var b strings.Builder
 	names := envNames(f)
-	switch {
-	case f.Verification == "revoked":
+	if f.Verification == scanner.VerifiedRevoked {
 		b.WriteString("ClickUp already rejects it; remove it anyway")
-	case f.Kind == scanner.PersonalToken:
-		b.WriteString("regenerate it in ClickUp (Settings > Apps > API Token > Regenerate)")
+	} else {
+		user := ""
 		if f.UserID != "" {
-			b.WriteString(" as user " + display(f.UserID))
+			user = display(f.UserID)
 		}
-		b.WriteString(", then update " + names[0] + " wherever it is deployed")
-	case f.Kind == scanner.OAuthClientSecret:
-		b.WriteString("regenerate it in the ClickUp app's settings (Settings > Apps), keep it server-side, update " + names[0])
-	case f.Kind == scanner.OAuthAccessToken:
-		b.WriteString("revoke the app's authorization")
-		if f.UserID != "" {
-			b.WriteString(" for user " + display(f.UserID))
-		}
-		b.WriteString(" and re-authorize")
-	case f.Kind == scanner.WebhookSecret:
-		b.WriteString("delete and re-create the webhook, then update the verifier's " + names[0])
-	default:
-		b.WriteString("revoke it in ClickUp and issue a new one")
+		b.WriteString(f.Kind.RotateAction(user, names[0]))
 	}
 	w := summarize(f)
 	switch {
-	case f.Verification == "revoked" && (len(w.removed) > 0 || w.history):
+	case f.Verification == scanner.VerifiedRevoked && (len(w.removed) > 0 || w.history):
 		b.WriteString("; purge it from git history")
 	case len(w.removed) > 0 || w.history:
 		b.WriteString("; it is in git history: rotate first, then purge")

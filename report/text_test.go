@@ -101,7 +101,7 @@ func TestTextVerification(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := finding(scanner.PersonalToken, fakePersonal(71, "7043602"), "7043602", scanner.Location{Source: "dir", Path: "a.env", Line: 1, Column: 1})
-		f.Verification, f.Username = tt.verification, tt.username
+		f.Verification, f.Username = scanner.Verification(tt.verification), tt.username
 		out := string(render(t, "text", Report{Findings: []scanner.Finding{f}}))
 		for _, w := range tt.want {
 			if !strings.Contains(out, w) {

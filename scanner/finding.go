@@ -6,63 +6,6 @@ import (
 	"sync"
 )
 
-// Kind names a family of ClickUp credential. The values are part of the
-// JSON contract.
-type Kind string
-
-// The credential kinds ClickUp issues.
-const (
-	PersonalToken     Kind = "personal_token"
-	OAuthClientSecret Kind = "oauth_client_secret"
-	OAuthAccessToken  Kind = "oauth_access_token"
-	WebhookSecret     Kind = "webhook_secret"
-)
-
-// Kinds lists every kind, most severe first.
-var Kinds = []Kind{OAuthClientSecret, PersonalToken, OAuthAccessToken, WebhookSecret}
-
-// Rule returns the stable rule id of a kind, used as SARIF ruleId.
-func (k Kind) Rule() string {
-	switch k {
-	case PersonalToken:
-		return "clickup-personal-token"
-	case OAuthClientSecret:
-		return "clickup-oauth-client-secret"
-	case OAuthAccessToken:
-		return "clickup-oauth-access-token"
-	case WebhookSecret:
-		return "clickup-webhook-secret"
-	}
-	return "clickup-unknown"
-}
-
-// Severity returns "critical", "high" or "medium".
-func (k Kind) Severity() string {
-	switch k {
-	case OAuthClientSecret:
-		return "critical"
-	case PersonalToken:
-		return "high"
-	}
-	return "medium"
-}
-
-// rank orders kinds for display: personal tokens first (they give full
-// user access and never expire), then the others by severity.
-func (k Kind) rank() int {
-	switch k {
-	case PersonalToken:
-		return 0
-	case OAuthClientSecret:
-		return 1
-	case OAuthAccessToken:
-		return 2
-	case WebhookSecret:
-		return 3
-	}
-	return 4
-}
-
 // Match is one occurrence of a credential found in a stream of bytes.
 type Match struct {
 	Kind   Kind
@@ -101,8 +44,7 @@ type Match struct {
 // to a source are empty. Line and Column are 1-based (Column in bytes) and
 // refer to the decoded text.
 type Location struct {
-	// Source is "dir", "history", "diff" or "staged".
-	Source string `json:"source"`
+	Source SourceType `json:"source"`
 	// Path is slash-separated: the scanned PATH argument joined with the
 	// path below it, or the repository path of a blob.
 	Path      string `json:"path"`
@@ -125,12 +67,11 @@ type Location struct {
 	// AtHead tells whether the secret is still in the tree of HEAD (of the
 	// default branch for history, of the head revision for diff).
 	AtHead *bool `json:"at_head,omitempty"`
-	// Change is "added" or "removed" for diff locations.
-	Change string `json:"change,omitempty"`
-	// Object says where a history match sat when not in a file at a path:
-	// "commit-message", "tag-message", or "blob" for an unreachable blob
-	// that no commit holds (Path is then the blob id); empty otherwise.
-	Object string `json:"object,omitempty"`
+	// Change is set for diff locations only.
+	Change Change `json:"change,omitempty"`
+	// Object says where a history match sat when not in a file at a path;
+	// empty otherwise.
+	Object Object `json:"object,omitempty"`
 	// Unreachable is true when the secret was found only in objects that no
 	// ref reaches (history --all-objects).
 	Unreachable bool `json:"unreachable,omitempty"`
@@ -169,9 +110,9 @@ type Finding struct {
 	Secret    Secret
 	UserID    string
 	Locations []Location
-	// Verification is "live", "revoked" or "unknown" once checked against
-	// ClickUp's API, empty when not checked.
-	Verification string
+	// Verification is what ClickUp's API said once checked, empty when
+	// not checked.
+	Verification Verification
 	// Username is the ClickUp username a live personal token belongs to.
 	Username string
 }
@@ -229,7 +170,7 @@ func (c *Collector) AddLocation(kind Kind, secret Secret, userID string, loc Loc
 }
 
 func locationKey(l Location) string {
-	return l.Source + "\x00" + l.Path + "\x00" + l.InnerPath + "\x00" + l.Commit + "\x00" + l.Change + "\x00" + l.Object +
+	return string(l.Source) + "\x00" + l.Path + "\x00" + l.InnerPath + "\x00" + l.Commit + "\x00" + string(l.Change) + "\x00" + string(l.Object) +
 		"\x00" + itoa(l.Line) + ":" + itoa(l.Column) + "\x00" + l.Encoding
 }
 
@@ -290,10 +231,10 @@ func SortLocations(locs []Location) {
 func SortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		la, lb := 1, 1
-		if a.Verification == "live" {
+		if a.Verification == VerifiedLive {
 			la = 0
 		}
-		if b.Verification == "live" {
+		if b.Verification == VerifiedLive {
 			lb = 0
 		}
 		var pa, pb string

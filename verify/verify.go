@@ -29,11 +29,12 @@ const DefaultBaseURL = "https://api.clickup.com"
 // endpoint is the path called, also the audit log's endpoint template.
 const endpoint = "/api/v2/user"
 
-// The verification outcomes, as they appear in Finding.Verification.
+// The verification outcomes, as they appear in Finding.Verification
+// (scanner.Verification says what each means).
 const (
-	Live    = "live"    // 200: the token works now
-	Revoked = "revoked" // 401: ClickUp rejects it
-	Unknown = "unknown" // 429, 5xx, timeout, network error, anything else
+	Live    = scanner.VerifiedLive
+	Revoked = scanner.VerifiedRevoked
+	Unknown = scanner.VerifiedUnknown
 )
 
 // Defaults for Client.
@@ -75,7 +76,7 @@ type Client struct {
 
 // Result is the outcome of checking one token.
 type Result struct {
-	Status string // Live, Revoked or Unknown
+	Status scanner.Verification // Live, Revoked or Unknown
 	// Username is the ClickUp username of a live token's owner.
 	Username string
 	// Detail says why the status is Unknown (last HTTP status or error);

@@ -233,7 +233,7 @@ func TestFindings(t *testing.T) {
 	}
 	var got []string
 	for _, fi := range fs {
-		got = append(got, fi.Verification+"/"+fi.Username)
+		got = append(got, string(fi.Verification)+"/"+fi.Username)
 	}
 	// Client and webhook secrets are never sent: they cannot be checked
 	// with the secret alone.

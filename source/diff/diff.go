@@ -23,7 +23,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
 // Options selects the commit range to scan.
@@ -53,19 +55,20 @@ type Result struct {
 }
 
 // LineRange is an inclusive range of 1-based line numbers.
-type LineRange struct{ Start, End int }
+type LineRange = source.LineRange
 
 // ErrBaseNotFound is wrapped when the base revision, or the history that
 // links it to head, is not in the repository: typically a shallow clone.
-var ErrBaseNotFound = errors.New("base revision not found in the repository: fetch more history " +
-	"(git fetch --unshallow, or actions/checkout with fetch-depth: 0) or use the Action's API mode")
+var ErrBaseNotFound error = usage.Error{Err: errors.New("base revision not found in the repository: fetch more history " +
+	"(git fetch --unshallow, or actions/checkout with fetch-depth: 0) or use the Action's API mode")}
 
 // ErrHeadNotFound is wrapped when the head revision does not resolve to a
 // commit in the repository.
-var ErrHeadNotFound = errors.New("head revision not found in the repository")
+var ErrHeadNotFound error = usage.Error{Err: errors.New("head revision not found in the repository")}
 
-// ErrNotRepository is wrapped when the path is not inside a git repository.
-var ErrNotRepository = errors.New("not a git repository")
+// ErrNotRepository is wrapped when the path is not inside a git
+// repository; it is source.ErrNotRepository.
+var ErrNotRepository = source.ErrNotRepository
 
 // renameOptions mirror git's default similarity of 50%: go-git recommends
 // 60, but then a rename that git log -M shows reported the token the file
@@ -214,13 +217,13 @@ type pendingLoc struct {
 func emit(pending []pendingLoc, atHead map[string]bool, col *scanner.Collector) {
 	addedIDs := map[string]bool{}
 	for _, p := range pending {
-		if p.loc.Change == "added" {
+		if p.loc.Change == scanner.Added {
 			addedIDs[p.m.Secret.ID()] = true
 		}
 	}
 	for _, p := range pending {
 		id := p.m.Secret.ID()
-		if p.loc.Change == "removed" && addedIDs[id] {
+		if p.loc.Change == scanner.Removed && addedIDs[id] {
 			continue
 		}
 		v := atHead[id]

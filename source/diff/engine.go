@@ -1,3 +1,7 @@
+// engine.go is over 500 lines on purpose: it is one algorithm, the per-commit
+// diff engine (blob scans cached across commits, added and removed matches,
+// merge parents, added line ranges), whose parts share the engine's caches.
+
 package diff
 
 import (
@@ -361,7 +365,7 @@ func (e *engine) scanCommit(c *object.Commit, touched map[string]bool) ([]pendin
 		return nil, fmt.Errorf("failed to diff %s against its parent: %w", c.Hash, err)
 	}
 	who, when := author(c)
-	base := scanner.Location{Source: "diff", Commit: c.Hash.String(), Author: who, Date: when}
+	base := scanner.Location{Source: scanner.SourceDiff, Commit: c.Hash.String(), Author: who, Date: when}
 	var out []pendingLoc
 	var parentBlobs map[plumbing.Hash]string
 	for _, fc := range changes {

@@ -106,7 +106,7 @@ func locs(fs []scanner.Finding) []loc {
 			if l.AtHead != nil {
 				at = fmt.Sprint(*l.AtHead)
 			}
-			out = append(out, loc{Token: f.Secret.Redacted(), Path: l.Path, Line: l.Line, Commit: l.Commit, Change: l.Change, AtHead: at})
+			out = append(out, loc{Token: f.Secret.Redacted(), Path: l.Path, Line: l.Line, Commit: l.Commit, Change: string(l.Change), AtHead: at})
 		}
 	}
 	return out

@@ -52,7 +52,7 @@ func trueAt(mask []bool) []int {
 func TestToRanges(t *testing.T) {
 	t.Parallel()
 	got := toRanges([]bool{false, true, true, false, true, false, false, true})
-	want := []LineRange{{1, 2}, {4, 4}, {7, 7}}
+	want := []LineRange{{Start: 1, End: 2}, {Start: 4, End: 4}, {Start: 7, End: 7}}
 	if !cmp.Equal(got, want) {
 		t.Errorf("toRanges = %v, want %v", got, want)
 	}

@@ -16,12 +16,78 @@ import (
 // line) is not recorded. base supplies the other location fields; Source
 // defaults to "diff", Path and Commit are set from path and commit. The
 // patch is counted as one item in the scanner's Stats; a malformed hunk
-// header stops the parse there and is counted as an error.
-func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Collector, base scanner.Location) {
+// header stops the parse there and is counted as an error. It returns the
+// parsed lines (see ParsePatch), so that callers need not parse again.
+func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Collector, base scanner.Location) []PatchLine {
 	// Each side holds its changed lines and the hunk's context lines: a
 	// credential's ClickUp context (a clickup: key above it) is often on a
 	// line the patch did not change. Only matches on changed lines count.
 	var newSide, oldSide patchSide
+	lines, malformedAt := ParsePatch(patch)
+	for i, l := range lines {
+		switch l.Op {
+		case '@':
+			if i > 0 {
+				// Hunks are apart in the file: keep their text apart.
+				newSide.add("", 0, false)
+				oldSide.add("", 0, false)
+			}
+		case '+':
+			newSide.add(l.Text, l.New, true)
+		case '-':
+			oldSide.add(l.Text, l.Old, true)
+		case ' ':
+			newSide.add(l.Text, l.New, false)
+			oldSide.add(l.Text, l.Old, false)
+		}
+	}
+	if malformedAt > 0 {
+		sc.Stats().Error(path+" (patch)", errMalformedHunk(malformedAt))
+	}
+	sc.Stats().AddFile(int64(len(patch)))
+
+	added := newSide.changedMatches(sc)
+	removed := oldSide.changedMatches(sc)
+	added, removed = cancelMoved(added, removed)
+
+	if base.Source == "" {
+		base.Source = scanner.SourceDiff
+	}
+	base.Path, base.Commit = path, commit
+	for _, m := range added {
+		loc := base
+		loc.Change = scanner.Added
+		col.Add(m, loc)
+	}
+	for _, m := range removed {
+		loc := base
+		loc.Change = scanner.Removed
+		col.Add(m, loc)
+	}
+	return lines
+}
+
+// PatchLine is one line of a patch's hunks.
+type PatchLine struct {
+	// Op is '@' for a hunk header, '+' for an added line, '-' for a
+	// removed one and ' ' for context.
+	Op byte
+	// Old and New are the line's 1-based numbers in the old and the new
+	// file; only those of the sides the line is on mean anything.
+	Old, New int
+	// Text is the line without its leading op character (empty for '@').
+	Text string
+}
+
+// ParsePatch reads a unified-diff patch body as GitHub's API returns it in
+// a file's `patch` field (hunks only, no file header), from the network:
+// lines before the first hunk, "\ No newline at end of file" and lines with
+// an unknown first character are skipped; an empty line is a context line
+// whose leading space was lost (editors strip trailing whitespace). A
+// malformed hunk header stops the parse there: line numbers after it
+// cannot be trusted. malformedAt is the 1-based patch line of that header,
+// 0 when there is none.
+func ParsePatch(patch string) (lines []PatchLine, malformedAt int) {
 	oldLine, newLine := 0, 0
 	inHunk := false
 	patchLine := 0
@@ -37,14 +103,9 @@ func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Col
 		if strings.HasPrefix(line, "@@") {
 			o, n, ok := parseHunkHeader(line)
 			if !ok {
-				sc.Stats().Error(path+" (patch)", errMalformedHunk(patchLine))
-				break
+				return lines, patchLine
 			}
-			if inHunk {
-				// Hunks are apart in the file: keep their text apart.
-				newSide.add("", 0, false)
-				oldSide.add("", 0, false)
-			}
+			lines = append(lines, PatchLine{Op: '@', Old: o, New: n})
 			oldLine, newLine, inHunk = o, n, true
 			continue
 		}
@@ -52,45 +113,22 @@ func ScanPatch(path, commit, patch string, sc *scanner.Scanner, col *scanner.Col
 			continue
 		}
 		if line == "" {
-			// A context line whose leading space was lost (editors and
-			// some tools strip trailing whitespace): still a line.
 			line = " "
 		}
 		switch line[0] {
 		case '+':
-			newSide.add(line[1:], newLine, true)
+			lines = append(lines, PatchLine{Op: '+', New: newLine, Text: line[1:]})
 			newLine++
 		case '-':
-			oldSide.add(line[1:], oldLine, true)
+			lines = append(lines, PatchLine{Op: '-', Old: oldLine, Text: line[1:]})
 			oldLine++
 		case ' ':
-			newSide.add(line[1:], newLine, false)
-			oldSide.add(line[1:], oldLine, false)
+			lines = append(lines, PatchLine{Op: ' ', Old: oldLine, New: newLine, Text: line[1:]})
 			oldLine++
 			newLine++
 		}
-		// "\ No newline at end of file" and anything else: no line.
 	}
-	sc.Stats().AddFile(int64(len(patch)))
-
-	added := newSide.changedMatches(sc)
-	removed := oldSide.changedMatches(sc)
-	added, removed = cancelMoved(added, removed)
-
-	if base.Source == "" {
-		base.Source = "diff"
-	}
-	base.Path, base.Commit = path, commit
-	for _, m := range added {
-		loc := base
-		loc.Change = "added"
-		col.Add(m, loc)
-	}
-	for _, m := range removed {
-		loc := base
-		loc.Change = "removed"
-		col.Add(m, loc)
-	}
+	return lines, 0
 }
 
 // patchSide is one side (new or old) of a patch's hunks as text, with the

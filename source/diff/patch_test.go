@@ -144,3 +144,23 @@ func TestScanPatchContextAndBlankLines(t *testing.T) {
 		t.Errorf("got %d findings; client secret on line %d (want 3), token on line %d (want 12)", len(got), got[sec], got[tok])
 	}
 }
+
+// TestParsePatchStopsAtMalformedHeader: the hunks before a malformed header
+// are kept, nothing after it is trusted, and the header's patch line is
+// returned so that callers can count the error.
+func TestParsePatchStopsAtMalformedHeader(t *testing.T) {
+	t.Parallel()
+	lines, at := ParsePatch("@@ -1,2 +1,2 @@\n ctx\n-old\n+new\n@@ garbage @@\n+after\n@@ -9 +9 @@\n+later")
+	want := []PatchLine{{Op: '@', Old: 1, New: 1}, {Op: ' ', Old: 1, New: 1, Text: "ctx"}, {Op: '-', Old: 2, Text: "old"}, {Op: '+', New: 2, Text: "new"}}
+	if at != 5 || len(lines) != len(want) {
+		t.Fatalf("ParsePatch = %d lines, malformed at %d; want %d lines, at 5", len(lines), at, len(want))
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d = %+v, want %+v", i, lines[i], want[i])
+		}
+	}
+	if _, at := ParsePatch("@@ -1 +1 @@\n+ok"); at != 0 {
+		t.Errorf("well-formed patch: malformed at %d, want 0", at)
+	}
+}

@@ -148,7 +148,7 @@ func TestScanRangeMerge(t *testing.T) {
 	if _, ok := res.Added["main.env"]; ok {
 		t.Errorf("Added lists main.env, which the range did not add: %v", res.Added)
 	}
-	if got := res.Added["feature.env"]; !cmp.Equal(got, []LineRange{{1, 1}}) {
+	if got := res.Added["feature.env"]; !cmp.Equal(got, []LineRange{{Start: 1, End: 1}}) {
 		t.Errorf("Added[feature.env] = %v, want [{1 1}]", got)
 	}
 }
@@ -243,7 +243,7 @@ func TestScanRangeAddedLines(t *testing.T) {
 	r.commit("edit")
 
 	_, res := scanRange(t, r.dir, base, "HEAD")
-	want := map[string][]LineRange{"a.txt": {{3, 4}, {8, 8}}, "b.txt": {{1, 3}}}
+	want := map[string][]LineRange{"a.txt": {{Start: 3, End: 4}, {Start: 8, End: 8}}, "b.txt": {{Start: 1, End: 3}}}
 	if diff := cmp.Diff(want, res.Added); diff != "" {
 		t.Errorf("Added (-want +got):\n%s", diff)
 	}
@@ -413,7 +413,7 @@ func TestAddedMatchesGitDiff(t *testing.T) {
 			count, _ = strconv.Atoi(countS)
 		}
 		if count > 0 {
-			want[path] = append(want[path], LineRange{start, start + count - 1})
+			want[path] = append(want[path], LineRange{Start: start, End: start + count - 1})
 		}
 	}
 	if len(want) < files/2 {

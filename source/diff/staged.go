@@ -207,7 +207,7 @@ func ScanIndex(ctx context.Context, repoPath, indexFile string, sc *scanner.Scan
 			if fc.fromHash.IsZero() && len(deleted) > 0 && movedSecrets()[m.Secret.ID()] {
 				continue
 			}
-			col.Add(m, scanner.Location{Source: "staged", Path: fc.to, Change: "added"})
+			col.Add(m, scanner.Location{Source: scanner.SourceStaged, Path: fc.to, Change: scanner.Added})
 		}
 	}
 	res.Warnings = append(res.Warnings, e.warnings()...)

@@ -20,13 +20,15 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
-// Errors returned (wrapped) for bad input; both are the user's to fix.
+// Errors returned (wrapped) for bad input; both are the user's to fix and
+// match usage.Err.
 var (
-	ErrBadPath = errors.New("path does not exist")
-	ErrBadGlob = errors.New("invalid glob pattern")
+	ErrBadPath error = usage.Error{Err: errors.New("path does not exist")}
+	ErrBadGlob error = usage.Error{Err: errors.New("invalid glob pattern")}
 )
 
 // Options selects what to scan.
@@ -123,7 +125,7 @@ func scanFile(ctx context.Context, j job, sc *scanner.Scanner, col *scanner.Coll
 	if err != nil && ctx.Err() == nil {
 		sc.Stats().Error(j.display, err)
 	}
-	base := scanner.Location{Source: "dir", Path: j.display}
+	base := scanner.Location{Source: scanner.SourceDir, Path: j.display}
 	for _, m := range matches {
 		col.Add(m, base)
 	}

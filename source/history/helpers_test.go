@@ -202,7 +202,7 @@ func locsOf(fs []scanner.Finding, tok string) []loc {
 			if l.AtHead != nil {
 				at = fmt.Sprint(*l.AtHead)
 			}
-			out = append(out, loc{Path: l.Path, Commit: l.Commit, Object: l.Object, Line: l.Line, AtHead: at, Unreachable: l.Unreachable})
+			out = append(out, loc{Path: l.Path, Commit: l.Commit, Object: string(l.Object), Line: l.Line, AtHead: at, Unreachable: l.Unreachable})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })

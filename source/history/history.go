@@ -15,7 +15,9 @@ import (
 	"context"
 	"errors"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
 // Options selects what Scan reads.
@@ -43,14 +45,14 @@ type Result struct {
 }
 
 // ErrNotRepository is returned (wrapped) when RepoPath is not a git
-// repository.
-var ErrNotRepository = errors.New("not a git repository")
+// repository; it is source.ErrNotRepository.
+var ErrNotRepository = source.ErrNotRepository
 
 // ErrBadState is returned (wrapped) when the state file is corrupt, of
 // another format or version, or belongs to another repository. A bad state
 // never falls back to a silent full rescan, which would lose the findings the
 // state recorded as open.
-var ErrBadState = errors.New("bad state file")
+var ErrBadState error = usage.Error{Err: errors.New("bad state file")}
 
 // ErrStateNotSaved is returned (wrapped) when the scan finished but its
 // state file could not be written; the collector holds every finding.
@@ -58,7 +60,7 @@ var ErrStateNotSaved = errors.New("state file not saved")
 
 // ErrBadRevision is returned (wrapped) when SinceCommit does not resolve to
 // a commit.
-var ErrBadRevision = errors.New("bad revision")
+var ErrBadRevision error = usage.Error{Err: errors.New("bad revision")}
 
 // Scan scans the repository's history and adds every match to col with
 // Source "history" and full provenance. Per-object problems (a corrupt or

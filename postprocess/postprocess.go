@@ -1,9 +1,11 @@
-package main
+// Package postprocess is the step between the scan and the report: ignore
+// rules, then live verification against ClickUp's API. The CLI and the
+// Action call Apply on every report before rendering it.
+package postprocess
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,14 +14,15 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
 	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/verify"
 )
 
-// pipelineOptions are the post-processing settings shared by every scanning
-// command and the Action: ignore rules and live verification.
-type pipelineOptions struct {
+// Options are the post-processing settings: ignore rules and live
+// verification.
+type Options struct {
 	// IgnoreFile is the ignore file path; "" means
 	// <RepoRoot>/.clickup-secret-scan-ignore when that exists.
 	IgnoreFile string
@@ -30,35 +33,27 @@ type pipelineOptions struct {
 	Verify bool
 	// ClickUpAPIURL overrides https://api.clickup.com (tests, proxies).
 	ClickUpAPIURL string
+	// APIURLOption names ClickUpAPIURL in errors, as the caller's user
+	// knows it (a flag or an input); "" says "the ClickUp API URL".
+	APIURLOption string
 	// AuditLog is a file that receives one JSON line per API call; "" sends
 	// the lines to stderr, so that no call goes unrecorded.
 	AuditLog string
-
-	// verifyClient, when set, replaces the client built from the fields
+	// VerifyClient, when set, replaces the client built from the fields
 	// above (tests use it to skip real waits between retries).
-	verifyClient *verify.Client
+	VerifyClient *verify.Client
 }
 
-func addPipelineFlags(fs *flag.FlagSet, p *pipelineOptions) {
-	fs.StringVar(&p.IgnoreFile, "ignore-file", "", "read ignore rules from this `file` (default: "+ignore.DefaultFile+" at the repository root, when present)")
-	fs.BoolVar(&p.Verify, "verify", false, "check each personal token and OAuth access token against ClickUp's API (GET /api/v2/user): live, revoked or unknown; this sends the token to ClickUp")
-	fs.StringVar(&p.ClickUpAPIURL, "clickup-api-url", "", "ClickUp API base `URL` for --verify (default "+verify.DefaultBaseURL+")")
-	fs.StringVar(&p.AuditLog, "audit-log", "", "append one JSON line per ClickUp API call to this `file` (default stderr); it never holds a token")
-}
-
-// usageError is an error that is the user's to fix: it matches errUsage
-// with errors.Is while printing only its own message.
-type usageError struct{ err error }
-
-func (e usageError) Error() string   { return e.err.Error() }
-func (e usageError) Unwrap() []error { return []error{errUsage, e.err} }
-
-// postProcess applies ignore rules and live verification to a report:
-// ignored findings (or the ignored locations of a finding) move to
-// rep.Ignored with their reason, remaining personal and OAuth access tokens are checked
-// against ClickUp when p.Verify is set, and findings are sorted again so
-// that live ones come first.
-func postProcess(ctx context.Context, env Env, p *pipelineOptions, rep report.Report, stderr io.Writer) (report.Report, error) {
+// Apply applies ignore rules and live verification to a report: ignored
+// findings (or the ignored locations of a finding) move to rep.Ignored with
+// their reason, remaining personal and OAuth access tokens are checked
+// against ClickUp when o.Verify is set, and findings are sorted again so
+// that live ones come first. Notices (the verification summary, and the
+// API audit lines unless o.AuditLog is set) go to stderr. An error that is
+// the user's to fix (a bad ignore file, API URL or audit log) matches
+// usage.Err.
+func Apply(ctx context.Context, o Options, rep report.Report, stderr io.Writer) (report.Report, error) {
+	p := &o
 	rules, err := loadIgnoreRules(p)
 	if err != nil {
 		return rep, err
@@ -83,7 +78,7 @@ func postProcess(ctx context.Context, env Env, p *pipelineOptions, rep report.Re
 
 // loadIgnoreRules reads the ignore file named by p, or the default one when
 // it exists; a nil *ignore.Rules still applies the inline marker.
-func loadIgnoreRules(p *pipelineOptions) (*ignore.Rules, error) {
+func loadIgnoreRules(p *Options) (*ignore.Rules, error) {
 	name := p.IgnoreFile
 	explicit := name != ""
 	if !explicit {
@@ -100,19 +95,23 @@ func loadIgnoreRules(p *pipelineOptions) (*ignore.Rules, error) {
 	case !explicit && errors.Is(err, fs.ErrNotExist):
 		return nil, nil
 	}
-	return nil, usageError{fmt.Errorf("invalid ignore file: %w", err)}
+	return nil, usage.Error{Err: fmt.Errorf("invalid ignore file: %w", err)}
 }
 
 // verifyFindings checks the personal tokens and OAuth access tokens among
 // fs against ClickUp and records the outcome in place.
-func verifyFindings(ctx context.Context, p *pipelineOptions, fs []scanner.Finding, stderr io.Writer) error {
-	c := p.verifyClient
+func verifyFindings(ctx context.Context, p *Options, fs []scanner.Finding, stderr io.Writer) error {
+	c := p.VerifyClient
 	if c == nil {
 		c = &verify.Client{BaseURL: p.ClickUpAPIURL}
 	}
 	if c.BaseURL != "" {
 		if err := verify.CheckBaseURL(c.BaseURL); err != nil {
-			return usageError{fmt.Errorf("--clickup-api-url: %w", err)}
+			name := p.APIURLOption
+			if name == "" {
+				name = "the ClickUp API URL"
+			}
+			return usage.Error{Err: fmt.Errorf("%s: %w", name, err)}
 		}
 	}
 	if c.Audit == nil {
@@ -120,7 +119,7 @@ func verifyFindings(ctx context.Context, p *pipelineOptions, fs []scanner.Findin
 		if p.AuditLog != "" {
 			f, err := os.OpenFile(p.AuditLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 			if err != nil {
-				return usageError{fmt.Errorf("failed to open audit log: %w", err)}
+				return usage.Error{Err: fmt.Errorf("failed to open audit log: %w", err)}
 			}
 			defer f.Close()
 			w = f
