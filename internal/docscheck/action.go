@@ -108,17 +108,7 @@ func checkYAMLBlock(file string, f Fence, a *Action) []Problem {
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n.Kind == yaml.MappingNode {
-			var uses, with, id *yaml.Node
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				switch n.Content[i].Value {
-				case "uses":
-					uses = n.Content[i+1]
-				case "with":
-					with = n.Content[i+1]
-				case "id":
-					id = n.Content[i+1]
-				}
-			}
+			uses, with, id := mapValue(n, "uses"), mapValue(n, "with"), mapValue(n, "id")
 			if uses != nil && usesThisAction(uses.Value) {
 				if id != nil {
 					ids[id.Value] = true

@@ -26,7 +26,7 @@ type Runner func(args ...string) (output string, exitCode int, err error)
 
 var (
 	commandsHeader = regexp.MustCompile(`(?i)^\s*(available\s+)?(sub)?commands:?\s*$`)
-	commandLine    = regexp.MustCompile(`^\s+([a-z][a-z0-9-]*)(?:,\s*[a-z][a-z0-9-]*)*(?:\s{2,}|\t|\s*$)`)
+	commandLine    = regexp.MustCompile(`^\s+[a-z][a-z0-9-]*(,|\s|$)`)
 	flagLineStart  = regexp.MustCompile(`^ *--?[A-Za-z0-9]`)
 	flagName       = regexp.MustCompile(`^--?([A-Za-z0-9][A-Za-z0-9_.-]*)`)
 	descSeparator  = regexp.MustCompile(`\t| {2,}`)
@@ -34,7 +34,8 @@ var (
 
 // ParseCommands returns the command names listed in a usage text: the
 // indented first words of the lines after a "commands:" header, up to the
-// next blank line or unindented line.
+// next unindented line (the next section), blank lines between groups
+// allowed.
 func ParseCommands(help string) []string {
 	var names []string
 	in := false
@@ -43,8 +44,6 @@ func ParseCommands(help string) []string {
 		case commandsHeader.MatchString(line):
 			in = true
 		case !in:
-		case strings.TrimSpace(line) == "" && len(names) > 0:
-			in = false
 		case commandLine.MatchString(line):
 			// "  dir, d   scan ...": the names are before the description.
 			head := strings.TrimSpace(line)

@@ -83,6 +83,15 @@ Available Commands:
 Flags:
   -h, --help   help for clickup-secret-scan
 `, []string{"completion", "dir", "d", "version"}},
+		{"groups, synopses and a following section", `Commands:
+  dir PATH...       scan directories
+  history           scan git history
+
+  help [COMMAND]    print a command's help
+
+Examples:
+  clickup-secret-scan dir dist
+`, []string{"dir", "history", "help"}},
 		{"no command list", "usage: clickup-secret-scan [flags]\n", nil},
 	}
 	for _, tt := range tests {
@@ -295,6 +304,21 @@ func TestCheckAction(t *testing.T) {
 			t.Parallel()
 			checkProblems(t, CheckAction([]*Doc{Parse("x.md", tt.md)}, a), tt.want)
 		})
+	}
+}
+
+func TestCheckPreCommitHooks(t *testing.T) {
+	t.Parallel()
+	ids, err := ParseHookIDs([]byte("- id: clickup-secret-scan\n  entry: clickup-secret-scan staged\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := "```yaml\nrepos:\n  - repo: https://github.com/clickup-secret-scan/clickup-secret-scan\n    rev: v1.0.0\n    hooks:\n      - id: clickup-secret-scan\n      - id: clickup-secrets\n  - repo: https://github.com/other/hooks\n    hooks:\n      - id: anything\n```\n"
+	checkProblems(t, CheckPreCommitHooks([]*Doc{Parse("x.md", md)}, ids), []string{
+		`x.md:7: pre-commit hook id "clickup-secrets": .pre-commit-hooks.yaml declares no such hook (its ids: clickup-secret-scan)`,
+	})
+	if _, err := ParseHookIDs([]byte("id: [")); err == nil {
+		t.Error("ParseHookIDs accepted malformed YAML")
 	}
 }
 

@@ -50,7 +50,8 @@ func buildBinary(t *testing.T, root string) Runner {
 
 // TestDocsMatchTheCode holds README.md and docs/ to the code: every command
 // and flag they run exists in the built binary, every Action input and
-// output they use is in action.yml, and every relative link resolves.
+// output they use is in action.yml, every pre-commit hook id they use is in
+// .pre-commit-hooks.yaml, and every relative link resolves.
 func TestDocsMatchTheCode(t *testing.T) {
 	root := repoRoot(t)
 	fsys := os.DirFS(root)
@@ -86,6 +87,18 @@ func TestDocsMatchTheCode(t *testing.T) {
 			t.Fatalf("action.yml declares %d inputs and %d outputs; the parser must have missed them", len(a.Inputs), len(a.Outputs))
 		}
 		report(t, CheckAction(docs, a))
+	})
+	t.Run("pre-commit hooks", func(t *testing.T) {
+		t.Parallel()
+		data, err := os.ReadFile(filepath.Join(root, ".pre-commit-hooks.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, err := ParseHookIDs(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		report(t, CheckPreCommitHooks(docs, ids))
 	})
 	t.Run("commands", func(t *testing.T) {
 		t.Parallel()
