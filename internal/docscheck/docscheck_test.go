@@ -175,6 +175,7 @@ func TestInvocations(t *testing.T) {
 		{"double dash ends flags", "`clickup-secret-scan dir -- --not-a-flag`\n", []string{"1 dir [] []"}},
 		{"span that starts with a command", "Write `dir --format json dist`, or `history`, or `git diff --stat`.\n",
 			[]string{"1 dir [] [format]"}},
+		{"triple backticks on one line are a span", "``` `clickup-secret-scan dir --x` ```\n", []string{"1 dir [] [x]"}},
 		{"uses: and file names are not runs", "`uses: clickup-secret-scan/clickup-secret-scan@v1` and `.clickup-secret-scan-ignore`\n", nil},
 	}
 	for _, tt := range tests {

@@ -84,7 +84,7 @@ type Row struct {
 }
 
 var (
-	fenceOpen   = regexp.MustCompile("^( {0,3}|\\s*)(`{3,}|~{3,})\\s*([^`\\s]*)")
+	fenceOpen   = regexp.MustCompile("^\\s*(`{3,}|~{3,})\\s*([^`\\s]*)")
 	atxHeading  = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
 	setextLine  = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
 	tableDelim  = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$`)
@@ -110,10 +110,12 @@ func Parse(path string, src string) *Doc {
 	}
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
-		if m := fenceOpen.FindStringSubmatch(line); m != nil {
+		// A backtick fence's info string holds no backtick: "``` `x` ```"
+		// is a code span.
+		if m := fenceOpen.FindStringSubmatch(line); m != nil && !(m[1][0] == '`' && strings.Contains(line[len(m[0]):], "`")) {
 			flush()
-			f := Fence{Info: strings.ToLower(m[3]), Line: i + 1}
-			marker := m[2]
+			f := Fence{Info: strings.ToLower(m[2]), Line: i + 1}
+			marker := m[1]
 			closing := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(marker[:1]) + `{` + strconv.Itoa(len(marker)) + `,}\s*$`)
 			for i++; i < len(lines) && !closing.MatchString(lines[i]); i++ {
 				f.Lines = append(f.Lines, lines[i])
