@@ -182,7 +182,7 @@ func TestStickyStateRoundTrip(t *testing.T) {
 	t.Parallel()
 	open := []scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(8), "x --><script>.js", 1)}
 	gone := EntryOf(ghFinding(scanner.PersonalToken, ghToken(9), "y.js", 1))
-	body := StickyCommentBody(open, nil, []StickyEntry{gone}, []string{"a note"})
+	body := StickyCommentBody(Sticky{Findings: open, Vanished: []StickyEntry{gone}, Notes: []string{"a note"}})
 	if !strings.HasPrefix(body, StickyMarker) {
 		t.Errorf("sticky body does not start with its marker")
 	}
@@ -190,7 +190,7 @@ func TestStickyStateRoundTrip(t *testing.T) {
 	if len(st) != 1 || st[0] != EntryOf(open[0]) {
 		t.Errorf("state = %+v, want the open finding only", st)
 	}
-	for _, want := range []string{"Resolved since the last run", gone.Redacted, "must still be rotated", "1 credential(s)"} {
+	for _, want := range []string{"No longer in the pull request's commits", gone.Redacted, "rotate each one", "1 credential(s)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("sticky body lacks %q", want)
 		}
@@ -199,7 +199,7 @@ func TestStickyStateRoundTrip(t *testing.T) {
 	if ParseStickyState("<!-- clickup-secret-scan:state [{broken -->") != nil {
 		t.Errorf("a broken state parsed")
 	}
-	clean := StickyCommentBody(nil, nil, nil, nil)
+	clean := StickyCommentBody(Sticky{})
 	if ParseStickyState(clean) == nil || !strings.Contains(clean, "no credentials") {
 		t.Errorf("clean sticky = %q", clean)
 	}
@@ -209,14 +209,14 @@ func TestTrackingIssueBody(t *testing.T) {
 	t.Parallel()
 	f := ghFinding(scanner.PersonalToken, ghToken(10), "app.env", 1)
 	f.Locations[0].Commit = strings.Repeat("c", 40)
-	body := TrackingIssueBody([]scanner.Finding{f}, "https://github.com/o/r/actions/runs/1")
+	body := TrackingIssueBody([]scanner.Finding{f}, "https://github.com/o/r/actions/runs/1", Links{})
 	for _, want := range []string{TrackingMarker, f.Secret.Redacted(), "cccccccccccc", "actions/runs/1", "How to rotate"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("tracking body lacks %q", want)
 		}
 	}
 	ghLeak(t, "tracking issue", body, []scanner.Finding{f})
-	if closed := TrackingIssueBody(nil, ""); !strings.Contains(closed, "no ClickUp credentials") {
+	if closed := TrackingIssueBody(nil, "", Links{}); !strings.Contains(closed, "no ClickUp credentials") {
 		t.Errorf("closing body = %q", closed)
 	}
 }
@@ -225,7 +225,7 @@ func TestTrackingIssueBody(t *testing.T) {
 // edit them; parsing must not panic, and what a body yields must survive a
 // render and a parse unchanged.
 func FuzzParseStickyState(f *testing.F) {
-	f.Add(StickyCommentBody([]scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(3), "a.js", 1)}, nil, nil, nil))
+	f.Add(StickyCommentBody(Sticky{Findings: []scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(3), "a.js", 1)}}))
 	f.Add(`<!-- clickup-secret-scan:state [{"id":"x","kind":"personal_token","redacted":"--><b>"}] -->`)
 	f.Fuzz(func(t *testing.T, body string) {
 		es := ParseStickyState(body)
@@ -237,7 +237,7 @@ func FuzzParseStickyState(f *testing.F) {
 		for _, e := range es {
 			fs = append(fs, scanner.Finding{ID: e.ID, Kind: e.Kind, UserID: e.UserID})
 		}
-		again := ParseStickyState(StickyCommentBody(fs, nil, nil, nil))
+		again := ParseStickyState(StickyCommentBody(Sticky{Findings: fs}))
 		if len(again) != len(es) {
 			t.Fatalf("state of %d entries re-parsed as %d", len(es), len(again))
 		}
