@@ -516,7 +516,7 @@ func TrackingIssueBody(open []scanner.Finding, runURL string, lk Links) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "The scheduled history scan found %d ClickUp credential(s)%s. ", len(open), ghRemovedNote(ghRemovedCount(open)))
-	b.WriteString("Each one was pushed, so rotate it first; rewriting history is optional and revokes nothing. Once rotated, add its id to the ignore file if it must stay in old commits.\n\n")
+	b.WriteString("Each one was pushed, so rotate it first; rewriting history is optional and revokes nothing. Once rotated, add its id (in the SARIF file, or from the CLI with `--format json`) to the ignore file if it must stay in old commits.\n\n")
 	if runURL != "" {
 		b.WriteString("Last run: " + runURL + "\n\n")
 	}
