@@ -178,7 +178,7 @@ func TestPullRequestRerunPostsNothingTwice(t *testing.T) {
 	}
 }
 
-func TestPullRequestTokenRemovedResolvesSticky(t *testing.T) {
+func TestPullRequestTokenRemovedStaysInSticky(t *testing.T) {
 	t.Parallel()
 	p := newPRFixture(t, 3)
 	gh := newFakeGitHub(t, "")
@@ -205,9 +205,16 @@ func TestPullRequestTokenRemovedResolvesSticky(t *testing.T) {
 	}
 	var body struct{ Body string }
 	json.Unmarshal(edits[0].Body, &body)
-	for _, want := range []string{"Resolved since the last run", scanner.NewSecret(p.token).Redacted(), "must still be rotated", "no credentials in this pull request any more"} {
+	// Removed from the code is not resolved: the sticky counts it like the
+	// findings output, and asks to rotate it.
+	for _, want := range []string{"1 credential(s) in this pull request (1 removed from the code, still exposed)", scanner.NewSecret(p.token).Redacted(), "removed from the code, still exposed: rotate", "Regenerate it in ClickUp"} {
 		if !strings.Contains(body.Body, want) {
-			t.Errorf("resolved sticky lacks %q:\n%s", want, redactAll(body.Body))
+			t.Errorf("sticky after the removal lacks %q:\n%s", want, redactAll(body.Body))
+		}
+	}
+	for _, bad := range []string{"Resolved", "~~", "no credentials in this pull request any more"} {
+		if strings.Contains(body.Body, bad) {
+			t.Errorf("sticky after the removal holds %q:\n%s", bad, redactAll(body.Body))
 		}
 	}
 	if n := len(gh.calls("POST", epIssueComments)); n != 1 {

@@ -59,6 +59,7 @@ type prPoster struct {
 	repo   repoRef
 	number int
 	head   string
+	links  report.Links
 	warn   func(string)
 	// at finds a secret's lines at head; nil in API mode, where the PR's
 	// file list already gives head-side lines.
@@ -187,31 +188,27 @@ func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, suppressed
 	if existing != nil {
 		before = report.ParseStickyState(existing.GetBody())
 	}
-	// A finding is resolved when an earlier run listed it and it is now
-	// neither open nor suppressed: a token that a push hid behind an
-	// ignore rule is still in the pull request.
+	// A finding has vanished when an earlier run listed it and it is now
+	// neither found nor suppressed: a token that a push hid behind an
+	// ignore rule is still in the pull request, and one that a later
+	// commit removed is listed as removed, still exposed.
 	present := map[string]bool{}
-	for _, f := range fs {
+	for _, f := range all {
 		present[f.ID] = true
 	}
 	for _, ig := range suppressed {
 		present[ig.Finding.ID] = true
 	}
-	var resolved []report.StickyEntry
+	var vanished []report.StickyEntry
 	for _, e := range before {
 		if !present[e.ID] {
-			resolved = append(resolved, e)
-		}
-	}
-	for _, f := range gone {
-		if !slices.ContainsFunc(resolved, func(e report.StickyEntry) bool { return e.ID == f.ID }) {
-			resolved = append(resolved, report.EntryOf(f))
+			vanished = append(vanished, e)
 		}
 	}
 	if existing == nil && len(all) == 0 && len(suppressed) == 0 {
 		return
 	}
-	body := report.StickyCommentBody(fs, suppressed, resolved, notes)
+	body := report.StickyCommentBody(report.Sticky{Findings: fs, Removed: gone, Suppressed: suppressed, Vanished: vanished, Notes: notes, Links: p.links})
 	if existing != nil {
 		if existing.GetBody() == body {
 			return

@@ -284,7 +284,7 @@ func (r *runner) finish(ctx context.Context, mode report.Mode, out Outcome) (Out
 		r.gha.AddMask(f.Secret.Reveal())
 	}
 	r.relativize(found)
-	rep := report.Report{Mode: mode, Findings: found, Stats: r.stats.Snapshot(), Warnings: r.warnings}
+	rep := report.Report{Mode: mode, Findings: found, Stats: r.stats.Snapshot(), Warnings: r.warnings, Links: r.links()}
 	if r.o.PostProcess != nil {
 		var err error
 		if rep, err = r.o.PostProcess(ctx, rep); err != nil {
@@ -329,7 +329,7 @@ func (r *runner) finish(ctx context.Context, mode report.Mode, out Outcome) (Out
 	if r.in.TrackingIssue && mode == report.ModeHistory && r.event.isScheduled() && r.repo.owner == "" {
 		r.postWarnings = append(r.postWarnings, "GITHUB_REPOSITORY is not set: the tracking issue was not updated")
 	} else if r.in.TrackingIssue && mode == report.ModeHistory && r.event.isScheduled() {
-		msg, err := trackIssue(ctx, r.gh, r.repo, rep.Findings, r.runURL())
+		msg, err := trackIssue(ctx, r.gh, r.repo, rep.Findings, r.runURL(), r.links())
 		if err != nil {
 			r.postWarnings = append(r.postWarnings, degraded("could not update the tracking issue", err))
 		} else if msg != "" {
@@ -362,12 +362,18 @@ func (r *runner) postPR(ctx context.Context, rep report.Report) {
 	if err != nil {
 		return
 	}
-	p := &prPoster{gh: r.gh, repo: r.repo, number: st.number, head: st.head, warn: func(s string) { r.postWarnings = append(r.postWarnings, s) }}
+	p := &prPoster{gh: r.gh, repo: r.repo, number: st.number, head: st.head, links: r.links(), warn: func(s string) { r.postWarnings = append(r.postWarnings, s) }}
 	if r.local {
 		p.at = newHeadLines(r.ws, st.head).lines
 	}
 	p.review(ctx, rep.Findings, r.added)
 	p.sticky(ctx, rep.Findings, rep.Ignored, nil)
+}
+
+// links builds the links of the job summary, the sticky comment and the
+// tracking issue to file lines and commits.
+func (r *runner) links() report.Links {
+	return report.Links{Server: r.env("GITHUB_SERVER_URL"), Repo: r.repo.String()}
 }
 
 func (r *runner) runURL() string {

@@ -14,12 +14,12 @@ import (
 // trackIssue keeps one open issue listing the history findings of
 // scheduled scans: it opens it on the first findings, updates it on each
 // run, and closes it when the history is clean.
-func trackIssue(ctx context.Context, gh *github.Client, repo repoRef, fs []scanner.Finding, runURL string) (string, error) {
+func trackIssue(ctx context.Context, gh *github.Client, repo repoRef, fs []scanner.Finding, runURL string, links report.Links) (string, error) {
 	existing, err := findTrackingIssue(ctx, gh, repo)
 	if err != nil {
 		return "", err
 	}
-	body := report.TrackingIssueBody(fs, runURL)
+	body := report.TrackingIssueBody(fs, runURL, links)
 	switch {
 	case existing == nil && len(fs) == 0:
 		return "", nil

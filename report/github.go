@@ -186,21 +186,17 @@ func ghMdCode(s string) string {
 	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
 }
 
-// GuidanceDetails renders the rotation steps of f as a collapsible
-// markdown block.
-func GuidanceDetails(f scanner.Finding) string {
-	return "<details><summary>How to rotate this " + KindTitle(f.Kind) + "</summary>\n\n" + GuidanceMarkdown(f) + "\n</details>\n"
-}
-
-// ReviewCommentBody is the body of the review comment on f's line: the
-// redacted value, its kind, the ClickUp user id, the rotation steps in a
-// collapsible block, and the hidden marker that lets a later run skip it.
+// ReviewCommentBody is the body of the review comment on the line of f
+// that holds it at the pull request's head: the headline, at most three
+// rotation steps, the commands in a collapsible footnote, and the hidden
+// marker that lets a later run skip it. The finding id is in the marker
+// only: a reviewer has no use for 64 hex digits.
 func ReviewCommentBody(f scanner.Finding) string {
 	var b strings.Builder
 	b.WriteString(ReviewMarker(f.ID) + "\n")
-	b.WriteString(":rotating_light: " + HeadlineMarkdown(f) + "\n\n")
-	b.WriteString("This line adds it. Removing the line is not enough: once pushed, the credential must be rotated.\n\n")
-	b.WriteString(GuidanceDetails(f))
-	fmt.Fprintf(&b, "\nFinding id (SHA-256 of the value): %s\n", ghMdCode(f.ID))
-	return scrub(b.String(), f.Secret)
+	b.WriteString("🚨 " + HeadlineMarkdown(f) + "\n\n")
+	b.WriteString("This line holds it, and it was pushed: deleting the line does not revoke it.\n\n")
+	b.WriteString(shortMarkdown(f) + "\n")
+	b.WriteString(rotationFootnote([]scanner.Finding{f}))
+	return scrub(strings.TrimRight(b.String(), "\n")+"\n", f.Secret)
 }

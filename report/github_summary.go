@@ -3,9 +3,9 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -60,14 +60,15 @@ func ghFindingsOf(ig []Ignored) []scanner.Finding {
 	return out
 }
 
-// ghFindingsTable renders fs as a markdown table in at most budget bytes. It
-// returns the table and how many findings did not fit.
-func ghFindingsTable(fs []scanner.Finding, budget int, sc ghScrubber) (string, int) {
+// ghFindingsTable renders fs as a markdown table in at most budget bytes,
+// with links to file lines and commits when lk can build them. It returns
+// the table and how many findings did not fit.
+func ghFindingsTable(fs []scanner.Finding, budget int, sc ghScrubber, lk Links) (string, int) {
 	var b strings.Builder
-	b.WriteString("| # | Kind | Value (redacted) | ClickUp user | Where | Commit | Status |\n")
-	b.WriteString("|---|---|---|---|---|---|---|\n")
+	b.WriteString("| # | Kind | Value (redacted) | ClickUp user | Where | Commit |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
 	for i, f := range fs {
-		row := ghFindingRow(i+1, f, sc)
+		row := ghFindingRow(i+1, f, sc, lk)
 		if b.Len()+len(row) > budget {
 			return b.String(), len(fs) - i
 		}
@@ -76,30 +77,33 @@ func ghFindingsTable(fs []scanner.Finding, budget int, sc ghScrubber) (string, i
 	return b.String(), 0
 }
 
-func ghFindingRow(n int, f scanner.Finding, sc ghScrubber) string {
-	where, commits := ghWhere(f, sc)
-	status := "open"
+// ghFindingRow is one row of the findings table. What ClickUp said about
+// the value goes with its kind; a finding no longer in the code says so in
+// its Where cell, since it is exposed all the same.
+func ghFindingRow(n int, f scanner.Finding, sc ghScrubber, lk Links) string {
+	where, commits := ghWhere(f, sc, lk)
+	kind := KindTitle(f.Kind)
 	switch f.Verification {
 	case scanner.VerifiedLive:
-		status = "**LIVE**"
+		kind = "**LIVE** " + kind
 	case scanner.VerifiedRevoked:
-		status = "revoked"
-	case scanner.VerifiedUnknown:
-		status = "not verified"
+		kind += " (revoked)"
 	}
-	return fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s |\n", n, KindTitle(f.Kind), ghMdCode(f.Secret.Redacted()), ghUser(f),
-		where, commits, status)
+	if !InCode(f) {
+		where += "<br>**removed from the code, still exposed: rotate**"
+	}
+	return fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", n, kind, ghMdCode(f.Secret.Redacted()), ghUser(f), where, commits)
 }
 
 // ghSuppressedTable renders the suppressed findings ig as a markdown table
 // in at most budget bytes, each with the reason of the rule that hid it. It
 // returns the table and how many did not fit.
-func ghSuppressedTable(ig []Ignored, budget int, sc ghScrubber) (string, int) {
+func ghSuppressedTable(ig []Ignored, budget int, sc ghScrubber, lk Links) (string, int) {
 	var b strings.Builder
 	b.WriteString("| # | Kind | Value (redacted) | ClickUp user | Where | Commit | Reason |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	for i, x := range ig {
-		where, commits := ghWhere(x.Finding, sc)
+		where, commits := ghWhere(x.Finding, sc, lk)
 		row := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s |\n", i+1, KindTitle(x.Finding.Kind), ghMdCode(x.Finding.Secret.Redacted()),
 			ghUser(x.Finding), where, commits, ghReason(x.Reason, sc))
 		if b.Len()+len(row) > budget {
@@ -132,8 +136,10 @@ func ghUser(f scanner.Finding) string {
 }
 
 // ghWhere renders the locations of f for a table row: at most
-// ghMaxCellLocations escaped paths, and their commits.
-func ghWhere(f scanner.Finding, sc ghScrubber) (where, commits string) {
+// ghMaxCellLocations escaped paths, and their commits, each linked when lk
+// can build the link. A path that holds a secret gets no link: the URL
+// would carry it in clear.
+func ghWhere(f scanner.Finding, sc ghScrubber, lk Links) (where, commits string) {
 	var ws, cs []string
 	for i, l := range f.Locations {
 		if i == ghMaxCellLocations {
@@ -149,9 +155,16 @@ func ghWhere(f scanner.Finding, sc ghScrubber) (where, commits string) {
 			}
 			p = "…" + p[cut:]
 		}
-		ws = append(ws, ghMdText(p))
+		w := ghMdText(p)
+		if u := lk.Location(l); u != "" && sc.clean(l.Path) == l.Path {
+			w = "[" + w + "](" + u + ")"
+		}
+		ws = append(ws, w)
 		if l.Commit != "" && len(cs) < ghMaxCellLocations {
 			c := ghMdCode(ghShortSHA(l.Commit))
+			if u := lk.Commit(l.Commit); u != "" {
+				c = "[" + c + "](" + u + ")"
+			}
 			if l.Change == scanner.Removed {
 				c += " (removed)"
 			}
@@ -161,28 +174,12 @@ func ghWhere(f scanner.Finding, sc ghScrubber) (where, commits string) {
 	return strings.Join(ws, "<br>"), strings.Join(cs, " ")
 }
 
-// ghRotationSection renders each finding's rotation steps as a collapsible
-// block, in at most budget bytes; the findings that do not fit are
-// counted.
-func ghRotationSection(fs []scanner.Finding, budget int) string {
-	var b strings.Builder
-	for i, f := range fs {
-		d := "<details><summary>" + strconv.Itoa(i+1) + ". " + HeadlineMarkdown(f) + "</summary>\n\n" + GuidanceMarkdown(f) + "\n</details>\n\n"
-		if b.Len()+len(d) > budget {
-			fmt.Fprintf(&b, "Rotation steps for %d more finding(s) did not fit; run the CLI for them.\n\n", len(fs)-i)
-			break
-		}
-		b.WriteString(d)
-	}
-	return b.String()
-}
-
 // ghSuppressedSection renders the section that lists the suppressed
 // findings ig, in at most budget bytes (the table is cut, the intro is
 // not). open are the findings still reported, to say when a credential
 // appears in both lists; more says where to find the rows that did not
 // fit.
-func ghSuppressedSection(ig []Ignored, open []scanner.Finding, title, intro, more string, budget int, sc ghScrubber) string {
+func ghSuppressedSection(ig []Ignored, open []scanner.Finding, title, intro, more string, budget int, sc ghScrubber, lk Links) string {
 	if len(ig) == 0 {
 		return ""
 	}
@@ -195,7 +192,7 @@ func ghSuppressedSection(ig []Ignored, open []scanner.Finding, title, intro, mor
 	}
 	head := title + "\n\n" + intro + "\n\n"
 	moreNote := func(n int) string { return fmt.Sprintf("\n%d more suppressed finding(s) did not fit; %s.\n", n, more) }
-	table, left := ghSuppressedTable(ig, budget-len(head)-len(moreNote(len(ig))), sc)
+	table, left := ghSuppressedTable(ig, budget-len(head)-len(moreNote(len(ig))), sc, lk)
 	s := head + table
 	if left > 0 {
 		s += moreNote(left)
@@ -208,36 +205,59 @@ func ghSuppressedSection(ig []Ignored, open []scanner.Finding, title, intro, mor
 const ghIgnoreIntro = "These credentials were found, but an ignore rule or an inline `clickup-secret-scan:allow` marker hides them from the result and the exit code. " +
 	"Ignoring a credential does not make it safe: check each reason, and rotate any credential that is real."
 
+// ghRotateFirst opens the findings of every body: rotation comes first.
+const ghRotateFirst = "Rotate each one first: a credential that was pushed is exposed, and removing it from the code does not revoke it.\n\n"
+
+// ghRemovedCount counts the findings of fs that are no longer in the code.
+func ghRemovedCount(fs []scanner.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if !InCode(f) {
+			n++
+		}
+	}
+	return n
+}
+
+// ghRemovedNote is the part of a headline that counts the findings no
+// longer in the code; they are counted in the total too.
+func ghRemovedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d removed from the code, still exposed)", n)
+}
+
 // StepSummary renders r as the job summary (GITHUB_STEP_SUMMARY): a table of
-// findings, a table of the findings suppressed by ignore rules with their
-// reasons, the rotation steps of each finding, the warnings and the
-// counters. The result is at most limit bytes (use StepSummaryLimit): rows
-// that do not fit are counted, not shown.
+// every finding (those no longer in the code too: they were pushed), a
+// table of the findings suppressed by ignore rules with their reasons, the
+// rotation steps, the warnings and, last, the counters. Links to file
+// lines and commits come from r.Links. The result is at most limit bytes
+// (use StepSummaryLimit): rows that do not fit are counted, not shown.
 func StepSummary(r Report, limit int) string {
 	sc := newGHScrubber(r.Findings, ghFindingsOf(r.Ignored))
 	var head, tail strings.Builder
 	n, ni := len(r.Findings), len(r.Ignored)
+	removed := ghRemovedNote(ghRemovedCount(r.Findings))
 	switch {
 	case n == 0 && ni == 0:
-		head.WriteString("## ClickUp secret scan: no credentials found\n\n")
+		head.WriteString("## \u2705 ClickUp secret scan: no credentials found\n\n")
 	case n == 0:
-		fmt.Fprintf(&head, "## :warning: ClickUp secret scan: no open credentials; %d suppressed by ignore rules, review them\n\n", ni)
+		fmt.Fprintf(&head, "## \u26a0\ufe0f ClickUp secret scan: no open credentials; %d suppressed by ignore rules, review them\n\n", ni)
 	case ni == 0:
-		fmt.Fprintf(&head, "## :rotating_light: ClickUp secret scan: %d credential(s) found\n\n", n)
+		fmt.Fprintf(&head, "## \U0001F6A8 ClickUp secret scan: %d credential(s) found%s\n\n", n, removed)
 	default:
-		fmt.Fprintf(&head, "## :rotating_light: ClickUp secret scan: %d credential(s) found; %d suppressed by ignore rules\n\n", n, ni)
+		fmt.Fprintf(&head, "## \U0001F6A8 ClickUp secret scan: %d credential(s) found%s; %d suppressed by ignore rules\n\n", n, removed, ni)
 	}
-	if r.Mode != "" {
-		fmt.Fprintf(&head, "Mode: %s. ", ghMdText(string(r.Mode)))
+	if n > 0 {
+		head.WriteString(ghRotateFirst)
 	}
-	fmt.Fprintf(&head, "Scanned %d item(s), %d byte(s); %d placeholder(s) ignored.\n\n", r.Stats.Files, r.Stats.Bytes, r.Stats.Placeholders)
 
 	sup := ghSuppressedSection(r.Ignored, r.Findings, "### Suppressed by ignore rules: review these", ghIgnoreIntro,
-		"run the CLI with --format json to list them all", limit/4, sc)
+		"run the CLI with --format json to list them all", limit/4, sc, r.Links)
 	if n > 0 {
 		tail.WriteString("\n### How to rotate\n\n")
-		tail.WriteString("A credential that reached a remote is compromised: delete it from the code **and** rotate it.\n\n")
-		tail.WriteString(ghRotationSection(r.Findings, limit/4))
+		tail.WriteString(rotationSection(r.Findings, limit/4))
 	}
 	if len(r.Warnings) > 0 || r.Stats.ErrorCount > 0 {
 		tail.WriteString("### Warnings\n\n")
@@ -253,12 +273,19 @@ func StepSummary(r Report, limit int) string {
 		}
 		tail.WriteString("\n")
 	}
+	// The counters are for whoever debugs the run, not for the reviewer:
+	// last and small.
+	fmt.Fprintf(&tail, "<sub>Scanned %d item(s), %d byte(s)", r.Stats.Files, r.Stats.Bytes)
+	if r.Mode != "" {
+		tail.WriteString(" in mode " + html.EscapeString(string(r.Mode)))
+	}
+	fmt.Fprintf(&tail, "; %d placeholder(s) ignored.</sub>\n", r.Stats.Placeholders)
 	tailStr := ghClip(tail.String(), limit/3)
 	if n == 0 {
 		return ghClip(head.String()+sup+tailStr, limit)
 	}
 	const moreNote = 200
-	table, left := ghFindingsTable(r.Findings, limit-head.Len()-len(sup)-len(tailStr)-moreNote, sc)
+	table, left := ghFindingsTable(r.Findings, limit-head.Len()-len(sup)-len(tailStr)-moreNote, sc, r.Links)
 	out := head.String() + table
 	if left > 0 {
 		out += fmt.Sprintf("\n%d more finding(s) did not fit in the summary; see the SARIF file or run the CLI with --format json.\n", left)
@@ -358,60 +385,110 @@ fill:
 	return ghStateOpen + string(data) + " -->\n"
 }
 
+// Sticky is what the one PR comment the Action edits in place shows.
+type Sticky struct {
+	// Findings are the findings of the pull request. Those that are no
+	// longer in the code at its head (see InCode) are listed as removed
+	// from the code, still exposed.
+	Findings []scanner.Finding
+	// Removed are findings the caller knows are no longer in the code at
+	// the head, whatever their locations say. They are listed and counted
+	// like the findings no longer in the code.
+	Removed []scanner.Finding
+	// Suppressed are the findings that ignore rules hide, with the reason
+	// of each.
+	Suppressed []Ignored
+	// Vanished are findings an earlier run listed that this run no longer
+	// finds in the pull request's commits at all (a force-push rewrote
+	// them). They were pushed: the comment still asks to rotate them.
+	Vanished []StickyEntry
+	// Notes are extra lines (for example that review comments could not be
+	// posted).
+	Notes []string
+	// Links builds the links to file lines and commits.
+	Links Links
+}
+
 // StickyCommentBody is the body of the one PR comment that lists every
 // finding of the PR (on diff lines or not: earlier commits, build output),
-// the findings that ignore rules suppress, and the ones a later push
-// resolved. Ignore rules come from the PR's own tree, so a PR can suppress
-// its own leak: the suppressed findings get their own section, with the
-// reason of each, for the reviewers. notes are extra lines (for example
-// that review comments could not be posted).
-func StickyCommentBody(open []scanner.Finding, suppressed []Ignored, resolved []StickyEntry, notes []string) string {
-	supFindings := ghFindingsOf(suppressed)
-	sc := newGHScrubber(open, supFindings)
+// those no longer in the code (pushed all the same), the findings that
+// ignore rules suppress, and the ones an earlier run listed that are gone
+// from the commits. Its headline counts every finding, as the Action's
+// findings output does. Ignore rules come from the PR's own tree, so a PR
+// can suppress its own leak: the suppressed findings get their own
+// section, with the reason of each, for the reviewers.
+func StickyCommentBody(s Sticky) string {
+	all := append(slices.Clone(s.Findings), s.Removed...)
+	removedIDs := map[string]bool{}
+	for _, f := range s.Removed {
+		removedIDs[f.ID] = true
+	}
+	// A finding the caller says is removed renders as one: every location
+	// marked gone from the head.
+	for i, f := range all {
+		if removedIDs[f.ID] && InCode(f) {
+			f.Locations = slices.Clone(f.Locations)
+			for j := range f.Locations {
+				f.Locations[j].AtHead = new(bool)
+			}
+			all[i] = f
+		}
+	}
+	supFindings := ghFindingsOf(s.Suppressed)
+	sc := newGHScrubber(all, supFindings)
 	var b strings.Builder
 	b.WriteString(StickyMarker + "\n")
 	// The state remembers the suppressed findings too: one that a later
-	// push removes for good is then listed as resolved.
-	b.WriteString(ghStateLine(open, supFindings))
+	// push removes for good is then listed as vanished.
+	b.WriteString(ghStateLine(all, supFindings))
+	n, ns := len(all), len(s.Suppressed)
+	removed := ghRemovedNote(ghRemovedCount(all))
 	switch {
-	case len(open) == 0 && len(suppressed) == 0:
-		b.WriteString("### :white_check_mark: ClickUp secret scan: no credentials in this pull request any more\n\n")
-	case len(open) == 0:
-		fmt.Fprintf(&b, "### :warning: ClickUp secret scan: no open credentials; %d suppressed by ignore rules in this pull request, review them\n\n", len(suppressed))
-	case len(suppressed) == 0:
-		fmt.Fprintf(&b, "### :rotating_light: ClickUp secret scan: %d credential(s) in this pull request\n\n", len(open))
+	case n == 0 && ns == 0:
+		b.WriteString("### \u2705 ClickUp secret scan: no credentials in this pull request any more\n\n")
+	case n == 0:
+		fmt.Fprintf(&b, "### \u26a0\ufe0f ClickUp secret scan: no open credentials; %d suppressed by ignore rules in this pull request, review them\n\n", ns)
+	case ns == 0:
+		fmt.Fprintf(&b, "### \U0001F6A8 ClickUp secret scan: %d credential(s) in this pull request%s\n\n", n, removed)
 	default:
-		fmt.Fprintf(&b, "### :rotating_light: ClickUp secret scan: %d credential(s) in this pull request; %d suppressed by ignore rules, review them\n\n", len(open), len(suppressed))
+		fmt.Fprintf(&b, "### \U0001F6A8 ClickUp secret scan: %d credential(s) in this pull request%s; %d suppressed by ignore rules, review them\n\n", n, removed, ns)
+	}
+	if n > 0 {
+		b.WriteString(ghRotateFirst)
 	}
 
 	intro := "These credentials are in the pull request's commits, but an ignore rule or an inline `clickup-secret-scan:allow` marker hides them from the result and the exit code. " +
 		"The rules are read from the pull request's own tree, so a pull request can hide its own leak: check each reason below and every change to the ignore file (`.clickup-secret-scan-ignore` by default). " +
 		"Ignoring a credential does not make it safe: rotate any credential that is real."
-	sup := ghSuppressedSection(suppressed, open, "#### Suppressed by ignore rules in this pull request: review these", intro,
-		"see the job summary", ghIssueBodyLimit/4, sc)
+	sup := ghSuppressedSection(s.Suppressed, all, "#### Suppressed by ignore rules in this pull request: review these", intro,
+		"see the job summary", ghIssueBodyLimit/4, sc, s.Links)
 
 	var tail strings.Builder
-	if len(resolved) > 0 {
-		tail.WriteString("\n#### Resolved since the last run\n\n")
-		for _, e := range resolved {
-			fmt.Fprintf(&tail, "- ~~%s %s~~", KindTitle(e.Kind), ghMdCode(e.Redacted))
+	if n > 0 {
+		tail.WriteString("\n#### How to rotate\n\n")
+		tail.WriteString(rotationSection(all, ghIssueBodyLimit/3))
+	}
+	if len(s.Vanished) > 0 {
+		tail.WriteString("\n#### No longer in the pull request's commits\n\n")
+		tail.WriteString("An earlier run found these; the commits that held them are gone, but they were pushed: rotate each one if you have not.\n\n")
+		for i, e := range s.Vanished {
+			if i == 50 {
+				fmt.Fprintf(&tail, "- +%d more\n", len(s.Vanished)-i)
+				break
+			}
+			fmt.Fprintf(&tail, "- %s %s", KindTitle(e.Kind), ghMdCode(e.Redacted))
 			if e.UserID != "" {
 				fmt.Fprintf(&tail, " (ClickUp user %s)", ghMdCode(e.UserID))
 			}
-			tail.WriteString(" is no longer in the pull request.\n")
+			tail.WriteString("\n")
 		}
-		tail.WriteString("\n**Reminder:** a credential that was pushed stays in the git history and may have been copied: removing it is not enough, it must still be rotated (see the steps in the review comments or the job summary of the run that found it).\n")
 	}
-	if len(open) > 0 {
-		tail.WriteString("\n#### How to rotate\n\n")
-		tail.WriteString(ghRotationSection(open, ghIssueBodyLimit/3))
-	}
-	for _, n := range notes {
-		tail.WriteString("\n> " + sc.text(n) + "\n")
+	for _, note := range s.Notes {
+		tail.WriteString("\n> " + sc.text(note) + "\n")
 	}
 	tailStr := ghClip(tail.String(), ghIssueBodyLimit/2)
-	if len(open) > 0 {
-		table, left := ghFindingsTable(open, ghIssueBodyLimit-b.Len()-len(sup)-len(tailStr)-200, sc)
+	if n > 0 {
+		table, left := ghFindingsTable(all, ghIssueBodyLimit-b.Len()-len(sup)-len(tailStr)-200, sc, s.Links)
 		b.WriteString(table)
 		if left > 0 {
 			fmt.Fprintf(&b, "\n%d more finding(s) did not fit; see the job summary.\n", left)
@@ -427,9 +504,10 @@ func StickyCommentBody(open []scanner.Finding, suppressed []Ignored, resolved []
 // TrackingIssueTitle is the title of the tracking issue.
 const TrackingIssueTitle = "ClickUp credentials found in the git history"
 
-// TrackingIssueBody lists the open history findings of a scheduled scan.
-// runURL links the workflow run that found them ("" to omit).
-func TrackingIssueBody(open []scanner.Finding, runURL string) string {
+// TrackingIssueBody lists the history findings of a scheduled scan, with
+// links from lk. runURL links the workflow run that found them ("" to
+// omit).
+func TrackingIssueBody(open []scanner.Finding, runURL string, lk Links) string {
 	var b strings.Builder
 	b.WriteString(TrackingMarker + "\n")
 	b.WriteString(ghStateLine(open))
@@ -437,13 +515,13 @@ func TrackingIssueBody(open []scanner.Finding, runURL string) string {
 		b.WriteString("The last scheduled scan found no ClickUp credentials in the history: closing.\n")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "The scheduled history scan found %d ClickUp credential(s). ", len(open))
-	b.WriteString("Rewriting history does not help once a token was pushed: rotate each one, then add its id to the ignore file if it must stay in old commits.\n\n")
+	fmt.Fprintf(&b, "The scheduled history scan found %d ClickUp credential(s)%s. ", len(open), ghRemovedNote(ghRemovedCount(open)))
+	b.WriteString("Each one was pushed, so rotate it first; rewriting history is optional and revokes nothing. Once rotated, add its id (in the SARIF file, or from the CLI with `--format json`) to the ignore file if it must stay in old commits.\n\n")
 	if runURL != "" {
 		b.WriteString("Last run: " + runURL + "\n\n")
 	}
-	rot := ghRotationSection(open, ghIssueBodyLimit/3)
-	table, left := ghFindingsTable(open, ghIssueBodyLimit-b.Len()-len(rot)-300, newGHScrubber(open))
+	rot := rotationSection(open, ghIssueBodyLimit/3)
+	table, left := ghFindingsTable(open, ghIssueBodyLimit-b.Len()-len(rot)-300, newGHScrubber(open), lk)
 	b.WriteString(table)
 	if left > 0 {
 		fmt.Fprintf(&b, "\n%d more finding(s) did not fit; see the run's job summary.\n", left)

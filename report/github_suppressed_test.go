@@ -102,10 +102,10 @@ func TestSuppressedGolden(t *testing.T) {
 		render       func() string
 	}{
 		{"sticky with open and suppressed", "sticky_suppressed.md", func() string {
-			return StickyCommentBody(s.open, s.suppressed, []StickyEntry{gone}, []string{"a note"})
+			return StickyCommentBody(Sticky{Findings: s.open, Suppressed: s.suppressed, Vanished: []StickyEntry{gone}, Notes: []string{"a note"}})
 		}},
 		{"sticky with suppressed only", "sticky_suppressed_only.md", func() string {
-			return StickyCommentBody(nil, s.suppressed[:2], nil, nil)
+			return StickyCommentBody(Sticky{Suppressed: s.suppressed[:2]})
 		}},
 		{"summary with open and suppressed", "summary_suppressed.md", func() string {
 			return StepSummary(Report{Mode: "diff", Findings: s.open, Ignored: s.suppressed, Stats: scanner.StatsSnapshot{Files: 3, Bytes: 300}}, StepSummaryLimit)
@@ -182,7 +182,7 @@ func TestSuppressedHeadlines(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sticky := StickyCommentBody(tc.open, tc.sup, nil, nil)
+			sticky := StickyCommentBody(Sticky{Findings: tc.open, Suppressed: tc.sup})
 			summary := StepSummary(Report{Mode: "diff", Findings: tc.open, Ignored: tc.sup}, StepSummaryLimit)
 			for what, out := range map[string]string{"sticky": sticky, "summary": summary} {
 				want := tc.sticky
@@ -217,10 +217,10 @@ func TestSuppressedHeadlines(t *testing.T) {
 		})
 	}
 	// A credential suppressed at some locations only is said to be so.
-	if out := StickyCommentBody(s.open, s.suppressed, nil, nil); !strings.Contains(out, "suppressed at some of its locations only") {
+	if out := StickyCommentBody(Sticky{Findings: s.open, Suppressed: s.suppressed}); !strings.Contains(out, "suppressed at some of its locations only") {
 		t.Errorf("the partial suppression is not explained:\n%s", ghRedactAll(out))
 	}
-	if out := StickyCommentBody(s.open, s.suppressed[:2], nil, nil); strings.Contains(out, "some of its locations only") {
+	if out := StickyCommentBody(Sticky{Findings: s.open, Suppressed: s.suppressed[:2]}); strings.Contains(out, "some of its locations only") {
 		t.Errorf("a partial suppression is claimed where there is none")
 	}
 }
@@ -272,7 +272,7 @@ func TestSuppressedStayWithinLimits(t *testing.T) {
 			name string
 			open []scanner.Finding
 		}{{"suppressed only", nil}, {"500 open too", open}} {
-			body := StickyCommentBody(tc.open, sup, resolved, []string{"note"})
+			body := StickyCommentBody(Sticky{Findings: tc.open, Suppressed: sup, Vanished: resolved, Notes: []string{"note"}})
 			if len(body) > ghIssueBodyLimit {
 				t.Errorf("%s: body is %d bytes, over %d", tc.name, len(body), ghIssueBodyLimit)
 			}
@@ -357,8 +357,8 @@ func TestSummariesRenderNoSecret(t *testing.T) {
 			}
 			outs := map[string]string{
 				"summary":  StepSummary(r, StepSummaryLimit),
-				"sticky":   StickyCommentBody(r.Findings, sup, nil, []string{"note " + s.secrets[0].Reveal()}),
-				"tracking": TrackingIssueBody(r.Findings, ""),
+				"sticky":   StickyCommentBody(Sticky{Findings: r.Findings, Suppressed: sup, Notes: []string{"note " + s.secrets[0].Reveal()}}),
+				"tracking": TrackingIssueBody(r.Findings, "", Links{}),
 			}
 			for what, out := range outs {
 				assertNoSecretRendered(t, s.name+" "+what, out, s.secrets)
@@ -383,7 +383,7 @@ func TestEscapedSecretInFreeText(t *testing.T) {
 	decode := strings.NewReplacer(`\_`, "_", "%5F", "_", "%5f", "_", `\u005f`, "_", `\u005F`, "_", `\x5f`, "_", `\x5F`, "_")
 	for what, out := range map[string]string{
 		"summary": StepSummary(r, StepSummaryLimit),
-		"sticky":  StickyCommentBody(r.Findings, sup, nil, []string{"note " + escaped("%5F")}),
+		"sticky":  StickyCommentBody(Sticky{Findings: r.Findings, Suppressed: sup, Notes: []string{"note " + escaped("%5F")}}),
 	} {
 		for _, form := range []string{out, decode.Replace(out), decode.Replace(strings.ReplaceAll(out, `\\`, `\`))} {
 			if strings.Contains(form, raw) {

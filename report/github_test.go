@@ -182,7 +182,7 @@ func TestStickyStateRoundTrip(t *testing.T) {
 	t.Parallel()
 	open := []scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(8), "x --><script>.js", 1)}
 	gone := EntryOf(ghFinding(scanner.PersonalToken, ghToken(9), "y.js", 1))
-	body := StickyCommentBody(open, nil, []StickyEntry{gone}, []string{"a note"})
+	body := StickyCommentBody(Sticky{Findings: open, Vanished: []StickyEntry{gone}, Notes: []string{"a note"}})
 	if !strings.HasPrefix(body, StickyMarker) {
 		t.Errorf("sticky body does not start with its marker")
 	}
@@ -190,7 +190,7 @@ func TestStickyStateRoundTrip(t *testing.T) {
 	if len(st) != 1 || st[0] != EntryOf(open[0]) {
 		t.Errorf("state = %+v, want the open finding only", st)
 	}
-	for _, want := range []string{"Resolved since the last run", gone.Redacted, "must still be rotated", "1 credential(s)"} {
+	for _, want := range []string{"No longer in the pull request's commits", gone.Redacted, "rotate each one", "1 credential(s)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("sticky body lacks %q", want)
 		}
@@ -199,7 +199,7 @@ func TestStickyStateRoundTrip(t *testing.T) {
 	if ParseStickyState("<!-- clickup-secret-scan:state [{broken -->") != nil {
 		t.Errorf("a broken state parsed")
 	}
-	clean := StickyCommentBody(nil, nil, nil, nil)
+	clean := StickyCommentBody(Sticky{})
 	if ParseStickyState(clean) == nil || !strings.Contains(clean, "no credentials") {
 		t.Errorf("clean sticky = %q", clean)
 	}
@@ -209,14 +209,14 @@ func TestTrackingIssueBody(t *testing.T) {
 	t.Parallel()
 	f := ghFinding(scanner.PersonalToken, ghToken(10), "app.env", 1)
 	f.Locations[0].Commit = strings.Repeat("c", 40)
-	body := TrackingIssueBody([]scanner.Finding{f}, "https://github.com/o/r/actions/runs/1")
+	body := TrackingIssueBody([]scanner.Finding{f}, "https://github.com/o/r/actions/runs/1", Links{})
 	for _, want := range []string{TrackingMarker, f.Secret.Redacted(), "cccccccccccc", "actions/runs/1", "How to rotate"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("tracking body lacks %q", want)
 		}
 	}
 	ghLeak(t, "tracking issue", body, []scanner.Finding{f})
-	if closed := TrackingIssueBody(nil, ""); !strings.Contains(closed, "no ClickUp credentials") {
+	if closed := TrackingIssueBody(nil, "", Links{}); !strings.Contains(closed, "no ClickUp credentials") {
 		t.Errorf("closing body = %q", closed)
 	}
 }
@@ -225,7 +225,7 @@ func TestTrackingIssueBody(t *testing.T) {
 // edit them; parsing must not panic, and what a body yields must survive a
 // render and a parse unchanged.
 func FuzzParseStickyState(f *testing.F) {
-	f.Add(StickyCommentBody([]scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(3), "a.js", 1)}, nil, nil, nil))
+	f.Add(StickyCommentBody(Sticky{Findings: []scanner.Finding{ghFinding(scanner.PersonalToken, ghToken(3), "a.js", 1)}}))
 	f.Add(`<!-- clickup-secret-scan:state [{"id":"x","kind":"personal_token","redacted":"--><b>"}] -->`)
 	f.Fuzz(func(t *testing.T, body string) {
 		es := ParseStickyState(body)
@@ -237,9 +237,127 @@ func FuzzParseStickyState(f *testing.F) {
 		for _, e := range es {
 			fs = append(fs, scanner.Finding{ID: e.ID, Kind: e.Kind, UserID: e.UserID})
 		}
-		again := ParseStickyState(StickyCommentBody(fs, nil, nil, nil))
+		again := ParseStickyState(StickyCommentBody(Sticky{Findings: fs}))
 		if len(again) != len(es) {
 			t.Fatalf("state of %d entries re-parsed as %d", len(es), len(again))
 		}
 	})
+}
+
+// TestRemovedFindingIsCountedNotResolved: a token a later commit removed
+// was pushed. Every headline counts it, as the findings output does, and
+// it is listed with its rotation steps, never struck through.
+func TestRemovedFindingIsCountedNotResolved(t *testing.T) {
+	t.Parallel()
+	at := ghFinding(scanner.PersonalToken, ghToken(21), "src/a.js", 3)
+	byFlag := ghFinding(scanner.PersonalToken, ghToken(22), "src/b.js", 4)
+	byFlag.Locations[0].AtHead = boolPtr(false)
+	byCaller := ghFinding(scanner.WebhookSecret, strings.Repeat("W7Q2", 16), "hooks/v.py", 5)
+	all := []scanner.Finding{at, byFlag, byCaller}
+	sticky := StickyCommentBody(Sticky{Findings: all[:2], Removed: all[2:]})
+	summary := StepSummary(Report{Findings: all}, StepSummaryLimit)
+	byCaller.Locations = []scanner.Location{{Source: "history", Path: "hooks/v.py", Line: 5, Commit: commitA, AtHead: boolPtr(false)}}
+	tracking := TrackingIssueBody([]scanner.Finding{at, byFlag, byCaller}, "", Links{})
+	for name, tc := range map[string]struct {
+		out, head string
+		removed   int
+	}{
+		"sticky":   {sticky, "3 credential(s) in this pull request (2 removed from the code, still exposed)", 2},
+		"summary":  {summary, "3 credential(s) found (1 removed from the code, still exposed)", 1},
+		"tracking": {tracking, "3 ClickUp credential(s) (2 removed from the code, still exposed)", 2},
+	} {
+		if !strings.Contains(tc.out, tc.head) {
+			t.Errorf("%s lacks the headline %q:\n%s", name, tc.head, ghRedactAll(tc.out))
+		}
+		if n := strings.Count(tc.out, "removed from the code, still exposed: rotate it</summary>"); n != tc.removed {
+			t.Errorf("%s has %d rotation blocks for removed findings, want %d", name, n, tc.removed)
+		}
+		for _, bad := range []string{"~~", "Resolved", "resolved"} {
+			if strings.Contains(tc.out, bad) {
+				t.Errorf("%s holds %q", name, bad)
+			}
+		}
+		ghLeak(t, name, tc.out, all)
+	}
+	if InCode(byFlag) || !InCode(at) {
+		t.Errorf("InCode(at head) = %v, InCode(gone from head) = %v", InCode(at), InCode(byFlag))
+	}
+}
+
+// TestReviewCommentIsShort: rotation first, three steps at most, the
+// commands folded away, and no finding id outside the hidden marker.
+func TestReviewCommentIsShort(t *testing.T) {
+	t.Parallel()
+	for _, f := range []scanner.Finding{
+		ghFinding(scanner.PersonalToken, ghToken(31), "src/a.js", 3),
+		ghFinding(scanner.OAuthClientSecret, strings.Repeat("K8J3", 16), "server/oauth.go", 9),
+		ghFinding(scanner.OAuthAccessToken, "7043602_"+strings.Repeat("0a1b", 16), "src/c.ts", 2),
+		ghFinding(scanner.WebhookSecret, strings.Repeat("W7Q3", 16), "hooks/v.py", 5),
+	} {
+		body := ReviewCommentBody(f)
+		if strings.Count(body, f.ID) != 1 || !strings.HasPrefix(body, ReviewMarker(f.ID)) {
+			t.Errorf("%s: the finding id is outside the hidden marker", f.Kind)
+		}
+		steps := body[:strings.Index(body, "<details>")]
+		n := 0
+		for _, l := range strings.Split(steps, "\n") {
+			if regexp.MustCompile(`^[0-9]+\. `).MatchString(l) {
+				n++
+			}
+		}
+		if n == 0 || n > 3 {
+			t.Errorf("%s: %d steps before the commands, want 1 to 3:\n%s", f.Kind, n, ghRedactAll(body))
+		}
+		if !regexp.MustCompile(`(?m)^1\. (Regenerate|Re-authorize|Re-create)`).MatchString(steps) {
+			t.Errorf("%s: the first step is not rotation:\n%s", f.Kind, ghRedactAll(steps))
+		}
+		for _, bad := range []string{"filter-repo", "rebase", "Finding id", "Status"} {
+			if strings.Contains(steps, bad) {
+				t.Errorf("%s: the steps hold %q", f.Kind, bad)
+			}
+		}
+		ghLeak(t, "review comment", body, []scanner.Finding{f})
+	}
+}
+
+// TestNoNoiseInPRBodies: no Status column, no counters line at the top.
+func TestNoNoiseInPRBodies(t *testing.T) {
+	t.Parallel()
+	f := ghFinding(scanner.PersonalToken, ghToken(41), "src/a.js", 3)
+	sticky := StickyCommentBody(Sticky{Findings: []scanner.Finding{f}})
+	summary := StepSummary(Report{Mode: "diff", Findings: []scanner.Finding{f}, Stats: scanner.StatsSnapshot{Files: 6, Bytes: 792}}, StepSummaryLimit)
+	for name, out := range map[string]string{"sticky": sticky, "summary": summary} {
+		if strings.Contains(out, "Status") || strings.Contains(out, "| open |") || strings.Contains(out, "Mode: ") {
+			t.Errorf("%s holds a Status column or a Mode line:\n%s", name, ghRedactAll(out))
+		}
+	}
+	if i, j := strings.Index(summary, "Scanned 6 item(s), 792 byte(s)"), strings.Index(summary, "How to rotate"); i < j {
+		t.Errorf("summary counters at %d, before the rotation steps at %d", i, j)
+	}
+}
+
+// TestManyFindingsAllGetRotation: with more findings than a block each
+// could hold, every finding is still covered, one block per kind.
+func TestManyFindingsAllGetRotation(t *testing.T) {
+	t.Parallel()
+	var fs []scanner.Finding
+	for i := range 400 {
+		f := ghFinding(scanner.PersonalToken, ghToken(uint64(500+i)), fmt.Sprintf("svc/%03d/config.ts", i), 1)
+		if i%3 == 0 {
+			f = ghFinding(scanner.WebhookSecret, fmt.Sprintf("%064d", i)[:60]+"QWER", fmt.Sprintf("hooks/%03d.py", i), 1)
+		}
+		fs = append(fs, f)
+	}
+	for name, out := range map[string]string{
+		"sticky":  StickyCommentBody(Sticky{Findings: fs}),
+		"summary": StepSummary(Report{Findings: fs}, StepSummaryLimit),
+	} {
+		if strings.Contains(out, "Rotation steps for") {
+			t.Errorf("%s left findings without rotation steps", name)
+		}
+		if !strings.Contains(out, "<b>ClickUp personal API token</b>: 266 credential(s)") || !strings.Contains(out, "<b>ClickUp webhook secret</b>: 134 credential(s)") {
+			t.Errorf("%s lacks one rotation block per kind covering every finding", name)
+		}
+		ghLeak(t, name, out, fs)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -151,7 +152,7 @@ func summarize(f scanner.Finding) where {
 			continue
 		}
 		switch l.Source {
-		case "history":
+		case scanner.SourceHistory:
 			w.history = true
 			w.commits = addUnique(w.commits, shortCommit(l.Commit))
 			if l.Unreachable {
@@ -213,13 +214,14 @@ func shortCommit(c string) string {
 }
 
 // envNames returns the variable names to use in commands: the keys the scan
-// saw that are valid identifiers (never empty: a conventional name when
-// none is). Keys that are not identifiers are dropped rather than quoted,
-// because they also become GitHub secret names.
+// saw that are environment variable names, UPPER_SNAKE_CASE (never empty:
+// a conventional name when none is). Other keys are dropped rather than
+// quoted: a JavaScript identifier such as clickupToken or a JSON field
+// names no variable, and the names also become GitHub secret names.
 func envNames(f scanner.Finding) []string {
 	var names []string
 	for _, k := range f.Keys() {
-		if isIdentifier(k) {
+		if isIdentifier(k) && k == strings.ToUpper(k) && strings.ContainsFunc(k, unicode.IsUpper) {
 			names = append(names, k)
 		}
 	}
@@ -260,12 +262,6 @@ func guidanceSteps(f scanner.Finding) []step {
 	}
 
 	onlyChange := !w.history && !w.dir && (w.diff || w.staged)
-	if onlyChange && w.diff {
-		add(newStep().t("Remove it from ").values(w.diffPaths).
-			t(" before merging, and rewrite the branch so that no commit holds it (").
-			c("git rebase -i").t(", then ").c("git push --force-with-lease").
-			t("); read the value from the environment instead."))
-	}
 	if onlyChange && w.staged && !w.diff {
 		b := newStep().t("Remove it from ").values(w.stagedPaths).
 			t(" before committing: edit the file to read the value from the environment, then ")
@@ -292,7 +288,10 @@ func guidanceSteps(f scanner.Finding) []step {
 		if onlyChange && len(w.removed) == 0 {
 			var cond seg
 			if w.diff {
-				cond = seg{segText, "If this branch was ever pushed (every pull request branch was), treat the credential as exposed and rotate it. "}
+				// A diff is of pushed commits (a pull request, a push to a
+				// branch or tag): the value is public now, whatever a later
+				// commit or a rewrite does.
+				cond = seg{segText, "It was pushed, so treat it as exposed and rotate it first. "}
 			} else {
 				cond = seg{segText, "If the value was ever pushed or shared, treat it as exposed and rotate it. "}
 			}
@@ -301,8 +300,8 @@ func guidanceSteps(f scanner.Finding) []step {
 		steps = append(steps, ks...)
 	}
 
-	if w.history || len(w.removed) > 0 {
-		steps = append(steps, purgeSteps(w)...)
+	if onlyChange && w.diff {
+		add(newStep().t("Remove it from ").values(w.diffPaths).t(" and read the value from the environment instead."))
 	}
 	if len(w.buildPaths) > 0 {
 		add(newStep().t("It was baked into build output (").values(w.buildPaths).
@@ -314,6 +313,16 @@ func guidanceSteps(f scanner.Finding) []step {
 		add(newStep().t("Remove it from ").values(w.dirPaths).
 			t(" and read it from the environment at run time. If the file is tracked by git, the value is also in history: run ").
 			c("clickup-secret-scan history").t(" and purge it."))
+	}
+	// Rewriting history never revokes a pushed value: it comes last, as
+	// an option.
+	if onlyChange && w.diff {
+		add(newStep().t("Optional, after rotating: rewrite the commits that hold it (").
+			c("git rebase -i").t(", then ").c("git push --force-with-lease").
+			t("). This does not revoke it: clones and forks keep copies."))
+	}
+	if w.history || len(w.removed) > 0 {
+		steps = append(steps, purgeSteps(w)...)
 	}
 	return steps
 }
@@ -457,7 +466,7 @@ func purgeSteps(w where) []step {
 				c("replacements.txt").t(") and run ").c("git filter-repo --replace-text replacements.txt").
 				t(" (BFG: ").c("bfg --replace-text replacements.txt").t(")")
 		}
-		b := newStep().t("Once rotated, purge it from history: ")
+		b := newStep().t("Optional, once rotated: purge it from history: ")
 		// Lead with the likelier fix: a secrets file should go entirely; a
 		// source file must stay, minus the value.
 		if allSecretFiles(w.historyPaths) {

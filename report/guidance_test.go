@@ -66,6 +66,7 @@ func TestGuidance(t *testing.T) {
 				"gh secret set CLICKUP_API_TOKEN",
 				"git filter-repo --invert-paths --path config/.env",
 				"bfg --delete-files .env",
+				"Optional, once rotated: purge it from history",
 				"git push --force --all",
 				"Forks and existing clones keep the old history",
 			},
@@ -73,9 +74,25 @@ func TestGuidance(t *testing.T) {
 		{
 			name:    "personal/diff",
 			f:       finding(scanner.PersonalToken, pk, "7043602", scanner.Location{Source: "diff", Path: "src/a.ts", Line: 4, Column: 2, Change: "added"}),
-			first:   "Remove it from src/a.ts before merging",
-			want:    []string{"If this branch was ever pushed", "Regenerate"},
-			notWant: []string{"filter-repo --invert-paths"},
+			first:   "It was pushed, so treat it as exposed and rotate it first. Regenerate",
+			want:    []string{"gh secret set CLICKUP_API_TOKEN", "Remove it from src/a.ts", "Optional, after rotating: rewrite the commits"},
+			notWant: []string{"filter-repo --invert-paths", "before merging"},
+		},
+		{
+			// A JavaScript identifier names no variable: the advice uses
+			// the conventional environment variable name instead.
+			name:    "personal/js identifier",
+			f:       finding(scanner.PersonalToken, pk, "7043602", scanner.Location{Source: "diff", Path: "src/a.ts", Line: 4, Column: 2, Change: "added", Key: "clickupToken"}),
+			want:    []string{"gh secret set CLICKUP_API_TOKEN"},
+			notWant: []string{"clickupToken"},
+		},
+		{
+			name: "personal/env variable and js identifier",
+			f: finding(scanner.PersonalToken, pk, "7043602",
+				scanner.Location{Source: "dir", Path: "src/a.ts", Line: 4, Column: 2, Key: "clickupToken"},
+				scanner.Location{Source: "dir", Path: ".env", Line: 1, Column: 19, Key: "CLICKUP_TOKEN_PROD"}),
+			want:    []string{"gh secret set CLICKUP_TOKEN_PROD"},
+			notWant: []string{"clickupToken", "CLICKUP_API_TOKEN"},
 		},
 		{
 			name:  "personal/staged",
@@ -320,7 +337,7 @@ func TestGuidanceMatrix(t *testing.T) {
 		{"history", scanner.Location{Source: "history", Path: "cfg/app.env", Line: 2, Column: 3, Commit: commitA}, "git filter-repo --invert-paths --path cfg/app.env"},
 		{"build", scanner.Location{Source: "dir", Path: "build/static/js/main.js", Line: 2, Column: 3}, "rebuild without it"},
 		{"source", scanner.Location{Source: "dir", Path: "src/app.py", Line: 2, Column: 3}, "Remove it from src/app.py and read it from the environment"},
-		{"diff", scanner.Location{Source: "diff", Path: "src/app.py", Line: 2, Column: 3, Change: "added"}, "before merging"},
+		{"diff", scanner.Location{Source: "diff", Path: "src/app.py", Line: 2, Column: 3, Change: "added"}, "Remove it from src/app.py and read the value from the environment"},
 		{"diff removed", scanner.Location{Source: "diff", Path: "src/app.py", Line: 2, Column: 3, Change: "removed", Commit: commitB}, "still in git history: rotate it"},
 		{"staged", scanner.Location{Source: "staged", Path: "src/app.py", Line: 2, Column: 3}, "before committing"},
 	}

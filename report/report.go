@@ -25,6 +25,9 @@ type Report struct {
 	// ToolVersion is the scanner's version, written in SARIF's
 	// tool.driver.version when set.
 	ToolVersion string
+	// Links builds the links of the GitHub renderers (job summary) to file
+	// lines and commits; the zero value builds none.
+	Links Links
 }
 
 // Mode names the command that produced a report. The values are part of
