@@ -80,7 +80,7 @@ func encodedLiteral(lit string, align int) blobLiteral {
 // the full matcher. Matches inside point at the first character of the
 // 4-character group that encodes them.
 func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
-	forEachRun(buf, 0, len(buf), minBlobRun, func(start, end int) {
+	forEachLongRun(buf, minBlobRun, func(start, end int) {
 		scanBlob(buf, start, end, depth, emit)
 	})
 }
