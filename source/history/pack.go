@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"container/list"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -61,12 +62,17 @@ type packEntry struct {
 
 // pack is one packfile opened for concurrent reads (ReadAt is pread).
 type pack struct {
-	id      plumbing.Hash
-	r       io.ReaderAt
-	closer  io.Closer
-	size    int64
+	id     plumbing.Hash
+	r      io.ReaderAt
+	closer io.Closer
+	size   int64
+	// idx is the decoded index, dropped once load has copied what it needs:
+	// go-git's index also remembers every offset it was asked for, which
+	// over a long scan grows into a second copy of it.
 	idx     *idxfile.MemoryIndex
 	entries []packEntry // sorted by offset
+	// byHash lists the entry indexes in object id order, for findHash.
+	byHash []int32
 	// data is the mapped pack, nil where mmap is unavailable.
 	data []byte
 }
@@ -174,25 +180,9 @@ func (p *pack) mmap(f io.Closer, root string) {
 // load reads every object header in one sequential pass and resolves the
 // type of every delta chain without inflating anything.
 func (p *pack) load() error {
-	n, err := p.idx.Count()
-	if err != nil {
+	if err := p.loadIndex(); err != nil {
 		return err
 	}
-	it, err := p.idx.EntriesByOffset()
-	if err != nil {
-		return err
-	}
-	p.entries = make([]packEntry, n)
-	for i := range p.entries {
-		e, err := it.Next()
-		if err != nil {
-			return err
-		}
-		p.entries[i].hash = e.Hash
-		p.entries[i].offset = int64(e.Offset)
-		p.entries[i].base = -1
-	}
-	it.Close()
 	trailer := p.size - 20
 	br := bufio.NewReaderSize(io.NewSectionReader(p.r, 0, p.size), 1<<20)
 	var pos int64
@@ -291,11 +281,9 @@ func (p *pack) parseHeader(br io.ByteReader, e *packEntry) (int64, error) {
 				return n, err
 			}
 		}
-		if o, err := p.idx.FindOffset(h); err == nil {
-			if b := p.find(o); b >= 0 {
-				e.base = int32(b)
-				return n, nil
-			}
+		if b := p.findHash(h); b >= 0 {
+			e.base = int32(b)
+			return n, nil
 		}
 		e.baseRef = h
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
@@ -303,6 +291,86 @@ func (p *pack) parseHeader(br io.ByteReader, e *packEntry) (int64, error) {
 		return n, errCorrupt
 	}
 	return n, nil
+}
+
+// loadIndex fills p.entries (ids and offsets, sorted by offset) and
+// p.byHash from p.idx, then drops p.idx.
+func (p *pack) loadIndex() error {
+	idx := p.idx
+	p.idx = nil
+	n := 0
+	for b := range 256 {
+		if k := idx.FanoutMapping[b]; k >= 0 && k < len(idx.Offset32) {
+			n += len(idx.Offset32[k]) / 4
+		}
+	}
+	p.entries = make([]packEntry, n)
+	order := make([]int32, n) // entry index -> position in id order
+	i := 0
+	for b := range 256 {
+		k := idx.FanoutMapping[b]
+		if k < 0 || k >= len(idx.Offset32) {
+			continue
+		}
+		names, offs := idx.Names[k], idx.Offset32[k]
+		if len(names) < len(offs)/4*20 {
+			return fmt.Errorf("%w: index names and offsets disagree", errCorrupt)
+		}
+		for j := 0; j < len(offs)/4; j++ {
+			off := uint64(binary.BigEndian.Uint32(offs[4*j:]))
+			if off&(1<<31) != 0 {
+				// A 64-bit offset, stored in a table of its own.
+				at := 8 * (off &^ (1 << 31))
+				if at+8 > uint64(len(idx.Offset64)) {
+					return fmt.Errorf("%w: 64-bit offset out of range in the index", errCorrupt)
+				}
+				off = binary.BigEndian.Uint64(idx.Offset64[at:])
+			}
+			e := &p.entries[i]
+			copy(e.hash[:], names[20*j:])
+			e.offset = int64(off)
+			e.base = -1
+			order[i] = int32(i)
+			i++
+		}
+	}
+	// Sort entries by offset, carrying each one's position in id order.
+	sort.Sort(byOffset{p.entries, order})
+	p.byHash = make([]int32, n)
+	for e, pos := range order {
+		p.byHash[pos] = int32(e)
+	}
+	for j := 1; j < n; j++ {
+		if bytes.Compare(p.entries[p.byHash[j-1]].hash[:], p.entries[p.byHash[j]].hash[:]) >= 0 {
+			return fmt.Errorf("%w: index ids out of order", errCorrupt)
+		}
+	}
+	return nil
+}
+
+// byOffset sorts pack entries by offset together with a parallel slice.
+type byOffset struct {
+	e []packEntry
+	o []int32
+}
+
+func (b byOffset) Len() int           { return len(b.e) }
+func (b byOffset) Less(i, j int) bool { return b.e[i].offset < b.e[j].offset }
+func (b byOffset) Swap(i, j int) {
+	b.e[i].hash, b.e[j].hash = b.e[j].hash, b.e[i].hash
+	b.e[i].offset, b.e[j].offset = b.e[j].offset, b.e[i].offset
+	b.o[i], b.o[j] = b.o[j], b.o[i]
+}
+
+// findHash returns the index of the entry with id h, or -1.
+func (p *pack) findHash(h plumbing.Hash) int {
+	i, ok := sort.Find(len(p.byHash), func(j int) int {
+		return bytes.Compare(h[:], p.entries[p.byHash[j]].hash[:])
+	})
+	if !ok {
+		return -1
+	}
+	return int(p.byHash[i])
 }
 
 // find returns the index of the entry at offset, or -1.
@@ -335,10 +403,8 @@ func (p *pack) resolveType(i, depth int) plumbing.ObjectType {
 // lookup finds h in the packs.
 func (db *objectDB) lookup(h plumbing.Hash) (*pack, int) {
 	for _, p := range db.packs {
-		if o, err := p.idx.FindOffset(h); err == nil {
-			if i := p.find(o); i >= 0 {
-				return p, i
-			}
+		if i := p.findHash(h); i >= 0 {
+			return p, i
 		}
 	}
 	return nil, -1
