@@ -39,25 +39,38 @@ const (
 var errCorrupt = errors.New("corrupt object")
 
 // packEntry is one object of a pack, as read from its index and header.
+//
+// One is held for every object of every pack for the whole scan, so its
+// fields are ordered to pack into 56 bytes: a REF_DELTA's base id, rare in
+// packs git writes, lives in pack.refBases instead.
 type packEntry struct {
 	hash plumbing.Hash
-	// offset is where the object's header starts; dataOff where its zlib
-	// stream starts; end bounds the stream (next object or the trailer).
-	offset, dataOff, end int64
-	// raw is the header's type (possibly a delta), size the header's size
-	// (the delta's size for deltas).
-	raw  plumbing.ObjectType
+	// raw is the header's type (possibly a delta); typ is the resolved
+	// type: the base's type for deltas; Invalid when the header or chain
+	// is corrupt.
+	raw, typ plumbing.ObjectType
+	// hdrLen is the length of the object's header (0 until it is read):
+	// its zlib stream starts at offset+hdrLen.
+	hdrLen uint8
+	// offset is where the object's header starts; end bounds its stream
+	// (next object or the trailer).
+	offset, end int64
+	// size is the header's size (the delta's size for deltas).
 	size int64
 	// base is the index of the delta base in the same pack, or -1.
 	base int32
-	// baseRef is a REF_DELTA base stored outside this pack.
-	baseRef plumbing.Hash
-	// typ is the resolved type: the base's type for deltas; Invalid when
-	// the header or chain is corrupt.
-	typ plumbing.ObjectType
 	// pending counts deltas that still need this object as a base, so the
 	// cache can drop it as soon as the last one is built.
 	pending atomic.Int32
+}
+
+// dataOff returns where the object's zlib stream starts, or 0 when its
+// header was not read.
+func (e *packEntry) dataOff() int64 {
+	if e.hdrLen == 0 {
+		return 0
+	}
+	return e.offset + int64(e.hdrLen)
 }
 
 // pack is one packfile opened for concurrent reads (ReadAt is pread).
@@ -73,6 +86,9 @@ type pack struct {
 	entries []packEntry // sorted by offset
 	// byHash lists the entry indexes in object id order, for findHash.
 	byHash []int32
+	// refBases holds, by entry index, the ids of REF_DELTA bases stored
+	// outside this pack; it is written only while the pack is loaded.
+	refBases map[int32]plumbing.Hash
 	// data is the mapped pack, nil where mmap is unavailable.
 	data []byte
 }
@@ -205,13 +221,13 @@ func (p *pack) load() error {
 			return err
 		}
 		pos = e.offset
-		hdrLen, err := p.parseHeader(hdr, e)
+		hdrLen, err := p.parseHeader(hdr, i, e)
 		pos += hdrLen
-		if err != nil {
+		if err != nil || hdrLen > 255 {
 			e.raw = plumbing.InvalidObject
 			continue
 		}
-		e.dataOff = e.offset + hdrLen
+		e.hdrLen = uint8(hdrLen)
 	}
 	for i := range p.entries {
 		p.resolveType(i, 0)
@@ -224,7 +240,9 @@ func (p *pack) load() error {
 	return nil
 }
 
-func (p *pack) parseHeader(br io.ByteReader, e *packEntry) (int64, error) {
+// parseHeader reads the header of entry i, e, from br and returns its
+// length in bytes.
+func (p *pack) parseHeader(br io.ByteReader, i int, e *packEntry) (int64, error) {
 	var n int64
 	next := func() (byte, error) {
 		c, err := br.ReadByte()
@@ -285,7 +303,10 @@ func (p *pack) parseHeader(br io.ByteReader, e *packEntry) (int64, error) {
 			e.base = int32(b)
 			return n, nil
 		}
-		e.baseRef = h
+		if p.refBases == nil {
+			p.refBases = map[int32]plumbing.Hash{}
+		}
+		p.refBases[int32(i)] = h
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 	default:
 		return n, errCorrupt
@@ -414,13 +435,14 @@ func (db *objectDB) lookup(h plumbing.Hash) (*pack, int) {
 // REF_DELTA base into another pack or the loose store when needed.
 func (db *objectDB) entryType(p *pack, i int) plumbing.ObjectType {
 	e := &p.entries[i]
-	if e.typ != plumbing.InvalidObject || e.raw != plumbing.REFDeltaObject || e.baseRef.IsZero() {
+	ref, ok := p.refBases[int32(i)]
+	if e.typ != plumbing.InvalidObject || e.raw != plumbing.REFDeltaObject || !ok {
 		return e.typ
 	}
-	if q, j := db.lookup(e.baseRef); q != nil && q != p {
+	if q, j := db.lookup(ref); q != nil && q != p {
 		return db.entryType(q, j)
 	}
-	if t, _, err := db.looseHeader(e.baseRef); err == nil {
+	if t, _, err := db.looseHeader(ref); err == nil {
 		return t
 	}
 	return plumbing.InvalidObject
@@ -458,8 +480,8 @@ func (db *objectDB) content(p *pack, i int, depth int) ([]byte, error) {
 			if err == nil && p.entries[e.base].pending.Add(-1) <= 0 {
 				db.cache.remove(cacheKey{p, int(e.base)})
 			}
-		case !e.baseRef.IsZero():
-			base, err = db.contentByHash(e.baseRef, depth+1)
+		case p.refBases[int32(i)] != plumbing.ZeroHash:
+			base, err = db.contentByHash(p.refBases[int32(i)], depth+1)
 		default:
 			err = errCorrupt
 		}
@@ -522,23 +544,23 @@ func (db *objectDB) zreader(r io.Reader) (io.ReadCloser, error) {
 // stream returns a reader of the compressed data of e; close it to return
 // its buffers.
 func (db *objectDB) stream(p *pack, e *packEntry) (io.ReadCloser, error) {
-	if e.dataOff == 0 || e.end <= e.dataOff {
+	if e.dataOff() == 0 || e.end <= e.dataOff() {
 		return nil, errCorrupt
 	}
-	comp := e.end - e.dataOff
+	comp := e.end - e.dataOff()
 	if e.size > comp*maxZlibRatio+64 {
 		return nil, fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
 	if p.data != nil {
 		// A bytes.Reader is an io.ByteReader: flate reads it directly.
-		z, err := db.zreader(bytes.NewReader(p.data[e.dataOff:e.end]))
+		z, err := db.zreader(bytes.NewReader(p.data[e.dataOff():e.end]))
 		if err != nil {
 			return nil, err
 		}
 		return &zstream{z: z, db: db, left: e.size}, nil
 	}
 	br, _ := db.bpool.Get().(*bufio.Reader)
-	sr := io.NewSectionReader(p.r, e.dataOff, comp)
+	sr := io.NewSectionReader(p.r, e.dataOff(), comp)
 	if br == nil {
 		br = bufio.NewReaderSize(sr, 64<<10)
 	} else {
@@ -600,8 +622,8 @@ func (db *objectDB) inflate(p *pack, e *packEntry, size int64) ([]byte, error) {
 // checkSize refuses a header whose size the compressed data cannot hold
 // (deflate expands at most about 1032:1), before anything is allocated.
 func checkSize(e *packEntry) error {
-	comp := e.end - e.dataOff
-	if e.dataOff == 0 || comp <= 0 || e.size > comp*maxZlibRatio+64 || e.size > maxInMemory {
+	comp := e.end - e.dataOff()
+	if e.dataOff() == 0 || comp <= 0 || e.size > comp*maxZlibRatio+64 || e.size > maxInMemory {
 		return fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
 	return nil
