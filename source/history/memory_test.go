@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -126,5 +127,26 @@ func TestMissingSubtreeCounted(t *testing.T) {
 	}
 	if st.ErrorCount == 0 || !strings.Contains(strings.Join(st.Errors, "\n"), gone.String()) {
 		t.Errorf("missing subtree not counted: %d errors %q", st.ErrorCount, st.Errors)
+	}
+}
+
+// TestLimitMemory checks that a scan sets its soft memory limit and puts
+// the previous one back, and leaves a limit the user set alone.
+func TestLimitMemory(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	restore := limitMemory()
+	if got := debug.SetMemoryLimit(-1); got != scanMemoryLimit {
+		t.Errorf("limit during the scan %d, want %d", got, scanMemoryLimit)
+	}
+	restore()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("limit after the scan %d, want the previous %d", got, prev)
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	limitMemory()()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("with GOMEMLIMIT set the limit became %d, want %d kept", got, prev)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -32,9 +33,20 @@ const (
 	// maxDeltaDepth bounds delta chains (git's default is 50) so that a
 	// REF_DELTA cycle in a corrupt pack cannot recurse forever.
 	maxDeltaDepth = 10000
-	// defaultCacheBytes bounds the delta base cache shared by the workers.
-	defaultCacheBytes = 192 << 20
+	// The delta base cache shared by the workers holds cacheBaseBytes
+	// plus cacheWorkerBytes per worker: the bases in use move with the
+	// workers through the pack, one batch each, and a base leaves as soon
+	// as its last delta is built, so the cache needs room for what each
+	// worker's batch still has pending, not for the history.
+	cacheBaseBytes   = 32 << 20
+	cacheWorkerBytes = 8 << 20
 )
+
+// cacheBytes is the delta base cache bound for workers workers: 48 MiB on
+// 2 cores, 96 MiB on 8, never more than 192 MiB.
+func cacheBytes(workers int) int {
+	return min(cacheBaseBytes+cacheWorkerBytes*workers, 192<<20)
+}
 
 var errCorrupt = errors.New("corrupt object")
 
@@ -109,7 +121,7 @@ type objectDB struct {
 }
 
 func openObjectDB(dg *dotgit.DotGit) (*objectDB, []error) {
-	db := &objectDB{dg: dg, cache: newLRU(defaultCacheBytes)}
+	db := &objectDB{dg: dg, cache: newLRU(cacheBytes(runtime.GOMAXPROCS(0)))}
 	var errs []error
 	ids, err := dg.ObjectPacks()
 	if err != nil {
