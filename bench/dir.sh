@@ -344,7 +344,7 @@ if [ "$with_gitleaks" = 1 ]; then
 		"$gl_planted" "$(field planted)" "$gl_findings" "$gl_unplanted"
 fi
 echo "info scan stats: files=$(field files) skipped=$(field skipped) errors=$(field errors)"
-echo "command: bench/dir.sh --size $size --seed $seed --runs $runs"
+echo "command: bench/dir.sh --size $size --seed $seed --runs $runs --mix $mix"
 if [ "$fail" = 1 ]; then
 	exit 1
 fi
