@@ -24,8 +24,11 @@
 # unless --strict); 1 a planted token missed, a near miss reported, or a
 # perf target missed under --strict; 2 a tool or build step failed.
 #
-# Usage: bench/dir.sh [--strict] [--size 300MB] [--seed 1] [--runs 3]
+# Usage: bench/dir.sh [--strict] [--size 300MB] [--seed 1] [--runs 3] [--mix build|text]
 #                     [--cache DIR | --no-cache] [--profile] [--gitleaks]
+#   --mix text generates a text-heavy tree instead (minified bundles, source
+#              maps and CSS dense with near misses, about 1% archives): the
+#              tree where matching, not inflating, is the cost.
 #   --gitleaks also times one run of gitleaks (bench/lib/gitleaks.sh: built
 #              with go install, one ClickUp rule, archives 3 deep) and counts
 #              the planted tokens it finds and the near misses it reports.
@@ -37,6 +40,7 @@ set -euo pipefail
 
 size=300MB
 seed=1
+mix=build
 runs=3
 strict=0
 profile=0
@@ -50,6 +54,7 @@ while [ $# -gt 0 ]; do
 	--gitleaks) with_gitleaks=1 ;;
 	--size) size="$2"; shift ;;
 	--seed) seed="$2"; shift ;;
+	--mix) mix="$2"; shift ;;
 	--runs) runs="$2"; shift ;;
 	--cache) cache="$2"; shift ;;
 	--no-cache) cache="" ;;
@@ -107,10 +112,10 @@ echo "built $("$bin" version) with $(go version | cut -d' ' -f3)"
 # --- corpus ------------------------------------------------------------------
 # The cache key covers the generator's source and Go version, so a changed
 # generator never reuses a stale corpus.
-key="$({ cat bench/gencorpus/*.go; go version; echo "$size $seed"; } | sha256sum | cut -c1-12)"
+key="$({ cat bench/gencorpus/*.go; go version; echo "$size $seed $mix"; } | sha256sum | cut -c1-12)"
 if [ -n "$cache" ]; then
 	mkdir -p "$cache"
-	corpus="$cache/corpus-$size-seed$seed-$key"
+	corpus="$cache/corpus-$mix-$size-seed$seed-$key"
 else
 	corpus="$work/corpus"
 fi
@@ -122,11 +127,11 @@ else
 	if [ -n "$cache" ]; then
 		# Corpora of the same size and seed from an older generator are
 		# stale: drop them rather than let 300 MB copies pile up.
-		find "$cache" -maxdepth 1 -name "corpus-$size-seed$seed-*" ! -name "corpus-$size-seed$seed-$key*" -exec rm -rf {} +
+		find "$cache" -maxdepth 1 -name "corpus-$mix-$size-seed$seed-*" ! -name "corpus-$mix-$size-seed$seed-$key*" -exec rm -rf {} +
 	fi
 	rm -rf "$corpus.tmp" "$corpus.tmp.manifest.json"
 	start=$(date +%s.%N)
-	"$gen" -out "$corpus.tmp" -size "$size" -seed "$seed" -manifest "$corpus.tmp.manifest.json" >/dev/null || die "gencorpus failed"
+	"$gen" -out "$corpus.tmp" -size "$size" -seed "$seed" -mix "$mix" -manifest "$corpus.tmp.manifest.json" >/dev/null || die "gencorpus failed"
 	echo "generated in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
 	mv "$corpus.tmp" "$corpus"
 	mv "$corpus.tmp.manifest.json" "$manifest"
@@ -339,7 +344,7 @@ if [ "$with_gitleaks" = 1 ]; then
 		"$gl_planted" "$(field planted)" "$gl_findings" "$gl_unplanted"
 fi
 echo "info scan stats: files=$(field files) skipped=$(field skipped) errors=$(field errors)"
-echo "command: bench/dir.sh --size $size --seed $seed --runs $runs"
+echo "command: bench/dir.sh --size $size --seed $seed --runs $runs --mix $mix"
 if [ "$fail" = 1 ]; then
 	exit 1
 fi

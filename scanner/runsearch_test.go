@@ -98,6 +98,12 @@ func checkRunSearch(t *testing.T, buf []byte, lo, hi int) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("forEachRun(len %d, lo %d, hi %d, minLen %d) = %v, want %v", len(buf), lo, hi, minLen, got, want)
 		}
+		if lo == 0 && hi == len(buf) {
+			got = collectRuns(func(buf []byte, _, _, minLen int, fn func(int, int)) { forEachLongRun(buf, minLen, fn) }, buf, lo, hi, minLen)
+			if !slices.Equal(got, want) {
+				t.Fatalf("forEachLongRun(len %d, minLen %d) = %v, want %v", len(buf), minLen, got, want)
+			}
+		}
 	}
 	want := collectBlobs(refScanBlob, buf)
 	got := collectBlobs(scanBlob, buf)

@@ -40,6 +40,7 @@ type Plant struct {
 // Manifest describes a generated corpus. It is written outside the corpus.
 type Manifest struct {
 	Seed       uint64  `json:"seed"`
+	Mix        string  `json:"mix"`
 	TargetSize int64   `json:"target_size"`
 	Bytes      int64   `json:"bytes"`
 	Files      int     `json:"files"`
@@ -56,6 +57,8 @@ type generator struct {
 	seen     map[string]bool
 	plants   []Plant
 	longLine int
+	// mix is "build" (the default) or "text": what bulk fills with.
+	mix string
 }
 
 func newGenerator(root string, target int64, seed uint64) *generator {
@@ -611,6 +614,20 @@ func (g *generator) bulk() error {
 		{share: 0.03, make: g.bulkZip},
 		{share: 0.02, make: g.bulkTarGz},
 	}
+	if g.mix == "text" {
+		// A text-heavy tree: what a scanner's matcher, not its
+		// decompressors, has to keep up with: no images or binaries beyond
+		// the planted ones, and about 1% gzip.
+		kinds = []*kind{
+			{share: 0.30, make: g.bulkDenseJS},
+			{share: 0.15, make: g.bulkLongLine},
+			{share: 0.10, make: g.bulkJSLines},
+			{share: 0.30, make: g.bulkSourceMap},
+			{share: 0.08, make: g.bulkCSS},
+			{share: 0.06, make: g.bulkHTML},
+			{share: 0.01, make: g.bulkGz},
+		}
+	}
 	budget := g.target - g.written
 	for g.written < g.target {
 		progress := false
@@ -648,6 +665,23 @@ func (g *generator) bulkJS() error {
 	}
 	p := g.name(g.dir(jsDirs), g.word(), ".js")
 	return g.write(p, genJS(g.rng, g.expSize(20<<10, 200<<10, 1500<<10), lineLen, g.clickupFile()))
+}
+
+// bulkDenseJS writes a minified bundle with a near miss every 300-900
+// bytes, several times denser than bulkJS: pk_ prefixes of other
+// services, ClickUp-named config without a secret, hex and base64 values.
+func (g *generator) bulkDenseJS() error {
+	size := g.expSize(20<<10, 200<<10, 1500<<10)
+	clickup := g.clickupFile()
+	data := make([]byte, 0, size+4096)
+	for len(data) < size {
+		data = append(data, genJS(g.rng, 300+g.rng.IntN(600), 0, clickup)...)
+		data = append(data, `;var _n="`...)
+		data = append(data, nearMiss(g.rng, clickup)...)
+		data = append(data, `";`...)
+	}
+	p := g.name(g.dir(jsDirs), g.word(), ".js")
+	return g.write(p, data)
 }
 
 func (g *generator) bulkLongLine() error {

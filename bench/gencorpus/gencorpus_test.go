@@ -532,3 +532,84 @@ func TestHashLines(t *testing.T) {
 		t.Fatalf("got %q, want the sorted ids of a and b", got)
 	}
 }
+
+// mixStats generates a 32 MB corpus of mix (the planted files alone take about 10 MB) and returns its manifest, the
+// share of its bulk (unplanted) bytes in archives, images and binaries,
+// and the pk_ near misses per MB of its bulk .js files.
+func mixStats(t *testing.T, mix string) (Manifest, float64, float64) {
+	dir := t.TempDir()
+	root, manifest := filepath.Join(dir, "corpus"), filepath.Join(dir, "m.json")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-out", root, "-size", "32MB", "-seed", "3", "-mix", mix, "-manifest", manifest}, &stdout, &stderr); code != 0 {
+		t.Fatalf("gencorpus -mix %s exited %d: %s", mix, code, stderr.String())
+	}
+	var m Manifest
+	if err := readJSON(manifest, &m); err != nil {
+		t.Fatal(err)
+	}
+	planted := map[string]bool{}
+	plantedFile := map[string]bool{}
+	for _, p := range m.Planted {
+		planted[p.ID] = true
+		plantedFile[p.File] = true
+	}
+	var total, opaque, js, pk int64
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, id := range realTokens(b) {
+			if !planted[id] {
+				t.Errorf("%s holds an unplanted reportable token (id %s)", p, id[:16])
+			}
+		}
+		rel, _ := filepath.Rel(root, p)
+		if plantedFile[filepath.ToSlash(rel)] {
+			return nil // the same in both mixes
+		}
+		total += int64(len(b))
+		switch filepath.Ext(p) {
+		case ".gz", ".tgz", ".zip", ".jar", ".png", ".jpg", ".wasm", ".node", ".woff2":
+			opaque += int64(len(b))
+		case ".js":
+			js += int64(len(b))
+			pk += int64(bytes.Count(b, []byte("pk_")))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total == 0 || js == 0 {
+		t.Fatalf("no bulk bytes (%d) or bundles (%d) in the %s mix", total, js, mix)
+	}
+	return m, float64(opaque) / float64(total), float64(pk) / (float64(js) / 1e6)
+}
+
+// TestTextMix checks that -mix text fills the tree with text: archives,
+// images and binaries under 5% of the bulk bytes (about 20% in the build
+// mix), near misses in bundles at least twice as dense as in the build
+// mix, no unplanted token, and the mix recorded in the manifest.
+func TestTextMix(t *testing.T) {
+	t.Parallel()
+	m, opaque, density := mixStats(t, "text")
+	_, buildOpaque, buildDensity := mixStats(t, "build")
+	t.Logf("opaque share of bulk: text %.1f%%, build %.1f%%; pk_ per MB of bundle: text %.0f, build %.0f", 100*opaque, 100*buildOpaque, density, buildDensity)
+	if m.Mix != "text" {
+		t.Errorf("manifest mix %q, want text", m.Mix)
+	}
+	if opaque > 0.05 || buildOpaque < 0.10 {
+		t.Errorf("archives, images and binaries: %.1f%% of the text mix's bulk, %.1f%% of the build mix's", 100*opaque, 100*buildOpaque)
+	}
+	if density < 2*buildDensity {
+		t.Errorf("pk_ near misses per MB of bundle: %.0f in the text mix, %.0f in the build mix", density, buildDensity)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-out", filepath.Join(t.TempDir(), "x"), "-mix", "zip"}, &stdout, &stderr); code != 2 {
+		t.Errorf("-mix zip exited %d, want 2", code)
+	}
+}

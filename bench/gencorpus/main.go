@@ -40,6 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "directory to create the corpus in (must not exist or be empty)")
 	size := fs.String("size", "300MB", "total corpus size on disk (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed and size give the same corpus")
+	mix := fs.String("mix", "build", `what fills the corpus: "build" (build output with images, binaries and 10% archives) or "text" (minified bundles, source maps and CSS dense with near misses, 1% archives)`)
 	manifest := fs.String("manifest", "", "manifest path, outside the corpus (default OUT.manifest.json)")
 	check := fs.Bool("check", false, "compare a JSON report (-findings) with -manifest instead of generating")
 	findings := fs.String("findings", "", "with -check: the scanner's JSON report")
@@ -71,6 +72,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gencorpus: -out is required")
 		return 2
 	}
+	if *mix != "build" && *mix != "text" {
+		fmt.Fprintf(stderr, "gencorpus: -mix must be build or text, not %q\n", *mix)
+		return 2
+	}
 	target, err := parseSize(*size)
 	if err != nil {
 		fmt.Fprintln(stderr, "gencorpus:", err)
@@ -79,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *manifest == "" {
 		*manifest = filepath.Clean(*out) + ".manifest.json"
 	}
-	m, err := generate(*out, *manifest, target, *seed)
+	m, err := generate(*out, *manifest, target, *seed, *mix)
 	if err != nil {
 		fmt.Fprintln(stderr, "gencorpus:", err)
 		return 1
@@ -88,8 +93,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// generate writes the corpus to out and its manifest to manifestPath.
-func generate(out, manifestPath string, target int64, seed uint64) (*Manifest, error) {
+// generate writes the corpus of the given mix to out and its manifest to
+// manifestPath.
+func generate(out, manifestPath string, target int64, seed uint64, mix string) (*Manifest, error) {
 	absOut, err := filepath.Abs(out)
 	if err != nil {
 		return nil, fmt.Errorf("failed to resolve %s: %w", out, err)
@@ -113,13 +119,14 @@ func generate(out, manifestPath string, target int64, seed uint64) (*Manifest, e
 		return nil, fmt.Errorf("failed to create %s: %w", out, err)
 	}
 	g := newGenerator(out, target, seed)
+	g.mix = mix
 	if err := g.plantAll(); err != nil {
 		return nil, err
 	}
 	if err := g.bulk(); err != nil {
 		return nil, err
 	}
-	m := &Manifest{Seed: seed, TargetSize: target, Bytes: g.written, Files: g.files, Planted: g.plants}
+	m := &Manifest{Seed: seed, Mix: mix, TargetSize: target, Bytes: g.written, Files: g.files, Planted: g.plants}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("failed to encode the manifest: %w", err)

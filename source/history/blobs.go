@@ -56,7 +56,7 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 	// pack (found through its index, no map of every object) are skipped.
 	inEarlier := func(k int, h plumbing.Hash) bool {
 		for _, q := range db.packs[:k] {
-			if ok, _ := q.idx.Contains(h); ok {
+			if q.findHash(h) >= 0 {
 				return true
 			}
 		}
@@ -122,6 +122,11 @@ func (db *objectDB) scanBlobs(ctx context.Context, sc *scanner.Scanner, items []
 // (pack offset order), so that the workers move through a pack together and
 // share the delta base cache.
 func parallel(ctx context.Context, items []blobItem, fn func(blobItem)) {
+	parallelIndexed(ctx, items, func(_ int, it blobItem) { fn(it) })
+}
+
+// parallelIndexed is parallel, with the index of each item in items.
+func parallelIndexed(ctx context.Context, items []blobItem, fn func(int, blobItem)) {
 	workers := runtime.GOMAXPROCS(0)
 	const batch = 32
 	var next atomic.Int64
@@ -135,8 +140,8 @@ func parallel(ctx context.Context, items []blobItem, fn func(blobItem)) {
 				if start >= len(items) {
 					return
 				}
-				for _, it := range items[start:min(start+batch, len(items))] {
-					fn(it)
+				for i := start; i < min(start+batch, len(items)); i++ {
+					fn(i, items[i])
 				}
 			}
 		}()

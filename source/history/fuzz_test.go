@@ -84,7 +84,7 @@ func FuzzPackHeader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p := &pack{idx: idxfile.NewMemoryIndex(), entries: []packEntry{{offset: 0}, {offset: 1 << 20}}}
 		e := &packEntry{offset: 1 << 20, base: -1}
-		n, err := p.parseHeader(bytes.NewReader(b), e)
+		n, err := p.parseHeader(bytes.NewReader(b), 1, e)
 		if n > int64(len(b)) {
 			t.Fatalf("consumed %d of %d bytes", n, len(b))
 		}

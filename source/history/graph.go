@@ -206,6 +206,9 @@ func (s *scan) hits(h plumbing.Hash) []hit {
 	var entries []treeEntry
 	if n, ok := s.nodes[h]; ok {
 		entries = slices.Concat(n.blobs, n.subs)
+	} else if s.isEmptyTree(h) {
+		s.hitMemo[h] = nil
+		return nil
 	} else {
 		var err error
 		entries, err = s.readTree(h)

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"container/list"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -31,42 +33,74 @@ const (
 	// maxDeltaDepth bounds delta chains (git's default is 50) so that a
 	// REF_DELTA cycle in a corrupt pack cannot recurse forever.
 	maxDeltaDepth = 10000
-	// defaultCacheBytes bounds the delta base cache shared by the workers.
-	defaultCacheBytes = 192 << 20
+	// The delta base cache shared by the workers holds cacheBaseBytes
+	// plus cacheWorkerBytes per worker: the bases in use move with the
+	// workers through the pack, one batch each, and a base leaves as soon
+	// as its last delta is built, so the cache needs room for what each
+	// worker's batch still has pending, not for the history.
+	cacheBaseBytes   = 32 << 20
+	cacheWorkerBytes = 8 << 20
 )
+
+// cacheBytes is the delta base cache bound for workers workers: 48 MiB on
+// 2 cores, 96 MiB on 8, never more than 192 MiB.
+func cacheBytes(workers int) int {
+	return min(cacheBaseBytes+cacheWorkerBytes*workers, 192<<20)
+}
 
 var errCorrupt = errors.New("corrupt object")
 
 // packEntry is one object of a pack, as read from its index and header.
+//
+// One is held for every object of every pack for the whole scan, so its
+// fields are ordered to pack into 56 bytes: a REF_DELTA's base id, rare in
+// packs git writes, lives in pack.refBases instead.
 type packEntry struct {
 	hash plumbing.Hash
-	// offset is where the object's header starts; dataOff where its zlib
-	// stream starts; end bounds the stream (next object or the trailer).
-	offset, dataOff, end int64
-	// raw is the header's type (possibly a delta), size the header's size
-	// (the delta's size for deltas).
-	raw  plumbing.ObjectType
+	// raw is the header's type (possibly a delta); typ is the resolved
+	// type: the base's type for deltas; Invalid when the header or chain
+	// is corrupt.
+	raw, typ plumbing.ObjectType
+	// hdrLen is the length of the object's header (0 until it is read):
+	// its zlib stream starts at offset+hdrLen.
+	hdrLen uint8
+	// offset is where the object's header starts; end bounds its stream
+	// (next object or the trailer).
+	offset, end int64
+	// size is the header's size (the delta's size for deltas).
 	size int64
 	// base is the index of the delta base in the same pack, or -1.
 	base int32
-	// baseRef is a REF_DELTA base stored outside this pack.
-	baseRef plumbing.Hash
-	// typ is the resolved type: the base's type for deltas; Invalid when
-	// the header or chain is corrupt.
-	typ plumbing.ObjectType
 	// pending counts deltas that still need this object as a base, so the
 	// cache can drop it as soon as the last one is built.
 	pending atomic.Int32
 }
 
+// dataOff returns where the object's zlib stream starts, or 0 when its
+// header was not read.
+func (e *packEntry) dataOff() int64 {
+	if e.hdrLen == 0 {
+		return 0
+	}
+	return e.offset + int64(e.hdrLen)
+}
+
 // pack is one packfile opened for concurrent reads (ReadAt is pread).
 type pack struct {
-	id      plumbing.Hash
-	r       io.ReaderAt
-	closer  io.Closer
-	size    int64
+	id     plumbing.Hash
+	r      io.ReaderAt
+	closer io.Closer
+	size   int64
+	// idx is the decoded index, dropped once load has copied what it needs:
+	// go-git's index also remembers every offset it was asked for, which
+	// over a long scan grows into a second copy of it.
 	idx     *idxfile.MemoryIndex
 	entries []packEntry // sorted by offset
+	// byHash lists the entry indexes in object id order, for findHash.
+	byHash []int32
+	// refBases holds, by entry index, the ids of REF_DELTA bases stored
+	// outside this pack; it is written only while the pack is loaded.
+	refBases map[int32]plumbing.Hash
 	// data is the mapped pack, nil where mmap is unavailable.
 	data []byte
 }
@@ -87,7 +121,7 @@ type objectDB struct {
 }
 
 func openObjectDB(dg *dotgit.DotGit) (*objectDB, []error) {
-	db := &objectDB{dg: dg, cache: newLRU(defaultCacheBytes)}
+	db := &objectDB{dg: dg, cache: newLRU(cacheBytes(runtime.GOMAXPROCS(0)))}
 	var errs []error
 	ids, err := dg.ObjectPacks()
 	if err != nil {
@@ -174,25 +208,9 @@ func (p *pack) mmap(f io.Closer, root string) {
 // load reads every object header in one sequential pass and resolves the
 // type of every delta chain without inflating anything.
 func (p *pack) load() error {
-	n, err := p.idx.Count()
-	if err != nil {
+	if err := p.loadIndex(); err != nil {
 		return err
 	}
-	it, err := p.idx.EntriesByOffset()
-	if err != nil {
-		return err
-	}
-	p.entries = make([]packEntry, n)
-	for i := range p.entries {
-		e, err := it.Next()
-		if err != nil {
-			return err
-		}
-		p.entries[i].hash = e.Hash
-		p.entries[i].offset = int64(e.Offset)
-		p.entries[i].base = -1
-	}
-	it.Close()
 	trailer := p.size - 20
 	br := bufio.NewReaderSize(io.NewSectionReader(p.r, 0, p.size), 1<<20)
 	var pos int64
@@ -215,13 +233,13 @@ func (p *pack) load() error {
 			return err
 		}
 		pos = e.offset
-		hdrLen, err := p.parseHeader(hdr, e)
+		hdrLen, err := p.parseHeader(hdr, i, e)
 		pos += hdrLen
-		if err != nil {
+		if err != nil || hdrLen > 255 {
 			e.raw = plumbing.InvalidObject
 			continue
 		}
-		e.dataOff = e.offset + hdrLen
+		e.hdrLen = uint8(hdrLen)
 	}
 	for i := range p.entries {
 		p.resolveType(i, 0)
@@ -234,7 +252,9 @@ func (p *pack) load() error {
 	return nil
 }
 
-func (p *pack) parseHeader(br io.ByteReader, e *packEntry) (int64, error) {
+// parseHeader reads the header of entry i, e, from br and returns its
+// length in bytes.
+func (p *pack) parseHeader(br io.ByteReader, i int, e *packEntry) (int64, error) {
 	var n int64
 	next := func() (byte, error) {
 		c, err := br.ReadByte()
@@ -291,18 +311,99 @@ func (p *pack) parseHeader(br io.ByteReader, e *packEntry) (int64, error) {
 				return n, err
 			}
 		}
-		if o, err := p.idx.FindOffset(h); err == nil {
-			if b := p.find(o); b >= 0 {
-				e.base = int32(b)
-				return n, nil
-			}
+		if b := p.findHash(h); b >= 0 {
+			e.base = int32(b)
+			return n, nil
 		}
-		e.baseRef = h
+		if p.refBases == nil {
+			p.refBases = map[int32]plumbing.Hash{}
+		}
+		p.refBases[int32(i)] = h
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 	default:
 		return n, errCorrupt
 	}
 	return n, nil
+}
+
+// loadIndex fills p.entries (ids and offsets, sorted by offset) and
+// p.byHash from p.idx, then drops p.idx.
+func (p *pack) loadIndex() error {
+	idx := p.idx
+	p.idx = nil
+	n := 0
+	for b := range 256 {
+		if k := idx.FanoutMapping[b]; k >= 0 && k < len(idx.Offset32) {
+			n += len(idx.Offset32[k]) / 4
+		}
+	}
+	p.entries = make([]packEntry, n)
+	order := make([]int32, n) // entry index -> position in id order
+	i := 0
+	for b := range 256 {
+		k := idx.FanoutMapping[b]
+		if k < 0 || k >= len(idx.Offset32) {
+			continue
+		}
+		names, offs := idx.Names[k], idx.Offset32[k]
+		if len(names) < len(offs)/4*20 {
+			return fmt.Errorf("%w: index names and offsets disagree", errCorrupt)
+		}
+		for j := 0; j < len(offs)/4; j++ {
+			off := uint64(binary.BigEndian.Uint32(offs[4*j:]))
+			if off&(1<<31) != 0 {
+				// A 64-bit offset, stored in a table of its own.
+				at := 8 * (off &^ (1 << 31))
+				if at+8 > uint64(len(idx.Offset64)) {
+					return fmt.Errorf("%w: 64-bit offset out of range in the index", errCorrupt)
+				}
+				off = binary.BigEndian.Uint64(idx.Offset64[at:])
+			}
+			e := &p.entries[i]
+			copy(e.hash[:], names[20*j:])
+			e.offset = int64(off)
+			e.base = -1
+			order[i] = int32(i)
+			i++
+		}
+	}
+	// Sort entries by offset, carrying each one's position in id order.
+	sort.Sort(byOffset{p.entries, order})
+	p.byHash = make([]int32, n)
+	for e, pos := range order {
+		p.byHash[pos] = int32(e)
+	}
+	for j := 1; j < n; j++ {
+		if bytes.Compare(p.entries[p.byHash[j-1]].hash[:], p.entries[p.byHash[j]].hash[:]) >= 0 {
+			return fmt.Errorf("%w: index ids out of order", errCorrupt)
+		}
+	}
+	return nil
+}
+
+// byOffset sorts pack entries by offset together with a parallel slice.
+type byOffset struct {
+	e []packEntry
+	o []int32
+}
+
+func (b byOffset) Len() int           { return len(b.e) }
+func (b byOffset) Less(i, j int) bool { return b.e[i].offset < b.e[j].offset }
+func (b byOffset) Swap(i, j int) {
+	b.e[i].hash, b.e[j].hash = b.e[j].hash, b.e[i].hash
+	b.e[i].offset, b.e[j].offset = b.e[j].offset, b.e[i].offset
+	b.o[i], b.o[j] = b.o[j], b.o[i]
+}
+
+// findHash returns the index of the entry with id h, or -1.
+func (p *pack) findHash(h plumbing.Hash) int {
+	i, ok := sort.Find(len(p.byHash), func(j int) int {
+		return bytes.Compare(h[:], p.entries[p.byHash[j]].hash[:])
+	})
+	if !ok {
+		return -1
+	}
+	return int(p.byHash[i])
 }
 
 // find returns the index of the entry at offset, or -1.
@@ -335,10 +436,8 @@ func (p *pack) resolveType(i, depth int) plumbing.ObjectType {
 // lookup finds h in the packs.
 func (db *objectDB) lookup(h plumbing.Hash) (*pack, int) {
 	for _, p := range db.packs {
-		if o, err := p.idx.FindOffset(h); err == nil {
-			if i := p.find(o); i >= 0 {
-				return p, i
-			}
+		if i := p.findHash(h); i >= 0 {
+			return p, i
 		}
 	}
 	return nil, -1
@@ -348,13 +447,14 @@ func (db *objectDB) lookup(h plumbing.Hash) (*pack, int) {
 // REF_DELTA base into another pack or the loose store when needed.
 func (db *objectDB) entryType(p *pack, i int) plumbing.ObjectType {
 	e := &p.entries[i]
-	if e.typ != plumbing.InvalidObject || e.raw != plumbing.REFDeltaObject || e.baseRef.IsZero() {
+	ref, ok := p.refBases[int32(i)]
+	if e.typ != plumbing.InvalidObject || e.raw != plumbing.REFDeltaObject || !ok {
 		return e.typ
 	}
-	if q, j := db.lookup(e.baseRef); q != nil && q != p {
+	if q, j := db.lookup(ref); q != nil && q != p {
 		return db.entryType(q, j)
 	}
-	if t, _, err := db.looseHeader(e.baseRef); err == nil {
+	if t, _, err := db.looseHeader(ref); err == nil {
 		return t
 	}
 	return plumbing.InvalidObject
@@ -392,8 +492,8 @@ func (db *objectDB) content(p *pack, i int, depth int) ([]byte, error) {
 			if err == nil && p.entries[e.base].pending.Add(-1) <= 0 {
 				db.cache.remove(cacheKey{p, int(e.base)})
 			}
-		case !e.baseRef.IsZero():
-			base, err = db.contentByHash(e.baseRef, depth+1)
+		case p.refBases[int32(i)] != plumbing.ZeroHash:
+			base, err = db.contentByHash(p.refBases[int32(i)], depth+1)
 		default:
 			err = errCorrupt
 		}
@@ -456,23 +556,23 @@ func (db *objectDB) zreader(r io.Reader) (io.ReadCloser, error) {
 // stream returns a reader of the compressed data of e; close it to return
 // its buffers.
 func (db *objectDB) stream(p *pack, e *packEntry) (io.ReadCloser, error) {
-	if e.dataOff == 0 || e.end <= e.dataOff {
+	if e.dataOff() == 0 || e.end <= e.dataOff() {
 		return nil, errCorrupt
 	}
-	comp := e.end - e.dataOff
+	comp := e.end - e.dataOff()
 	if e.size > comp*maxZlibRatio+64 {
 		return nil, fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
 	if p.data != nil {
 		// A bytes.Reader is an io.ByteReader: flate reads it directly.
-		z, err := db.zreader(bytes.NewReader(p.data[e.dataOff:e.end]))
+		z, err := db.zreader(bytes.NewReader(p.data[e.dataOff():e.end]))
 		if err != nil {
 			return nil, err
 		}
 		return &zstream{z: z, db: db, left: e.size}, nil
 	}
 	br, _ := db.bpool.Get().(*bufio.Reader)
-	sr := io.NewSectionReader(p.r, e.dataOff, comp)
+	sr := io.NewSectionReader(p.r, e.dataOff(), comp)
 	if br == nil {
 		br = bufio.NewReaderSize(sr, 64<<10)
 	} else {
@@ -534,8 +634,8 @@ func (db *objectDB) inflate(p *pack, e *packEntry, size int64) ([]byte, error) {
 // checkSize refuses a header whose size the compressed data cannot hold
 // (deflate expands at most about 1032:1), before anything is allocated.
 func checkSize(e *packEntry) error {
-	comp := e.end - e.dataOff
-	if e.dataOff == 0 || comp <= 0 || e.size > comp*maxZlibRatio+64 || e.size > maxInMemory {
+	comp := e.end - e.dataOff()
+	if e.dataOff() == 0 || comp <= 0 || e.size > comp*maxZlibRatio+64 || e.size > maxInMemory {
 		return fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
 	return nil

@@ -1,8 +1,12 @@
 package history
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"slices"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -16,12 +20,49 @@ type parsedCommit struct {
 	msg  []scanner.Match
 }
 
-// treeNode is the part of a tree that provenance needs: its subtrees and
-// its matched blobs. Other blob entries are dropped, which keeps the whole
-// tree graph of a large history in tens of MB.
+// treeNode is the part of a tree that provenance needs: the subtrees that
+// lead to a matched blob, and its matched blobs.
 type treeNode struct {
 	subs  []treeEntry
 	blobs []treeEntry
+}
+
+// treeRec is a tree as the parallel tree pass keeps it until it is known
+// whether any matched blob lies below: its subtree entries packed in one
+// byte slice (no string or allocation per entry), each as
+//
+//	uvarint(k+1) name-length name   for the subtree items[k] of the pass
+//	0 id(20 bytes) name-length name for a subtree the pass does not list
+//
+// which is about 6 bytes plus the name per entry, against 60 to 70 for a
+// treeEntry with its own string.
+type treeRec struct {
+	subs []byte
+	ok   bool // read and parsed without error
+}
+
+// subEntry is one decoded subtree entry of a treeRec: k is its index in
+// the pass's items, or -1 with hash set.
+type subEntry struct {
+	k    int
+	hash plumbing.Hash
+	name []byte
+}
+
+// forEachSub decodes the subtree entries of b.
+func forEachSub(b []byte, fn func(subEntry)) {
+	for len(b) > 0 {
+		var e subEntry
+		v, n := binary.Uvarint(b)
+		b = b[n:]
+		e.k = int(v) - 1
+		if v == 0 {
+			e.hash, b = plumbing.Hash(b[:20]), b[20:]
+		}
+		l, n := binary.Uvarint(b)
+		e.name, b = b[n:n+int(l)], b[n+int(l):]
+		fn(e)
+	}
 }
 
 // parseCommits reads every commit on all cores and scans its message; the
@@ -55,9 +96,13 @@ func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
 }
 
 // loadTrees reads every tree on all cores, in pack order so that each
-// delta base is inflated once, and keeps the subtrees and matched blobs.
+// delta base is inflated once, and keeps, in s.nodes, only the trees that
+// lead to a matched blob, and of those only the entries on the way. The
+// other trees are listed in s.emptyTrees. The whole tree graph is held
+// only during the pass, in flat slices: about 24 bytes per subtree entry
+// plus its name, instead of the 60 to 70 of a treeEntry with its own
+// string, and is dropped before provenance.
 func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
-	s.nodes = make(map[plumbing.Hash]*treeNode, len(items))
 	// A bitmap of the first 16 bits of the matched blob ids: the millions
 	// of blob entries that matched nothing are rejected without hashing.
 	var filter [1 << 16 / 64]uint64
@@ -65,9 +110,22 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 		k := uint(h[0])<<8 | uint(h[1])
 		filter[k/64] |= 1 << (k % 64)
 	}
+	recs := make([]treeRec, len(items))
+	index := make(map[plumbing.Hash]int32, len(items))
+	for i, it := range items {
+		index[it.hash] = int32(i)
+	}
+	blobs := map[int32][]treeEntry{}
 	missing := map[plumbing.Hash]bool{}
-	parallel(ctx, items, func(it blobItem) {
-		n := &treeNode{}
+	var pool sync.Pool
+	parallelIndexed(ctx, items, func(i int, it blobItem) {
+		buf, _ := pool.Get().(*[]byte)
+		if buf == nil {
+			buf = new([]byte)
+		}
+		defer pool.Put(buf)
+		subs := (*buf)[:0]
+		var matched []treeEntry
 		sub := false
 		var absent []plumbing.Hash
 		var werr error
@@ -77,7 +135,12 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 			werr = walkTree(b, func(name, hash []byte, kind entryKind) {
 				switch kind {
 				case kindTree:
-					n.subs = append(n.subs, treeEntry{name: string(name), hash: plumbing.Hash(hash), kind: kind})
+					if k, ok := index[plumbing.Hash(hash)]; ok {
+						subs = binary.AppendUvarint(subs, uint64(k)+1)
+					} else {
+						subs = append(append(subs, 0), hash...)
+					}
+					subs = append(binary.AppendUvarint(subs, uint64(len(name))), name...)
 				case kindBlob:
 					if s.present != nil {
 						if _, ok := s.present[plumbing.Hash(hash)]; !ok {
@@ -88,29 +151,115 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 						return
 					}
 					if _, ok := s.matched[plumbing.Hash(hash)]; ok {
-						n.blobs = append(n.blobs, treeEntry{name: string(name), hash: plumbing.Hash(hash), kind: kind})
+						matched = append(matched, treeEntry{name: string(name), hash: plumbing.Hash(hash), kind: kind})
 					}
 				case kindSubmodule:
 					sub = true
 				}
 			})
 		})
+		*buf = subs
 		if err == nil {
 			err = werr
+		}
+		if err == nil {
+			// Each item has its own element: no lock.
+			recs[i] = treeRec{subs: bytes.Clone(subs), ok: true}
+		}
+		if len(absent) == 0 && !sub && len(matched) == 0 {
+			return
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		for _, h := range absent {
 			missing[h] = true
 		}
-		if err != nil {
-			// Not stored: hits reads it again and counts the error.
-			return
+		// A tree that failed is not kept: hits reads it again and counts
+		// the error.
+		if err == nil {
+			s.submodules = s.submodules || sub
+			if len(matched) > 0 {
+				blobs[int32(i)] = matched
+			}
 		}
-		s.submodules = s.submodules || sub
-		s.nodes[it.hash] = n
 	})
 	for h := range missing {
 		s.objectError("blob "+h.String(), errors.New("named by a tree but missing from the object store (a partial clone or a corrupt repository); not scanned"))
 	}
+	s.keepMatchedTrees(items, recs, blobs)
+}
+
+// Relevance marks of keepMatchedTrees.
+const (
+	treeUnknown = iota
+	treeVisiting
+	treeEmpty // no matched blob below
+	treeMatched
+)
+
+// keepMatchedTrees fills s.nodes with the trees of recs that lead to a
+// matched blob (blobs lists the matched blobs of each tree), keeping of
+// each only its matched blobs and the subtrees that lead to one, and
+// s.emptyTrees with the ids of the others. A subtree the pass did not read
+// (missing, or it failed) is kept, so that hits reads it and counts the
+// error as before.
+func (s *scan) keepMatchedTrees(items []blobItem, recs []treeRec, blobs map[int32][]treeEntry) {
+	mark := make([]uint8, len(recs))
+	// keep reports whether a subtree entry stays in its parent's node.
+	keep := func(e subEntry) bool { return e.k < 0 || !recs[e.k].ok || mark[e.k] == treeMatched }
+	// relevant reports whether tree i leads to a matched blob, depth
+	// first; a tree met again while it is being visited (a cycle, which
+	// only a corrupt repository has) counts as empty.
+	var relevant func(i int) bool
+	relevant = func(i int) bool {
+		switch mark[i] {
+		case treeVisiting, treeEmpty:
+			return false
+		case treeMatched:
+			return true
+		}
+		mark[i] = treeVisiting
+		found := len(blobs[int32(i)]) > 0 || !recs[i].ok
+		forEachSub(recs[i].subs, func(e subEntry) {
+			if e.k < 0 || !recs[e.k].ok || relevant(e.k) {
+				found = true
+			}
+		})
+		mark[i] = treeEmpty
+		if found {
+			mark[i] = treeMatched
+		}
+		return found
+	}
+	s.nodes = map[plumbing.Hash]*treeNode{}
+	s.emptyTrees = s.emptyTrees[:0]
+	for i := range recs {
+		if !relevant(i) {
+			s.emptyTrees = append(s.emptyTrees, items[i].hash)
+			continue
+		}
+		if !recs[i].ok {
+			continue
+		}
+		n := &treeNode{blobs: blobs[int32(i)]}
+		forEachSub(recs[i].subs, func(e subEntry) {
+			if !keep(e) {
+				return
+			}
+			h := e.hash
+			if e.k >= 0 {
+				h = items[e.k].hash
+			}
+			n.subs = append(n.subs, treeEntry{name: string(e.name), hash: h, kind: kindTree})
+		})
+		s.nodes[items[i].hash] = n
+	}
+	slices.SortFunc(s.emptyTrees, func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
+}
+
+// isEmptyTree reports whether the tree pass read tree h and found no
+// matched blob below it.
+func (s *scan) isEmptyTree(h plumbing.Hash) bool {
+	_, ok := slices.BinarySearchFunc(s.emptyTrees, h, func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
+	return ok
 }

@@ -64,6 +64,9 @@ type scan struct {
 	// parallel passes; nil in incremental runs, which read on demand.
 	parsed map[plumbing.Hash]*parsedCommit
 	nodes  map[plumbing.Hash]*treeNode
+	// emptyTrees are the sorted ids of the trees the tree pass read that
+	// hold no matched blob at any depth.
+	emptyTrees []plumbing.Hash
 	// extra holds blobs outside the scanned range read on demand
 	// (--since-commit parents); they are not findings.
 	extra map[plumbing.Hash][]scanner.Match
@@ -246,6 +249,11 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 func (s *scan) openDB() {
 	db, errs := openObjectDB(s.dotgit)
 	s.db = db
+	// go-git read the tips before; its pack index (with a reverse map of
+	// every offset, 20+ MB on a large repository) would stay for nothing.
+	if r, ok := s.repo.Storer.(interface{ Reindex() }); ok {
+		r.Reindex()
+	}
 	for _, err := range errs {
 		s.objectError("pack", err)
 	}
