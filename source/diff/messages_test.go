@@ -202,3 +202,41 @@ func TestStagedSourceScansMessageAndIndex(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", d)
 	}
 }
+
+// FuzzCommittedMessage checks, on any message bytes and comment
+// character, that stripping never panics, never adds bytes, keeps every
+// line before the scissors line (so that match lines stay those of the
+// file), and keeps a token on a line that is not a comment.
+func FuzzCommittedMessage(f *testing.F) {
+	tok := fixtures.NewGen(1304).PersonalToken()
+	f.Add([]byte("subject\n\nbody\n# comment\n"), "#")
+	f.Add([]byte("x\r\n# ------------------------ >8 ------------------------\r\ndiff\r\n"), "#")
+	f.Add([]byte(";c\nno newline"), ";")
+	f.Add([]byte(""), "")
+	f.Fuzz(func(t *testing.T, data []byte, comment string) {
+		if comment == "" || strings.ContainsAny(comment, "\r\n") {
+			comment = "#"
+		}
+		msg := append(append([]byte{}, data...), []byte("\n"+tok+"\n")...)
+		out := committedMessage(msg, comment)
+		if len(out) > len(msg) {
+			t.Fatalf("output %d bytes, longer than the input's %d", len(out), len(msg))
+		}
+		scissors := comment + " ------------------------ >8 ------------------------"
+		cut := false
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.TrimRight(l, "\r") == scissors {
+				cut = true
+			}
+		}
+		if cut {
+			return
+		}
+		if got, want := strings.Count(string(out), "\n"), strings.Count(string(msg), "\n"); got != want {
+			t.Fatalf("%d lines kept, want %d", got, want)
+		}
+		if !strings.HasPrefix(tok, comment) && !strings.Contains(string(out), tok) {
+			t.Fatalf("the token on its own line was dropped")
+		}
+	})
+}
