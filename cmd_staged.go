@@ -25,9 +25,10 @@ const stagedAdvice = `clickup-secret-scan: do not commit this: the staged change
 func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("staged", stderr)
 	repo := fs.String("repo", ".", "the repository whose index to scan")
+	msgFile := fs.String("message-file", "", "also scan this commit message file (what a commit-msg hook gets as $1)")
 	o := addOutputFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clickup-secret-scan staged [--repo PATH] [--format text|json|sarif] [--output FILE]")
+		fmt.Fprintln(stderr, "usage: clickup-secret-scan staged [--repo PATH] [--message-file FILE] [--format text|json|sarif] [--output FILE]")
 		fmt.Fprintln(stderr, "\nScans what the index adds relative to HEAD (everything staged in a repository without commits).")
 		fs.PrintDefaults()
 	}
@@ -58,7 +59,7 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 			repoPath = gitDir
 		}
 	}
-	err := scanAndFinish(ctx, diff.Staged{RepoPath: repoPath, IndexFile: indexFile}, scanner.Options{}, o, stdout, stderr)
+	err := scanAndFinish(ctx, diff.Staged{RepoPath: repoPath, IndexFile: indexFile, MessageFile: *msgFile}, scanner.Options{}, o, stdout, stderr)
 	if err == errFindings {
 		fmt.Fprintln(stderr, stagedAdvice)
 	}

@@ -96,6 +96,7 @@ func (a *apiScanner) scanCommit(ctx context.Context, sha string, wholeIfOmitted 
 			base.Date = au.GetDate().UTC().Format(time.RFC3339)
 		}
 	}
+	a.scanMessage(c.GetCommit().GetMessage(), base)
 	for _, f := range c.Files {
 		a.scanFile(ctx, f, base, wholeIfOmitted)
 	}

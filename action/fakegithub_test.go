@@ -91,6 +91,8 @@ type fakeGitHub struct {
 	commitFiles map[string][]file
 	prFiles     []file
 	compare     map[string][]string // "base...head" -> commit shas
+	// commitMessages replace the example's message of a commit, by sha.
+	commitMessages map[string]string
 
 	// State the Action changes.
 	reviewComments []map[string]any
@@ -266,6 +268,9 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 	case "repos/get-commit":
 		c, _ := example(opID, 200).(map[string]any)
 		c["sha"] = params["ref"]
+		if msg, ok := f.commitMessages[params["ref"]]; ok {
+			c["commit"].(map[string]any)["message"] = msg
+		}
 		files, ok := f.commitFiles[params["ref"]]
 		if !ok {
 			f.reply(w, http.StatusNotFound, map[string]any{"message": "No commit found for SHA: " + params["ref"]})

@@ -141,6 +141,10 @@ func presentAtHead(l scanner.Location, head string) bool {
 	switch {
 	case l.Change == scanner.Removed:
 		return false
+	case l.Object != "":
+		// A commit message or the PR's text stays in the PR while the
+		// commit or the text does; no later commit takes it out.
+		return true
 	case l.AtHead != nil:
 		return *l.AtHead
 	case l.Source == scanner.SourceDiff:

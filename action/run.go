@@ -188,6 +188,7 @@ func Run(ctx context.Context, in Inputs, o Options) (Outcome, error) {
 		if err != nil {
 			return Outcome{}, err
 		}
+		r.scanPRText()
 		if !done {
 			out.Incomplete = true
 			out.CheckoutScanned = r.scanCheckout(ctx)

@@ -60,6 +60,11 @@ func ReviewMarkers(body string) []string {
 func ghLocation(l scanner.Location) string {
 	var b strings.Builder
 	b.WriteString(l.Path)
+	pathless := l.Path == "" && l.Object != ""
+	if pathless {
+		// A message or pull request text: its name leads, as no file does.
+		b.WriteString(string(l.Object))
+	}
 	if l.InnerPath != "" {
 		b.WriteString("!/" + l.InnerPath)
 	}
@@ -69,7 +74,7 @@ func ghLocation(l scanner.Location) string {
 			b.WriteString(":" + strconv.Itoa(l.Column))
 		}
 	}
-	if l.Object != "" {
+	if l.Object != "" && !pathless {
 		b.WriteString(" (" + string(l.Object) + ")")
 	}
 	return b.String()

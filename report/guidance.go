@@ -124,6 +124,12 @@ type where struct {
 	removed        []string
 	removedCommits []string
 	commits        []string
+	// pushedMessages name the messages of a diff that held it (the commit
+	// message of a commit, the pull request's title or body); stagedMessage
+	// is true when the message being committed holds it.
+	pushedMessages []string
+	prText         bool
+	stagedMessage  bool
 }
 
 func addUnique(list []string, v string) []string {
@@ -170,9 +176,18 @@ func summarize(f scanner.Finding) where {
 			w.historyPaths = addUnique(w.historyPaths, l.Path)
 		case "diff":
 			w.diff = true
+			if l.Path == "" && l.Object != "" {
+				w.pushedMessages = addUnique(w.pushedMessages, messageName(l))
+				w.prText = w.prText || l.Object == scanner.ObjectPRTitle || l.Object == scanner.ObjectPRBody
+				continue
+			}
 			w.diffPaths = addUnique(w.diffPaths, locDisplay(l))
 		case "staged":
 			w.staged = true
+			if l.Object != "" {
+				w.stagedMessage = true
+				continue
+			}
 			w.stagedPaths = addUnique(w.stagedPaths, locDisplay(l))
 		default:
 			w.dir = true
@@ -204,6 +219,21 @@ func isBuildOutput(l scanner.Location) bool {
 		return true
 	}
 	return strings.HasSuffix(l.Path, ".min.js") || strings.HasSuffix(l.Path, ".bundle.js")
+}
+
+// messageName names a path-less diff location: "commit message of
+// 0123456789ab", "pull request title".
+func messageName(l scanner.Location) string {
+	switch l.Object {
+	case scanner.ObjectPRTitle:
+		return "the pull request title"
+	case scanner.ObjectPRBody:
+		return "the pull request description"
+	}
+	if l.Commit != "" {
+		return string(l.Object) + " of " + shortCommit(l.Commit)
+	}
+	return string(l.Object)
 }
 
 func shortCommit(c string) string {
@@ -262,7 +292,11 @@ func guidanceSteps(f scanner.Finding) []step {
 	}
 
 	onlyChange := !w.history && !w.dir && (w.diff || w.staged)
-	if onlyChange && w.staged && !w.diff {
+	if onlyChange && w.staged && !w.diff && w.stagedMessage {
+		add(newStep().t("Remove it from the commit message, then commit again: ").
+			c(`git commit -e -F "$(git rev-parse --git-path COMMIT_EDITMSG)"`).t(" reopens the message git kept."))
+	}
+	if onlyChange && w.staged && !w.diff && len(w.stagedPaths) > 0 {
 		b := newStep().t("Remove it from ").values(w.stagedPaths).
 			t(" before committing: edit the file to read the value from the environment, then ")
 		if len(w.stagedPaths) == 1 {
@@ -300,8 +334,16 @@ func guidanceSteps(f scanner.Finding) []step {
 		steps = append(steps, ks...)
 	}
 
-	if onlyChange && w.diff {
+	if onlyChange && w.diff && len(w.diffPaths) > 0 {
 		add(newStep().t("Remove it from ").values(w.diffPaths).t(" and read the value from the environment instead."))
+	}
+	if w.diff && len(w.pushedMessages) > 0 {
+		b := newStep().t("It is in ").values(w.pushedMessages).
+			t(": a message cannot be edited away once pushed (clones, forks, notifications and the pull request's timeline keep it), so rotation is what protects you.")
+		if w.prText {
+			b.t(" Edit the pull request to drop it, and delete the old revision from the edit history (the \"edited\" menu).")
+		}
+		add(b)
 	}
 	if len(w.buildPaths) > 0 {
 		add(newStep().t("It was baked into build output (").values(w.buildPaths).

@@ -165,6 +165,13 @@ func removeStep(f scanner.Finding, names []string) *stepBuilder {
 	case len(w.buildPaths) > 0:
 		return newStep().t("Rebuild the output that holds it (").values(w.buildPaths).
 			t(") without it, delete every published copy, and call ClickUp from a server, not from client code.")
+	case len(w.pushedMessages) > 0:
+		b := newStep().t("It is in ").values(w.pushedMessages).
+			t(", which cannot be edited away once pushed: only rotation protects you.")
+		if w.prText {
+			b.t(" Edit the pull request to drop it, and delete the old revision from its edit history.")
+		}
+		return b
 	}
 	return newStep().t("Remove it from wherever the scan found it and read ").v(names[0]).t(" from the environment.")
 }

@@ -190,6 +190,10 @@ func RotateHint(f scanner.Finding) string {
 		b.WriteString("; purge it from git history")
 	case len(w.removed) > 0 || w.history:
 		b.WriteString("; it is in git history: rotate first, then purge")
+	case len(w.pushedMessages) > 0:
+		b.WriteString("; it is in a pushed message, which cannot be edited away: rotating is the fix")
+	case w.stagedMessage && len(w.stagedPaths) == 0 && !w.dir:
+		b.WriteString("; remove it from the commit message before committing")
 	case w.diff && !w.dir:
 		b.WriteString("; remove it before merging")
 	case w.staged && !w.dir:

@@ -173,4 +173,8 @@ const (
 	// ObjectBlob is an unreachable blob that no commit holds; Path is then
 	// the blob id.
 	ObjectBlob Object = "blob"
+	// ObjectPRTitle and ObjectPRBody are the title and description of a
+	// pull request, read from the event payload; Line is 1-based in them.
+	ObjectPRTitle Object = "pr-title"
+	ObjectPRBody  Object = "pr-body"
 )

@@ -133,7 +133,8 @@ func resolveCommit(repo *git.Repository, rev string) (*object.Commit, error) {
 // tells whether the secret is still present at head in a file the range
 // touched. A merge commit contributes only what differs from all of its
 // parents: content brought in from another parent is attributed to that
-// parent's own commits (or to base). Per-blob errors are counted in the
+// parent's own commits (or to base). Every commit's message is scanned too
+// (Object "commit-message"). Per-blob errors are counted in the
 // scanner's Stats and the scan goes on.
 func ScanRange(ctx context.Context, opts Options, sc *scanner.Scanner, col *scanner.Collector) (Result, error) {
 	var res Result
@@ -173,6 +174,7 @@ func ScanRange(ctx context.Context, opts Options, sc *scanner.Scanner, col *scan
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
+		scanCommitMessage(sc, c, col)
 		locs, err := e.scanCommit(c, touched)
 		if err != nil {
 			return res, err

@@ -27,13 +27,20 @@ type Staged struct {
 	RepoPath string
 	// IndexFile is the index to read; "" means the repository's own.
 	IndexFile string
+	// MessageFile is the message of the commit being made (the file git
+	// passes to a commit-msg hook), scanned after the index; "" scans the
+	// index alone.
+	MessageFile string
 }
 
 // Mode returns report.ModeStaged.
 func (Staged) Mode() report.Mode { return report.ModeStaged }
 
-// Scan runs ScanIndex.
+// Scan runs ScanIndex, then ScanMessageFile when MessageFile is set.
 func (s Staged) Scan(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (source.Result, error) {
 	res, err := ScanIndex(ctx, s.RepoPath, s.IndexFile, sc, col)
+	if err == nil && s.MessageFile != "" {
+		err = ScanMessageFile(s.RepoPath, s.MessageFile, sc, col)
+	}
 	return source.Result{Warnings: res.Warnings}, err
 }
