@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/base64"
+	"io"
 	"slices"
 )
 
@@ -35,7 +36,8 @@ type blobLiteral struct {
 // base64-encoded twice. Finding one in a base64 run means the run may hide
 // a credential.
 var blobLiterals = func() []blobLiteral {
-	plain := []string{"pk_", "pk\\", "pk%"}
+	// "p\x00k\x00_\x00" is "pk_" in UTF-16LE: PowerShell -EncodedCommand.
+	plain := []string{"pk_", "pk\\", "pk%", "p\x00k\x00_\x00"}
 	for _, kw := range keywordVariants {
 		plain = append(plain, string(kw))
 	}
@@ -80,9 +82,98 @@ func encodedLiteral(lit string, align int) blobLiteral {
 // the full matcher. Matches inside point at the first character of the
 // 4-character group that encodes them.
 func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
+	skip := 0
 	forEachRun(buf, 0, len(buf), minBlobRun, func(start, end int) {
+		if start < skip {
+			return // a line of a wrapped block scanned whole
+		}
+		if lines := wrappedLines(buf, start, end); lines != nil {
+			scanWrapped(buf, lines, depth, emit)
+			skip = lines[len(lines)-1].end
+			return
+		}
+		if hasEmbeddedPrefix(buf[start:end]) && openEmbedded(buf, start, end, depth, emit) {
+			return
+		}
 		scanBlob(buf, start, end, depth, emit)
 	})
+}
+
+// lineSpan is one line of a wrapped base64 block: buf[start:end].
+type lineSpan struct{ start, end int }
+
+// Widths at which tools wrap base64: PEM uses 64 columns, MIME 76,
+// base64(1) 76; other tools pick other multiples of 4 in this range.
+const (
+	minWrapWidth = 60
+	maxWrapWidth = 128
+)
+
+// wrappedLines returns the lines of the wrapped base64 block whose first
+// line is the run buf[start:end], or nil when the run is not the first
+// line of such a block: a run of a wrap width (a multiple of 4), ended by
+// a line break, followed by lines of the same width (indented or not)
+// and a last line no longer.
+func wrappedLines(buf []byte, start, end int) []lineSpan {
+	width := end - start
+	if width%4 != 0 || width < minWrapWidth || width > maxWrapWidth || !lineBreakAt(buf, end) {
+		return nil
+	}
+	lines := []lineSpan{{start, end}}
+	for at := end; ; {
+		next := at + 1
+		if buf[at] == '\r' {
+			next++
+		}
+		// YAML block scalars and indented heredocs indent every line.
+		for indent := 0; next < len(buf) && indent < 16 && (buf[next] == ' ' || buf[next] == '\t'); indent++ {
+			next++
+		}
+		e := next
+		for e < len(buf) && e-next <= width && classes[buf[e]]&clsB64 != 0 {
+			e++
+		}
+		if e == next || e-next > width {
+			break
+		}
+		lines = append(lines, lineSpan{next, e})
+		if e-next < width || !lineBreakAt(buf, e) {
+			break
+		}
+		at = e
+	}
+	if len(lines) < 2 {
+		return nil
+	}
+	return lines
+}
+
+// lineBreakAt reports whether a line break (LF or CRLF) starts at buf[i].
+func lineBreakAt(buf []byte, i int) bool {
+	return i < len(buf) && (buf[i] == '\n' || buf[i] == '\r' && i+1 < len(buf) && buf[i+1] == '\n')
+}
+
+// scanWrapped joins the lines of a wrapped base64 block and scans the
+// result as one run, so that a token across a line break is decoded
+// whole. Matches point into the original lines.
+func scanWrapped(buf []byte, lines []lineSpan, depth int, emit func(rawMatch)) {
+	width := lines[0].end - lines[0].start
+	joined := make([]byte, 0, len(lines)*width)
+	for _, l := range lines {
+		joined = append(joined, buf[l.start:l.end]...)
+	}
+	toOriginal := func(m rawMatch) {
+		line := min(m.start/width, len(lines)-1)
+		m.start = lines[line].start + m.start - line*width
+		if m.key == "" {
+			m.key = keyBefore(buf, lines[0].start)
+		}
+		emit(m)
+	}
+	if hasEmbeddedPrefix(joined) && openEmbedded(joined, 0, len(joined), depth, toOriginal) {
+		return
+	}
+	scanBlob(joined, 0, len(joined), depth, toOriginal)
 }
 
 // blobPairs has a bit set for the first two characters of every blob
@@ -236,6 +327,18 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 		m.encoding = joinEncoding("base64", m.encoding)
 		emit(m)
 	})
+	if order, _ := sniffUTF16(decoded); order != 0 {
+		// PowerShell -EncodedCommand: base64 of UTF-16LE text. A
+		// segment cut at an odd byte reads as big-endian, which pairs
+		// the bytes the same way.
+		text, _ := io.ReadAll(newUTF16Reader(bytes.NewReader(decoded), order, 0))
+		matchWindow(text, depth+1, func(m rawMatch) {
+			// ASCII text: each character took two bytes.
+			m.start = segStart + min(2*m.start/3*4, len(seg))
+			m.encoding = joinEncoding("base64+utf-16le", m.encoding)
+			emit(m)
+		})
+	}
 }
 
 func joinEncoding(outer, inner string) string {
