@@ -168,6 +168,9 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 	if kind == notArchive && isBrotliName(it.name) && trialDecodes(head, brotliStream) {
 		kind = brotliStream
 	}
+	if kind == notArchive && isPDF(head) {
+		kind = pdfDocument
+	}
 	if kind != notArchive && it.depth >= s.opts.MaxArchiveDepth {
 		s.stats.Error(it.name, ErrArchiveDepth)
 		kind = notArchive
@@ -184,6 +187,8 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 		return s.scanTar(ctx, it, stream, out)
 	case zstdStream, xzStream, bzip2Stream, zlibStream, brotliStream:
 		return s.scanCompressed(ctx, it, stream, kind, out)
+	case pdfDocument:
+		return s.scanPDF(ctx, it, stream, head, out)
 	}
 	if isRA && size >= 0 && it.depth < s.opts.MaxArchiveDepth && (bytes.HasPrefix(head, []byte("#!")) || bytes.HasPrefix(head, []byte("MZ"))) {
 		if prefix, ok := zipAfterPrefix(ra, size); ok {

@@ -111,6 +111,7 @@ func TestCompressedFormats(t *testing.T) {
 		{"brotli", "main.js.br", func(t *testing.T) []byte { return compressWith(t, "brotli", []byte(twinText)) }, "main.js"},
 		{"zlib", "state.zz", func(t *testing.T) []byte { return compressWith(t, "zlib", []byte(twinText)) }, "state"},
 		{"zlib without a name", "cache/0001", func(t *testing.T) []byte { return compressWith(t, "zlib", []byte(twinText)) }, "0001"},
+		{"pdf", "invoice.pdf", func(t *testing.T) []byte { return makePDF("BT (" + twinText + ") Tj ET") }, "obj 4 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,6 +121,7 @@ func TestCompressedFormats(t *testing.T) {
 			if stats.ErrorCount != 0 {
 				t.Errorf("want no errors, got %v", stats.Errors)
 			}
+			checkGolden(t, "testdata/formats/"+strings.ReplaceAll(tt.name, " ", "_")+".out", describe(ms, stats))
 		})
 	}
 }
@@ -248,5 +250,24 @@ func TestDeepNesting(t *testing.T) {
 	ms, stats = scanString(t, "deep.zip", deep)
 	if len(ms) != 0 || !strings.Contains(strings.Join(stats.Errors, "\n"), ErrArchiveDepth.Error()) {
 		t.Fatalf("want the depth limit recorded, got %s", describe(ms, stats))
+	}
+}
+
+// checkGolden compares got with the golden file at path (go test ./scanner
+// -update rewrites it).
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./scanner -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("scan result differs from %s\n--- got\n%s--- want\n%s", path, got, want)
 	}
 }
