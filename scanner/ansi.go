@@ -25,8 +25,16 @@ type ansiCut struct {
 // (ESC ] ... BEL or ESC \) and character set (ESC ( X) sequences, and the
 // cuts that map stripped offsets back; ok is false when buf has none.
 func stripANSI(buf []byte) (out []byte, cuts []ansiCut, ok bool) {
-	if bytes.IndexByte(buf, 0x1b) < 0 {
-		return nil, nil, false
+	// Find a sequence before copying anything: binary data holds an ESC
+	// byte every 256 bytes, rarely one that opens a sequence.
+	found := false
+	for i := 0; !found; {
+		j := bytes.IndexByte(buf[i:], 0x1b)
+		if j < 0 {
+			return nil, nil, false
+		}
+		found = ansiLen(buf[i+j:]) > 0
+		i += j + 1
 	}
 	out = make([]byte, 0, len(buf))
 	removed := 0
