@@ -25,16 +25,22 @@ type ansiCut struct {
 // (ESC ] ... BEL or ESC \) and character set (ESC ( X) sequences, and the
 // cuts that map stripped offsets back; ok is false when buf has none.
 func stripANSI(buf []byte) (out []byte, cuts []ansiCut, ok bool) {
-	// Find a sequence before copying anything: binary data holds an ESC
-	// byte every 256 bytes, rarely one that opens a sequence.
+	// Find a sequence before copying anything. Binary data holds an ESC
+	// byte every 256 bytes, so the search is for the two-byte openers of
+	// CSI and OSC, which bytes.Index finds without stopping at each ESC.
 	found := false
-	for i := 0; !found; {
-		j := bytes.IndexByte(buf[i:], 0x1b)
-		if j < 0 {
-			return nil, nil, false
+	for _, opener := range []string{"\x1b[", "\x1b]"} {
+		for i := 0; !found && i < len(buf); {
+			j := bytes.Index(buf[i:], []byte(opener))
+			if j < 0 {
+				break
+			}
+			found = ansiLen(buf[i+j:]) > 0
+			i += j + 1
 		}
-		found = ansiLen(buf[i+j:]) > 0
-		i += j + 1
+	}
+	if !found {
+		return nil, nil, false
 	}
 	out = make([]byte, 0, len(buf))
 	removed := 0
