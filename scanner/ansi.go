@@ -25,21 +25,9 @@ type ansiCut struct {
 // (ESC ] ... BEL or ESC \) and character set (ESC ( X) sequences, and the
 // cuts that map stripped offsets back; ok is false when buf has none.
 func stripANSI(buf []byte) (out []byte, cuts []ansiCut, ok bool) {
-	// Find a sequence before copying anything. Binary data holds an ESC
-	// byte every 256 bytes, so the search is for the two-byte openers of
-	// CSI and OSC, which bytes.Index finds without stopping at each ESC.
-	found := false
-	for _, opener := range []string{"\x1b[", "\x1b]"} {
-		for i := 0; !found && i < len(buf); {
-			j := bytes.Index(buf[i:], []byte(opener))
-			if j < 0 {
-				break
-			}
-			found = ansiLen(buf[i+j:]) > 0
-			i += j + 1
-		}
-	}
-	if !found {
+	// Binary data holds ESC bytes too, and NUL bytes, which terminal
+	// output does not.
+	if bytes.IndexByte(buf, 0) >= 0 || !looksLikeTerminal(buf) {
 		return nil, nil, false
 	}
 	out = make([]byte, 0, len(buf))
@@ -160,6 +148,33 @@ func endsANSISequence(buf []byte, p int) bool {
 	for _, intro := range ansiIntroducers {
 		if i >= len(intro) && string(buf[i-len(intro):i]) == intro {
 			return true
+		}
+	}
+	return false
+}
+
+// looksLikeTerminal reports whether buf holds at least two colour or
+// erase-line sequences (ESC [ digits ; m or K), as a terminal log does
+// around anything it colours. Binary data holds an ESC every 256 bytes and
+// now and then one that reads as a sequence; two is rare there, and the
+// search is for the two-byte opener, which bytes.Index finds without
+// stopping at each ESC.
+func looksLikeTerminal(buf []byte) bool {
+	seen := 0
+	for i := 0; i < len(buf); {
+		j := bytes.Index(buf[i:], []byte("\x1b["))
+		if j < 0 {
+			return false
+		}
+		i += j + 2
+		k := i
+		for k < len(buf) && k-i < 16 && (buf[k] >= '0' && buf[k] <= '9' || buf[k] == ';') {
+			k++
+		}
+		if k < len(buf) && (buf[k] == 'm' || buf[k] == 'K') {
+			if seen++; seen >= 2 {
+				return true
+			}
 		}
 	}
 	return false

@@ -36,22 +36,14 @@ type blobLiteral struct {
 // base64-encoded twice. Finding one in a base64 run means the run may hide
 // a credential.
 var blobLiterals = func() []blobLiteral {
-	// "p\x00k\x00_\x00" is "pk_" in UTF-16LE: PowerShell -EncodedCommand.
-	plain := []string{"pk_", "pk\\", "pk%", "p\x00k\x00_\x00"}
+	plain := []string{"pk_", "pk\\", "pk%"}
 	for _, kw := range keywordVariants {
 		plain = append(plain, string(kw))
 	}
 	var out []blobLiteral
 	for _, p := range plain {
 		for align := 0; align < 3; align++ {
-			lit := encodedLiteral(p, align)
-			// The zero bytes of UTF-16 encode as 'A's, which fill
-			// base64 of binary data: a literal opening with them
-			// would stop the pair search all the time.
-			for len(lit.text) > 4 && lit.text[0] == 'A' {
-				lit.text, lit.shift = lit.text[1:], lit.shift+1
-			}
-			out = append(out, lit)
+			out = append(out, encodedLiteral(p, align))
 		}
 	}
 	// The second-order literals are matched against the outer run; the
@@ -100,6 +92,10 @@ func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
 			return
 		}
 		if hasEmbeddedPrefix(buf[start:end]) && openEmbedded(buf, start, end, depth, emit) {
+			return
+		}
+		if utf16Blob(buf[start:end]) {
+			scanUTF16Blob(buf, start, end, depth, emit)
 			return
 		}
 		scanBlob(buf, start, end, depth, emit)
@@ -334,18 +330,50 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 		m.encoding = joinEncoding("base64", m.encoding)
 		emit(m)
 	})
-	if order, _ := sniffUTF16(decoded); order != 0 {
-		// PowerShell -EncodedCommand: base64 of UTF-16LE text. A
-		// segment cut at an odd byte reads as big-endian, which pairs
-		// the bytes the same way.
-		text, _ := io.ReadAll(newUTF16Reader(bytes.NewReader(decoded), order, 0))
-		matchWindow(text, depth+1, func(m rawMatch) {
-			// ASCII text: each character took two bytes.
-			m.start = segStart + min(2*m.start/3*4, len(seg))
-			m.encoding = joinEncoding("base64+utf-16le", m.encoding)
-			emit(m)
-		})
+}
+
+// utf16Blob reports whether a base64 run starts like the encoding of
+// UTF-16LE text, ASCII with a zero byte after each character (PowerShell
+// -EncodedCommand): checked on its first 24 characters, so that other
+// runs cost one short decode.
+func utf16Blob(run []byte) bool {
+	if len(run) < 24 {
+		return false
 	}
+	var head [18]byte
+	if _, err := base64.StdEncoding.Decode(head[:], run[:24]); err != nil {
+		return false
+	}
+	for i := 0; i < len(head); i += 2 {
+		if head[i] == 0 || head[i+1] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// scanUTF16Blob decodes the base64 run buf[start:end] of UTF-16LE text,
+// transcodes it and matches the text. Matches point at the 4-character
+// group that encodes their first character.
+func scanUTF16Blob(buf []byte, start, end, depth int, emit func(rawMatch)) {
+	run := buf[start:end]
+	run = run[:len(run)/4*4+min(len(run)%4, 3)]
+	if len(run)%4 == 1 {
+		run = run[:len(run)-1]
+	}
+	decoded := make([]byte, base64.RawStdEncoding.DecodedLen(len(run)))
+	n, _ := base64.RawStdEncoding.Decode(decoded, run)
+	text, _ := io.ReadAll(newUTF16Reader(bytes.NewReader(decoded[:n]), littleEndian, 0))
+	outerKey := keyBefore(buf, start)
+	matchWindow(text, depth+1, func(m rawMatch) {
+		if m.key == "" && m.start < 3 {
+			m.key = outerKey
+		}
+		// ASCII text: each character took two bytes.
+		m.start = start + min(2*m.start/3*4, len(run)-1)
+		m.encoding = joinEncoding("base64+utf-16le", m.encoding)
+		emit(m)
+	})
 }
 
 func joinEncoding(outer, inner string) string {

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"encoding/binary"
 )
 
 // The literal prefilter looks for "pk"; a token written wholly in escapes
@@ -16,23 +17,71 @@ import (
 // characters (a 9-digit user id) of up to 9 bytes each (&#x00070;).
 const maxEscapedToken = 45 * 9
 
+// Probing. A pass over every backslash and ampersand stops every few dozen
+// bytes in minified JavaScript (&&, \n), which cost more than the rest of
+// the matcher. A token wholly in escapes spans at least 172 bytes (43
+// characters of 4 bytes or more) with an escape at least every 8 bytes, so
+// looking at 8 bytes every probeStride bytes (160 + 8 <= 172) cannot miss one; only around
+// a probe that sees an escape opener are the escapes checked one by one.
+const (
+	probeStride = 160
+	probeWidth  = 8
+)
+
+// swarEq returns a word with the high bit set in each byte of w equal to c
+// (and possibly in a byte above one that is, which a probe tolerates).
+func swarEq(w uint64, c byte) uint64 {
+	x := w ^ (0x0101010101010101 * uint64(c))
+	return (x - 0x0101010101010101) &^ x & 0x8080808080808080
+}
+
 // matchEncodings runs the passes for encodings the literal prefilter
 // cannot see. It reports true when it has already scanned buf whole, with
 // terminal escape sequences stripped; matchWindow then stops.
 func matchEncodings(buf []byte, depth int, emit func(rawMatch)) bool {
-	if matchStrippedANSI(buf, depth, emit) {
+	// Colour codes may sit around a single word of a long log, so they
+	// are looked for in full: one pass for ESC, a byte text rarely holds.
+	// It comes first so that the probes below read from the cache.
+	if bytes.IndexByte(buf, 0x1b) >= 0 && matchStrippedANSI(buf, depth, emit) {
 		return true
 	}
-	matchEscapedTokens(buf, '\\', emit)
-	matchEscapedTokens(buf, '&', emit)
+	done := 0 // escapes were checked one by one up to here
+	for q := 0; q+probeWidth <= len(buf); q += probeStride {
+		w := binary.LittleEndian.Uint64(buf[q:])
+		if swarEq(w, '\\')|swarEq(w, '&') == 0 {
+			continue
+		}
+		near := buf[max(0, q-probeWidth):min(len(buf), q+2*probeWidth)]
+		if q+probeWidth > done && hasEscapeOpener(near) {
+			lo, hi := max(done, q-maxEscapedToken), min(len(buf), q+probeWidth+maxEscapedToken)
+			matchEscapedTokens(buf, lo, hi, '\\', emit)
+			matchEscapedTokens(buf, lo, hi, '&', emit)
+			done = hi
+		}
+	}
+	return false
+}
+
+// hasEscapeOpener reports whether b holds the start of an escape that
+// can write a token's character: \u, \x, octal \0 or \1, &#, &lowbar;.
+func hasEscapeOpener(b []byte) bool {
+	for i := 0; i+1 < len(b); i++ {
+		switch {
+		case b[i] == '\\' && (b[i+1] == 'u' || b[i+1] == 'x' || b[i+1] == '0' || b[i+1] == '1'):
+			return true
+		case b[i] == '&' && (b[i+1] == '#' || b[i+1] == 'l' || b[i+1] == 'U'):
+			return true
+		}
+	}
 	return false
 }
 
 // matchEscapedTokens checks every occurrence of trigger ('\\' or '&') in
-// buf: an escape that decodes to 'p', or one right after a literal "pk".
-func matchEscapedTokens(buf []byte, trigger byte, emit func(rawMatch)) {
-	for i := 0; i < len(buf); {
-		j := bytes.IndexByte(buf[i:], trigger)
+// buf[lo:hi]: an escape that decodes to 'p', or one right after a
+// literal "pk".
+func matchEscapedTokens(buf []byte, lo, hi int, trigger byte, emit func(rawMatch)) {
+	for i := lo; i < hi; {
+		j := bytes.IndexByte(buf[i:hi], trigger)
 		if j < 0 {
 			return
 		}
