@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 )
 
 // The literal prefilter looks for "pk"; a token written wholly in escapes
@@ -48,11 +49,15 @@ func matchEncodings(buf []byte, depth int, emit func(rawMatch)) bool {
 	done := 0 // escapes were checked one by one up to here
 	for q := 0; q+probeWidth <= len(buf); q += probeStride {
 		w := binary.LittleEndian.Uint64(buf[q:])
-		if swarEq(w, '\\')|swarEq(w, '&') == 0 {
+		m := swarEq(w, '\\') | swarEq(w, '&')
+		if m == 0 || q+probeWidth <= done {
 			continue
 		}
-		near := buf[max(0, q-probeWidth):min(len(buf), q+2*probeWidth)]
-		if q+probeWidth > done && hasEscapeOpener(near) {
+		opener := false
+		for ; m != 0 && !opener; m &= m - 1 {
+			opener = escapeOpenerAt(buf, q+bits.TrailingZeros64(m)/8)
+		}
+		if opener {
 			lo, hi := max(done, q-maxEscapedToken), min(len(buf), q+probeWidth+maxEscapedToken)
 			matchEscapedTokens(buf, lo, hi, '\\', emit)
 			matchEscapedTokens(buf, lo, hi, '&', emit)
@@ -62,16 +67,17 @@ func matchEncodings(buf []byte, depth int, emit func(rawMatch)) bool {
 	return false
 }
 
-// hasEscapeOpener reports whether b holds the start of an escape that
-// can write a token's character: \u, \x, octal \0 or \1, &#, &lowbar;.
-func hasEscapeOpener(b []byte) bool {
-	for i := 0; i+1 < len(b); i++ {
-		switch {
-		case b[i] == '\\' && (b[i+1] == 'u' || b[i+1] == 'x' || b[i+1] == '0' || b[i+1] == '1'):
-			return true
-		case b[i] == '&' && (b[i+1] == '#' || b[i+1] == 'l' || b[i+1] == 'U'):
-			return true
-		}
+// escapeOpenerAt reports whether buf[i:] starts an escape that can write
+// a token's character: \u, \x, octal \0 or \1, &#, &lowbar;, &UnderBar;.
+func escapeOpenerAt(buf []byte, i int) bool {
+	if i+1 >= len(buf) {
+		return false
+	}
+	switch c := buf[i+1]; buf[i] {
+	case '\\':
+		return c == 'u' || c == 'x' || c == '0' || c == '1'
+	case '&':
+		return c == '#' || c == 'l' || c == 'U'
 	}
 	return false
 }
