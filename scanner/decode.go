@@ -114,12 +114,12 @@ const (
 
 // wrappedLines returns the lines of the wrapped base64 block whose first
 // line is the run buf[start:end], or nil when the run is not the first
-// line of such a block: a run of a wrap width (a multiple of 4), ended by
-// a line break, followed by lines of the same width (indented or not)
-// and a last line no longer.
+// line of such a block: a run of a wrap width (a multiple of 4) that opens
+// its line and ends it, followed by whole lines of the same width
+// (indented or not) and a last line no longer.
 func wrappedLines(buf []byte, start, end int) []lineSpan {
 	width := end - start
-	if width%4 != 0 || width < minWrapWidth || width > maxWrapWidth || !lineBreakAt(buf, end) {
+	if width%4 != 0 || width < minWrapWidth || width > maxWrapWidth || !lineBreakAt(buf, end) || !opensLine(buf, start) {
 		return nil
 	}
 	lines := []lineSpan{{start, end}}
@@ -139,16 +139,40 @@ func wrappedLines(buf []byte, start, end int) []lineSpan {
 		if e == next || e-next > width {
 			break
 		}
-		lines = append(lines, lineSpan{next, e})
-		if e-next < width || !lineBreakAt(buf, e) {
-			break
+		if e-next == width && lineBreakAt(buf, e) {
+			lines = append(lines, lineSpan{next, e})
+			at = e
+			continue
 		}
-		at = e
+		// The last line: shorter, and then only padding before the end
+		// of the line or of the quoted value. Anything else (the next
+		// "KEY: value" of a YAML map) is not part of the block.
+		pad := e
+		for pad < len(buf) && pad-e < 2 && buf[pad] == '=' {
+			pad++
+		}
+		if pad == len(buf) || lineBreakAt(buf, pad) || buf[pad] == '"' || buf[pad] == '\'' {
+			lines = append(lines, lineSpan{next, e})
+		}
+		break
 	}
 	if len(lines) < 2 {
 		return nil
 	}
 	return lines
+}
+
+// opensLine reports whether the run starting at buf[start] opens its line,
+// after indentation or an opening quote: where wrapped base64 starts.
+func opensLine(buf []byte, start int) bool {
+	i := start
+	if i > 0 && (buf[i-1] == '"' || buf[i-1] == '\'') {
+		i--
+	}
+	for i > 0 && (buf[i-1] == ' ' || buf[i-1] == '\t') {
+		i--
+	}
+	return i == 0 || buf[i-1] == '\n'
 }
 
 // lineBreakAt reports whether a line break (LF or CRLF) starts at buf[i].
