@@ -19,7 +19,7 @@ import (
 
 // maxPDFBytes bounds how much of a PDF is held in memory to find its
 // streams; a larger one is scanned as bytes only, and counted.
-const maxPDFBytes = 64 << 20
+const maxPDFBytes = 16 << 20
 
 var errPDFTooLarge = fmt.Errorf("PDF larger than %d MiB: scanned as bytes, its compressed streams were not", maxPDFBytes>>20)
 

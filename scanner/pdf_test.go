@@ -94,3 +94,16 @@ func FuzzPDF(f *testing.F) {
 		t.Fatalf("token in a Flate stream not found")
 	})
 }
+
+func TestPDFTooLargeIsScannedAsBytes(t *testing.T) {
+	t.Parallel()
+	padding := "raw:" + strings.Repeat("% filler line of an oversized document\n", maxPDFBytes/39+1)
+	doc := makePDF(padding, "(t: "+testToken+") Tj", "raw:(clear: "+testToken+") Tj")
+	ms, stats := scanString(t, "huge.pdf", doc)
+	if stats.Skipped != 1 || !strings.Contains(strings.Join(stats.Errors, "\n"), "huge.pdf: "+errPDFTooLarge.Error()) {
+		t.Fatalf("want the oversized PDF counted and named, got %v", stats.Errors)
+	}
+	if len(ms) != 1 || ms[0].InnerPath != "" {
+		t.Fatalf("want the token stored in clear found as bytes (and the compressed one not), got %s", describe(ms, stats))
+	}
+}
