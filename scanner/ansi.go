@@ -25,9 +25,7 @@ type ansiCut struct {
 // (ESC ] ... BEL or ESC \) and character set (ESC ( X) sequences, and the
 // cuts that map stripped offsets back; ok is false when buf has none.
 func stripANSI(buf []byte) (out []byte, cuts []ansiCut, ok bool) {
-	// Binary data holds ESC bytes too, and NUL bytes, which terminal
-	// output does not.
-	if bytes.IndexByte(buf, 0) >= 0 || !looksLikeTerminal(buf) {
+	if !looksLikeTerminal(buf) {
 		return nil, nil, false
 	}
 	out = make([]byte, 0, len(buf))

@@ -36,19 +36,33 @@ func swarEq(w uint64, c byte) uint64 {
 	return (x - 0x0101010101010101) &^ x & 0x8080808080808080
 }
 
+// exhaustiveESC is the window size up to which every byte is looked at
+// for ESC. Larger windows are probed like escapes: a log big enough to
+// fill one and coloured at all holds colour codes far more often than
+// every probeStride bytes, and a token merely next to a colour code is
+// found without stripping (boundaryBefore); only a token split by colour
+// codes in a large file that is otherwise plain can be missed.
+const exhaustiveESC = 64 << 10
+
 // matchEncodings runs the passes for encodings the literal prefilter
 // cannot see. It reports true when it has already scanned buf whole, with
 // terminal escape sequences stripped; matchWindow then stops.
 func matchEncodings(buf []byte, depth int, emit func(rawMatch)) bool {
-	// Colour codes may sit around a single word of a long log, so they
-	// are looked for in full: one pass for ESC, a byte text rarely holds.
-	// It comes first so that the probes below read from the cache.
-	if bytes.IndexByte(buf, 0x1b) >= 0 && matchStrippedANSI(buf, depth, emit) {
+	small := len(buf) <= exhaustiveESC
+	if small && bytes.IndexByte(buf, 0x1b) >= 0 && matchStrippedANSI(buf, depth, emit) {
 		return true
 	}
-	done := 0 // escapes were checked one by one up to here
+	// Probe first, act after: a window found to hold colour codes is
+	// scanned whole, stripped, and must not report escapes twice.
+	var spare [8][2]int
+	regions := spare[:0]
+	esc := false
+	done := 0 // escapes are to be checked one by one up to here
 	for q := 0; q+probeWidth <= len(buf); q += probeStride {
 		w := binary.LittleEndian.Uint64(buf[q:])
+		if !small && !esc && swarEq(w, 0x1b) != 0 {
+			esc = true
+		}
 		m := swarEq(w, '\\') | swarEq(w, '&')
 		if m == 0 || q+probeWidth <= done {
 			continue
@@ -59,10 +73,20 @@ func matchEncodings(buf []byte, depth int, emit func(rawMatch)) bool {
 		}
 		if opener {
 			lo, hi := max(done, q-maxEscapedToken), min(len(buf), q+probeWidth+maxEscapedToken)
-			matchEscapedTokens(buf, lo, hi, '\\', emit)
-			matchEscapedTokens(buf, lo, hi, '&', emit)
+			if n := len(regions); n > 0 && regions[n-1][1] == lo {
+				regions[n-1][1] = hi
+			} else {
+				regions = append(regions, [2]int{lo, hi})
+			}
 			done = hi
 		}
+	}
+	if esc && matchStrippedANSI(buf, depth, emit) {
+		return true
+	}
+	for _, r := range regions {
+		matchEscapedTokens(buf, r[0], r[1], '\\', emit)
+		matchEscapedTokens(buf, r[0], r[1], '&', emit)
 	}
 	return false
 }
