@@ -80,6 +80,12 @@ const (
 	zipArchive
 	gzipArchive
 	tarArchive
+	zstdStream
+	xzStream
+	bzip2Stream
+	zlibStream
+	brotliStream
+	pdfDocument
 )
 
 // sniffArchive recognises containers by magic bytes, so that a .jar, .whl
@@ -94,7 +100,7 @@ func sniffArchive(head []byte) archiveKind {
 	case len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar")):
 		return tarArchive
 	}
-	return notArchive
+	return sniffCompressed(head)
 }
 
 // validGzipHeader reports whether head starts with a gzip header that the
@@ -159,6 +165,12 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 		// Two magic bytes by chance: scan the bytes rather than lose them.
 		kind = notArchive
 	}
+	if kind == notArchive && isBrotliName(it.name) && trialDecodes(head, brotliStream) {
+		kind = brotliStream
+	}
+	if kind == notArchive && isPDF(head) {
+		kind = pdfDocument
+	}
 	if kind != notArchive && it.depth >= s.opts.MaxArchiveDepth {
 		s.stats.Error(it.name, ErrArchiveDepth)
 		kind = notArchive
@@ -173,6 +185,10 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 		return s.scanGzip(ctx, it, stream, out)
 	case tarArchive:
 		return s.scanTar(ctx, it, stream, out)
+	case zstdStream, xzStream, bzip2Stream, zlibStream, brotliStream:
+		return s.scanCompressed(ctx, it, stream, kind, out)
+	case pdfDocument:
+		return s.scanPDF(ctx, it, stream, head, out)
 	}
 	if isRA && size >= 0 && it.depth < s.opts.MaxArchiveDepth && (bytes.HasPrefix(head, []byte("#!")) || bytes.HasPrefix(head, []byte("MZ"))) {
 		if prefix, ok := zipAfterPrefix(ra, size); ok {
@@ -419,26 +435,7 @@ func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, out *[]Mat
 	}
 	// Compressed bytes consumed: what was read minus what waits in br.
 	l := s.limit(it, zr, func() int64 { return cr.n - int64(br.Buffered()) })
-	sniff, head := newSniffer(l)
-	defer releaseSniffer(sniff)
-	if sniffArchive(head) == tarArchive {
-		// A .tar.gz is one archive to the user: its members are named
-		// directly under it.
-		err := s.finishMember(it, l, s.scanTar(ctx, it, sniff, out))
-		if err != nil && ctx.Err() == nil {
-			s.stats.Error(it.name, err)
-			return nil
-		}
-		return err
-	}
-	m := it.member(inner)
-	err = s.finishMember(m, l, s.scanItem(ctx, m, sniff, -1, out))
-	if err != nil && ctx.Err() == nil {
-		// A corrupt stream ends the member; what came before is kept.
-		s.stats.Error(m.name, err)
-		return nil
-	}
-	return err
+	return s.scanDecompressed(ctx, it, l, inner, out)
 }
 
 func (s *Scanner) scanTar(ctx context.Context, it item, r io.Reader, out *[]Match) error {

@@ -52,7 +52,7 @@ func TestArchivesNestedAndBounded(t *testing.T) {
 	}{
 		{"zip", makeZip(t, "config/.env", "X="+testToken), Options{}, "config/.env", nil},
 		{"three levels", level1, Options{}, "l2.zip!/l3.jar!/deep/.env", nil},
-		{"four levels", tooDeep, Options{}, "", ErrArchiveDepth},
+		{"four levels, depth 3", tooDeep, Options{MaxArchiveDepth: 3}, "", ErrArchiveDepth},
 		{"gzip", makeGzip([]byte("t=" + testToken)), Options{}, "x", nil},
 		{"zip in gzip", makeGzip(makeZip(t, "a.txt", "t="+testToken)), Options{}, "x!/a.txt", nil},
 		{"limit", makeZip(t, "big.txt", strings.Repeat("filler ", 4096), "later.txt", "t="+testToken), Options{MaxArchiveBytes: 1000}, "", ErrArchiveLimit},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"math/bits"
+	"regexp"
 	"strings"
 )
 
@@ -190,6 +191,13 @@ func contextShape(w []byte) (Kind, string, bool) {
 // ClickUp must be named in that name or close before or after it.
 func contextMatch(buf []byte, start int, shapeKind Kind, value, uid, enc string) (rawMatch, bool) {
 	key := keyBefore(buf, start)
+	if k := siblingKey(buf, start); k != "" {
+		key = k
+	}
+	netrc := false
+	if key == "" {
+		key, netrc = netrcKey(buf, start)
+	}
 	lkey := strings.ToLower(key)
 	near := strings.ToLower(string(buf[max(0, start-contextReach):min(len(buf), start+len(value)+contextReach)]))
 	if !strings.Contains(near, "clickup") {
@@ -212,7 +220,7 @@ func contextMatch(buf []byte, start int, shapeKind Kind, value, uid, enc string)
 			return rawMatch{}, false
 		}
 	case OAuthAccessToken:
-		if !containsAny(lkey, "token", "access", "auth", "bearer") && !strings.Contains(before, "bearer") {
+		if !netrc && !containsAny(lkey, "token", "access", "auth", "bearer") && !strings.Contains(before, "bearer") {
 			return rawMatch{}, false
 		}
 	}
@@ -244,3 +252,83 @@ func decodeBase64Lenient(b []byte) ([]byte, error) {
 	}
 	return enc.DecodeString(s)
 }
+
+// siblingFieldRe finds the field that names a value in a key/value pair
+// object: {"key": "clickup_token", "value": "..."} (Postman environments
+// and collections), {"Name": ..., "Value": ...}, {"variable": ...}, and
+// the YAML forms of the same.
+var siblingFieldRe = regexp.MustCompile(`(?i)(?:^|[{,\s"'])(key|name|variable)["']?\s*[:=]\s*["']?([A-Za-z0-9_.\-]{2,100})`)
+
+// siblingKey returns the name a pair object gives the value that starts
+// at start, when the value's own field is "value": the key, name or
+// variable field of the same object. It returns "" otherwise.
+func siblingKey(buf []byte, start int) string {
+	i := start
+	for i > 0 && i > start-8 && bytes.IndexByte([]byte("\"' \t:="), buf[i-1]) >= 0 {
+		i--
+	}
+	if i < 5 || !strings.EqualFold(string(buf[i-5:i]), "value") || (i > 5 && is(buf[i-6], clsWord)) {
+		return ""
+	}
+	// The enclosing JSON object, or a few lines around a YAML item.
+	lo, hi := max(0, i-300), min(len(buf), start+longSecretLen*2+300)
+	if open := bytes.LastIndexByte(buf[lo:i], '{'); open >= 0 && bytes.IndexByte(buf[lo+open:i], '}') < 0 {
+		lo += open
+		if end := bytes.IndexByte(buf[start:hi], '}'); end >= 0 {
+			hi = start + end
+		}
+	} else {
+		if nl := bytes.LastIndex(buf[lo:i], []byte("\n\n")); nl >= 0 {
+			lo += nl
+		}
+		if nl := bytes.Index(buf[start:hi], []byte("\n\n")); nl >= 0 {
+			hi = start + nl
+		}
+	}
+	best, bestDist := "", len(buf)
+	for _, m := range siblingFieldRe.FindAllSubmatchIndex(buf[lo:hi], -1) {
+		at := lo + m[2]
+		dist := i - at
+		if at > i {
+			dist = at - start
+		}
+		if dist < bestDist {
+			best, bestDist = string(buf[lo+m[4]:lo+m[5]]), dist
+		}
+	}
+	return best
+}
+
+// netrcKey recognises a value given to a .netrc password, token or
+// account keyword of a machine entry for a ClickUp host (machine
+// api.clickup.com login x password <value>, on one line or several). It
+// returns the keyword and whether it was found.
+func netrcKey(buf []byte, start int) (string, bool) {
+	i := start
+	for i > 0 && (buf[i-1] == ' ' || buf[i-1] == '\t') {
+		i--
+	}
+	if i == start {
+		return "", false
+	}
+	j := i
+	for j > 0 && is(buf[j-1], clsLower) {
+		j--
+	}
+	word := string(buf[j:i])
+	if word != "password" && word != "token" && word != "account" && word != "passwd" {
+		return "", false
+	}
+	lo := max(0, j-400)
+	at := bytes.LastIndex(buf[lo:j], []byte("machine"))
+	if at < 0 || (lo+at > 0 && !isSpace(buf[lo+at-1])) {
+		return "", false
+	}
+	rest := bytes.Fields(buf[lo+at+len("machine") : j])
+	if len(rest) == 0 || !bytes.Contains(bytes.ToLower(rest[0]), []byte("clickup")) {
+		return "", false
+	}
+	return word, true
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/base64"
+	"io"
 	"slices"
 )
 
@@ -80,10 +81,127 @@ func encodedLiteral(lit string, align int) blobLiteral {
 // the full matcher. Matches inside point at the first character of the
 // 4-character group that encodes them.
 func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
+	skip := 0
 	// forEachLongRun is forEachRun over all of buf, faster on text.
 	forEachLongRun(buf, minBlobRun, func(start, end int) {
+		if start < skip {
+			return // a line of a wrapped block scanned whole
+		}
+		if lines := wrappedLines(buf, start, end); lines != nil {
+			scanWrapped(buf, lines, depth, emit)
+			skip = lines[len(lines)-1].end
+			return
+		}
+		if hasEmbeddedPrefix(buf[start:end]) && openEmbedded(buf, start, end, depth, emit) {
+			return
+		}
+		if utf16Blob(buf[start:end]) {
+			scanUTF16Blob(buf, start, end, depth, emit)
+			return
+		}
 		scanBlob(buf, start, end, depth, emit)
 	})
+}
+
+// lineSpan is one line of a wrapped base64 block: buf[start:end].
+type lineSpan struct{ start, end int }
+
+// Widths at which tools wrap base64: PEM uses 64 columns, MIME 76,
+// base64(1) 76; other tools pick other multiples of 4 in this range.
+const (
+	minWrapWidth = 60
+	maxWrapWidth = 128
+)
+
+// wrappedLines returns the lines of the wrapped base64 block whose first
+// line is the run buf[start:end], or nil when the run is not the first
+// line of such a block: a run of a wrap width (a multiple of 4) that opens
+// its line and ends it, followed by whole lines of the same width
+// (indented or not) and a last line no longer.
+func wrappedLines(buf []byte, start, end int) []lineSpan {
+	width := end - start
+	if width%4 != 0 || width < minWrapWidth || width > maxWrapWidth || !lineBreakAt(buf, end) || !opensLine(buf, start) {
+		return nil
+	}
+	lines := []lineSpan{{start, end}}
+	for at := end; ; {
+		next := at + 1
+		if buf[at] == '\r' {
+			next++
+		}
+		// YAML block scalars and indented heredocs indent every line.
+		for indent := 0; next < len(buf) && indent < 16 && (buf[next] == ' ' || buf[next] == '\t'); indent++ {
+			next++
+		}
+		e := next
+		for e < len(buf) && e-next <= width && classes[buf[e]]&clsB64 != 0 {
+			e++
+		}
+		if e == next || e-next > width {
+			break
+		}
+		if e-next == width && lineBreakAt(buf, e) {
+			lines = append(lines, lineSpan{next, e})
+			at = e
+			continue
+		}
+		// The last line: shorter, and then only padding before the end
+		// of the line or of the quoted value. Anything else (the next
+		// "KEY: value" of a YAML map) is not part of the block.
+		pad := e
+		for pad < len(buf) && pad-e < 2 && buf[pad] == '=' {
+			pad++
+		}
+		if pad == len(buf) || lineBreakAt(buf, pad) || buf[pad] == '"' || buf[pad] == '\'' {
+			lines = append(lines, lineSpan{next, e})
+		}
+		break
+	}
+	if len(lines) < 2 {
+		return nil
+	}
+	return lines
+}
+
+// opensLine reports whether the run starting at buf[start] opens its line,
+// after indentation or an opening quote: where wrapped base64 starts.
+func opensLine(buf []byte, start int) bool {
+	i := start
+	if i > 0 && (buf[i-1] == '"' || buf[i-1] == '\'') {
+		i--
+	}
+	for i > 0 && (buf[i-1] == ' ' || buf[i-1] == '\t') {
+		i--
+	}
+	return i == 0 || buf[i-1] == '\n'
+}
+
+// lineBreakAt reports whether a line break (LF or CRLF) starts at buf[i].
+func lineBreakAt(buf []byte, i int) bool {
+	return i < len(buf) && (buf[i] == '\n' || buf[i] == '\r' && i+1 < len(buf) && buf[i+1] == '\n')
+}
+
+// scanWrapped joins the lines of a wrapped base64 block and scans the
+// result as one run, so that a token across a line break is decoded
+// whole. Matches point into the original lines.
+func scanWrapped(buf []byte, lines []lineSpan, depth int, emit func(rawMatch)) {
+	width := lines[0].end - lines[0].start
+	joined := make([]byte, 0, len(lines)*width)
+	for _, l := range lines {
+		joined = append(joined, buf[l.start:l.end]...)
+	}
+	toOriginal := func(m rawMatch) {
+		line := min(m.start/width, len(lines)-1)
+		m.start = lines[line].start + m.start - line*width
+		if m.key == "" {
+			m.key = keyBefore(buf, lines[0].start)
+		}
+		emit(m)
+	}
+	if hasEmbeddedPrefix(joined) && openEmbedded(joined, 0, len(joined), depth, toOriginal) {
+		return
+	}
+	scanBlob(joined, 0, len(joined), depth, toOriginal)
 }
 
 // blobPairs has a bit set for the first two characters of every blob
@@ -235,6 +353,50 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 		}
 		m.start = segStart + (m.start/3)*4
 		m.encoding = joinEncoding("base64", m.encoding)
+		emit(m)
+	})
+}
+
+// utf16Blob reports whether a base64 run starts like the encoding of
+// UTF-16LE text, ASCII with a zero byte after each character (PowerShell
+// -EncodedCommand): checked on its first 24 characters, so that other
+// runs cost one short decode.
+func utf16Blob(run []byte) bool {
+	if len(run) < 24 {
+		return false
+	}
+	var head [18]byte
+	if _, err := base64.StdEncoding.Decode(head[:], run[:24]); err != nil {
+		return false
+	}
+	for i := 0; i < len(head); i += 2 {
+		if head[i] == 0 || head[i+1] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// scanUTF16Blob decodes the base64 run buf[start:end] of UTF-16LE text,
+// transcodes it and matches the text. Matches point at the 4-character
+// group that encodes their first character.
+func scanUTF16Blob(buf []byte, start, end, depth int, emit func(rawMatch)) {
+	run := buf[start:end]
+	run = run[:len(run)/4*4+min(len(run)%4, 3)]
+	if len(run)%4 == 1 {
+		run = run[:len(run)-1]
+	}
+	decoded := make([]byte, base64.RawStdEncoding.DecodedLen(len(run)))
+	n, _ := base64.RawStdEncoding.Decode(decoded, run)
+	text, _ := io.ReadAll(newUTF16Reader(bytes.NewReader(decoded[:n]), littleEndian, 0))
+	outerKey := keyBefore(buf, start)
+	matchWindow(text, depth+1, func(m rawMatch) {
+		if m.key == "" && m.start < 3 {
+			m.key = outerKey
+		}
+		// ASCII text: each character took two bytes.
+		m.start = start + min(2*m.start/3*4, len(run)-1)
+		m.encoding = joinEncoding("base64+utf-16le", m.encoding)
 		emit(m)
 	})
 }

@@ -79,6 +79,9 @@ func is(b byte, cls uint8) bool { return classes[b]&cls != 0 }
 // matchWindow finds every credential in buf. depth counts the decodings
 // already applied (0 for raw bytes).
 func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
+	if matchEncodings(buf, depth, emit) {
+		return
+	}
 	keywords := findAnchors(buf, func(p int) { matchPersonalAt(buf, p, emit) })
 	if len(keywords) > 0 {
 		matchContext(buf, keywords, emit)
@@ -270,7 +273,7 @@ func boundaryBefore(buf []byte, p int) bool {
 			}
 		}
 	}
-	return p >= 2 && buf[p-2] == '\\' && strings.IndexByte("nrtbfv0", buf[p-1]) >= 0
+	return p >= 2 && buf[p-2] == '\\' && strings.IndexByte("nrtbfv0", buf[p-1]) >= 0 || endsANSISequence(buf, p)
 }
 
 func isHexDigit(b byte) bool {

@@ -10,8 +10,10 @@ const (
 	// DefaultMaxArchiveBytes bounds the bytes decompressed from one
 	// top-level archive, all nested members included.
 	DefaultMaxArchiveBytes = 256 << 20
-	// DefaultMaxArchiveDepth is how many archives deep members are opened.
-	DefaultMaxArchiveDepth = 3
+	// DefaultMaxArchiveDepth is how many archives and compressed streams deep
+	// members are opened. Container images nest deeply (image tar > layer
+	// tar.zst > fat jar > inner jar); the byte budget bounds the work.
+	DefaultMaxArchiveDepth = 8
 	// DefaultMaxRatio is the largest decompressed/compressed ratio accepted
 	// for an archive member before it is treated as a bomb and cut short.
 	DefaultMaxRatio = 200
