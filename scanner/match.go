@@ -147,7 +147,7 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 		return
 	}
 	switch buf[p+2] {
-	case '_', '\\', '%':
+	case '_', '\\', '%', '&':
 	default:
 		return
 	}
@@ -176,7 +176,13 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 		decoded := urlDecode(window)
 		if n, uid := personalShape(decoded); n > 0 {
 			emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, "url"))
+			return
 		}
+	}
+	// Octal, \u{..}, \x and HTML references: the escape pass only samples
+	// plain text, so a literal "pk" that opens one is decoded here.
+	if buf[p+2] == '\\' || buf[p+2] == '&' {
+		matchEscapedAt(buf, p, emit)
 	}
 }
 
