@@ -18,6 +18,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
 
 // specPath is GitHub's own REST description (fully dereferenced), cut down
@@ -91,6 +93,10 @@ type fakeGitHub struct {
 	commitFiles map[string][]file
 	prFiles     []file
 	compare     map[string][]string // "base...head" -> commit shas
+	// rejectOffDiff makes POST .../reviews answer 422, as GitHub does, when
+	// a comment's line is not on the RIGHT side of a hunk of prFiles (a
+	// file whose patch is omitted has none).
+	rejectOffDiff bool
 
 	// State the Action changes.
 	reviewComments []map[string]any
@@ -257,7 +263,8 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 	switch opID {
 	case "pulls/list-commits":
 		var out []any
-		for _, sha := range f.prCommits {
+		// GitHub lists at most 250 commits of a pull request.
+		for _, sha := range f.prCommits[:min(len(f.prCommits), 250)] {
 			c := item(opID)
 			c["sha"] = sha
 			out = append(out, c)
@@ -305,7 +312,24 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 			cm["sha"] = sha
 			cs = append(cs, cm)
 		}
-		c["commits"] = cs
+		// The commits are paged (250 a page without per_page), with a Link
+		// header; total_commits counts them all.
+		q := req.URL.Query()
+		per, _ := strconv.Atoi(q.Get("per_page"))
+		if per <= 0 {
+			per = 250
+		}
+		pg, _ := strconv.Atoi(q.Get("page"))
+		if pg <= 0 {
+			pg = 1
+		}
+		lo := min((pg-1)*per, len(cs))
+		hi := min(lo+per, len(cs))
+		if hi < len(cs) {
+			q.Set("page", strconv.Itoa(pg+1))
+			w.Header().Set("Link", fmt.Sprintf(`<%s%s%s?%s>; rel="next"`, f.srv.URL, f.prefix, req.URL.Path, q.Encode()))
+		}
+		c["commits"] = append([]any{}, cs[lo:hi]...)
 		c["total_commits"] = len(cs)
 		c["files"] = []any{}
 		f.reply(w, 200, c)
@@ -316,6 +340,11 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 		}
 		f.page(w, req, out)
 	case "pulls/create-review":
+		if f.rejectOffDiff && !f.onDiff(in) {
+			// GitHub rejects the whole review and names no comment.
+			f.reply(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []any{"Line could not be resolved"}, "documentation_url": "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request"})
+			return
+		}
 		rv, _ := example(opID, 200).(map[string]any)
 		f.nextID++
 		rv["id"] = f.nextID
@@ -454,4 +483,31 @@ func (f *fakeGitHub) reply(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("X-RateLimit-Remaining", "4999")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// onDiff reports whether every comment of a review request is on a line of
+// the RIGHT side of a hunk of prFiles, as GitHub requires.
+func (f *fakeGitHub) onDiff(in map[string]any) bool {
+	comments, _ := in["comments"].([]any)
+	for _, c := range comments {
+		cm, _ := c.(map[string]any)
+		path, _ := cm["path"].(string)
+		line, _ := cm["line"].(float64)
+		ok := false
+		for _, fl := range f.prFiles {
+			if fl.Filename != path || fl.NoPatch {
+				continue
+			}
+			lines, _ := diff.ParsePatch(fl.Patch)
+			for _, l := range lines {
+				if (l.Op == '+' || l.Op == ' ') && l.New == int(line) {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
