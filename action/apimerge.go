@@ -26,12 +26,12 @@ func (h *headIndex) at(path, raw string) []int {
 // mergeAPI moves the findings of an API-mode PR scan into col: commits
 // holds what each commit added (credited to that commit), files what the
 // PR's file list adds at head. The same secret at the same path from both
-// is one location, the commit's (the one that introduced it), marked at
-// head; a file-list location without a commit counterpart (a patch the
+// is one location, the commit's (the one that introduced it); a
+// file-list location without a commit counterpart (a patch the
 // commit listing omitted) is kept, credited to head. When the file list
-// was complete (filesComplete), a commit location without a head
-// counterpart is marked not at head, as the local diff source marks it;
-// otherwise it is left unknown. It returns the index of head lines that
+// was complete (filesComplete), a commit location of a secret the list
+// does not hold at head is marked not at head, as the local diff source
+// marks it; otherwise it is left unknown. It returns the index of head lines that
 // review comments and annotations are placed with.
 func mergeAPI(col *scanner.Collector, commits, files []scanner.Finding, head string, filesComplete bool) *headIndex {
 	h := &headIndex{lines: map[string]map[string][]int{}}
@@ -62,7 +62,9 @@ func mergeAPI(col *scanner.Collector, commits, files []scanner.Finding, head str
 					inCommits[f.ID] = map[string]bool{}
 				}
 				inCommits[f.ID][l.Path] = true
-				at := atHead[f.ID][l.Path]
+				// As the local diff source does: at head when the secret is
+				// anywhere in head's tree, at this path or another.
+				at := len(atHead[f.ID]) > 0
 				if at || filesComplete {
 					l.AtHead = &at
 				}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -349,5 +350,43 @@ func TestCheckoutFilesLinkToHead(t *testing.T) {
 	}
 	if strings.Contains(r.summary, "/dist/app.js") {
 		t.Errorf("build output got a link:\n%s", redactAll(r.summary))
+	}
+}
+
+// TestPartlySuppressedRemovedFindingIsCounted: a PR (read through the API)
+// adds a token to a.js, copies it to demo/a.js under a path rule, then
+// removes both. The a.js location is still reported (the token was
+// pushed), so the sticky headline counts it as the findings output and the
+// job summary do.
+func TestPartlySuppressedRemovedFindingIsCounted(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 69)
+	tok := p.token
+	add := func(path string) file {
+		return file{Filename: path, Status: "added", Patch: "@@ -0,0 +1 @@\n+const CLICKUP_TOKEN = '" + tok + "';"}
+	}
+	del := func(path string) file {
+		return file{Filename: path, Status: "removed", Patch: "@@ -1 +0,0 @@\n-const CLICKUP_TOKEN = '" + tok + "';"}
+	}
+	c1, c2 := fmt.Sprintf("%040x", 0x4001), fmt.Sprintf("%040x", 0x4002)
+	gh := newFakeGitHub(t, "")
+	gh.prCommits = []string{c1, c2, p.head}
+	gh.commitFiles[c1] = []file{add("a.js")}
+	gh.commitFiles[c2] = []file{add("demo/a.js")}
+	gh.commitFiles[p.head] = []file{del("a.js"), del("demo/a.js")}
+	ignoreFile := "path:demo/**  demo fixture\n"
+	gh.prFiles = []file{{Filename: ignore.DefaultFile, Status: "added", Patch: "@@ -0,0 +1 @@\n+" + strings.TrimSuffix(ignoreFile, "\n")}}
+	ws := t.TempDir()
+	os.WriteFile(filepath.Join(ws, ignore.DefaultFile), []byte(ignoreFile), 0o644)
+	r := runActionPost(t, actionEnv(ws, "pull_request", p.event, gh.URL()), nil, ignorePost(ws))
+	gh.check()
+	assertNoLeak(t, r, gh, tok)
+	wantFindings(t, r, 1)
+	h := headline(stickyBody(t, gh))
+	if !strings.Contains(r.summary, scanner.NewSecret(tok).Redacted()) {
+		t.Errorf("the summary does not list the finding:\n%s", redactAll(r.summary))
+	}
+	if !strings.Contains(h, "1 credential(s) in this pull request (1 removed from the code, still exposed); 1 suppressed") {
+		t.Errorf("sticky headline %q does not count the finding the findings output counts", h)
 	}
 }

@@ -80,7 +80,8 @@ func ghReason(err error) string {
 // shortError keeps the first line of a go-github error, which names the
 // method, URL and status but not the request body.
 func shortError(err error) string {
-	return clip(oneLine(err.Error()), 300)
+	// go-github ends the line with the body's error list, "[]" when empty.
+	return clip(strings.TrimSuffix(oneLine(err.Error()), " []"), 300)
 }
 
 func oneLine(s string) string {

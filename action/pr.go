@@ -296,9 +296,14 @@ func onHead(fs []scanner.Finding, head string, at func(path, raw string) []int) 
 				l.Line, l.Column, l.ColumnUTF16 = 0, 0, 0
 				continue
 			}
-			if lines := at(l.Path, f.Secret.Reveal()); len(lines) > 0 && !slices.Contains(lines, l.Line) {
+			switch lines := at(l.Path, f.Secret.Reveal()); {
+			case len(lines) > 0 && !slices.Contains(lines, l.Line):
 				// The column was on the commit's line, not this one.
 				l.Line, l.Column, l.ColumnUTF16 = lines[0], 0, 0
+			case len(lines) == 0 && l.Commit != "" && l.Commit != head:
+				// The secret is at head, but not verbatim on a line of
+				// this path: the commit's line may be another one now.
+				l.Line, l.Column, l.ColumnUTF16 = 0, 0, 0
 			}
 		}
 		out[i] = f

@@ -196,7 +196,10 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 	}
 	api.uncovered()
 	idx := mergeAPI(r.col, commits.Findings(), files.Findings(), head, ferr == nil && complete)
-	r.added, r.at = added, idx.at
+	r.added = added
+	if ferr == nil {
+		r.at = idx.at
+	}
 	return (cerr == nil && fetched) || ferr == nil, nil
 }
 
