@@ -325,31 +325,35 @@ func TestErrorWordingPerStatus(t *testing.T) {
 	}
 }
 
-// TestCheckoutFilesLinkToHead: a file of the checkout scanned through the
-// paths input links to its line at the PR's head; build output, which is
-// not in git, gets no link.
+// TestCheckoutFilesLinkToHead: a tracked file of the checkout scanned
+// through the paths input links to its line at the PR's head; build output
+// and untracked files, which have no page on GitHub, get no link.
 func TestCheckoutFilesLinkToHead(t *testing.T) {
 	t.Parallel()
 	p := newPRFixture(t, 67)
 	gen := fixtures.NewGen(68)
-	tok1, tok2 := gen.PersonalToken(), gen.PersonalToken()
-	os.MkdirAll(filepath.Join(p.repo.dir, "config"), 0o755)
+	tok1, tok2, tok3 := gen.PersonalToken(), gen.PersonalToken(), gen.PersonalToken()
+	head := p.repo.commit(map[string]string{"config/app.js": "x\nconst CLICKUP_TOKEN = '" + tok1 + "';\n"})
+	payload(t, p.tmp, "pull_request/opened.payload.json", setPR(p.base, head))
 	os.MkdirAll(filepath.Join(p.repo.dir, "dist"), 0o755)
-	os.WriteFile(filepath.Join(p.repo.dir, "config/app.js"), []byte("x\nconst CLICKUP_TOKEN = '"+tok1+"';\n"), 0o644)
+	os.MkdirAll(filepath.Join(p.repo.dir, "generated"), 0o755)
 	os.WriteFile(filepath.Join(p.repo.dir, "dist/app.js"), []byte("var k=\""+tok2+"\";\n"), 0o644)
+	os.WriteFile(filepath.Join(p.repo.dir, "generated/keys.js"), []byte("const CLICKUP_TOKEN = '"+tok3+"';\n"), 0o644)
 	gh := newFakeGitHub(t, "")
 	env := p.env(gh)
-	env["INPUT_PATHS"] = "config\ndist"
+	env["INPUT_PATHS"] = "config\ndist\ngenerated"
 	r := runAction(t, env, nil)
 	gh.check()
-	assertNoLeak(t, r, gh, p.token, tok1, tok2)
-	wantFindings(t, r, 3)
-	want := "https://github.com/Codertocat/Hello-World/blob/" + p.head + "/config/app.js#L2"
+	assertNoLeak(t, r, gh, p.token, tok1, tok2, tok3)
+	wantFindings(t, r, 4)
+	want := "https://github.com/Codertocat/Hello-World/blob/" + head + "/config/app.js#L2"
 	if !strings.Contains(r.summary, want) {
 		t.Errorf("the summary lacks the link %s:\n%s", want, redactAll(r.summary))
 	}
-	if strings.Contains(r.summary, "/dist/app.js") {
-		t.Errorf("build output got a link:\n%s", redactAll(r.summary))
+	for _, bad := range []string{"/dist/app.js", "/generated/keys.js"} {
+		if strings.Contains(r.summary, bad) {
+			t.Errorf("an untracked file got a link (%s):\n%s", bad, redactAll(r.summary))
+		}
 	}
 }
 

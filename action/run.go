@@ -106,6 +106,9 @@ type runner struct {
 	// secret: from the clone, or from the PR's file list in API mode; nil
 	// when neither was read.
 	at func(path, raw string) []int
+	// tracked tells whether a checkout path is a file git tracks (see
+	// trackedIn); built once, by links.
+	tracked func(path string) bool
 	// warnings are scan-level notices that go into the report; posting
 	// problems go to postWarnings, printed and added to the summary.
 	warnings     []string
@@ -404,6 +407,12 @@ func (r *runner) links() report.Links {
 		if sha := r.env("GITHUB_SHA"); shaRE.MatchString(sha) {
 			l.Head = sha
 		}
+	}
+	if l.Head != "" {
+		if r.tracked == nil {
+			r.tracked = trackedIn(r.ws)
+		}
+		l.InHead = r.tracked
 	}
 	return l
 }
