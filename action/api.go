@@ -97,6 +97,10 @@ func (a *apiScanner) scanCommit(ctx context.Context, sha string, wholeIfOmitted 
 		c.Files = append(c.Files, more.Files...)
 		resp = r2
 	}
+	if len(c.Files) >= maxPRFiles {
+		a.warn(fmt.Sprintf("commit %s changes %d or more files and GitHub lists only %d of them: the rest were NOT scanned; use actions/checkout with fetch-depth: 0 for a complete scan", shortSHA(sha), maxPRFiles, maxPRFiles))
+		a.sc.Stats().Skip("commit "+shortSHA(sha), errors.New("files beyond GitHub's 3000 not listed"))
+	}
 	base := scanner.Location{Source: scanner.SourceDiff, Commit: sha}
 	if au := c.GetCommit().GetAuthor(); au != nil {
 		base.Author = au.GetName() + " <" + au.GetEmail() + ">"

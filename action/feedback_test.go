@@ -321,6 +321,11 @@ func TestErrorWordingPerStatus(t *testing.T) {
 			if strings.Contains(r.stdout, "[]") {
 				t.Errorf("a raw go-github error is shown:\n%s", redactAll(r.stdout))
 			}
+			if tc.name == "401" {
+				if n := strings.Count(r.stdout, "invalid or expired"); n != 1 {
+					t.Errorf("the 401 is said %d times, want once:\n%s", n, redactAll(r.stdout))
+				}
+			}
 		})
 	}
 }

@@ -374,6 +374,11 @@ func (r *runner) postPR(ctx context.Context, rep report.Report) {
 	// The sticky comment is read first: it remembers the comments GitHub
 	// refused, which the review must not post again.
 	existing, serr := p.findSticky(ctx)
+	if serr != nil && statusOf(serr) == http.StatusUnauthorized {
+		// Every other call would fail the same way: say it once.
+		p.warn(degraded("the review and the summary comment were not posted", serr))
+		return
+	}
 	if serr != nil {
 		p.warn(degraded("could not read the pull request's comments, so the summary comment was not updated", serr))
 	}
