@@ -241,15 +241,24 @@ func example(opID string, status int) any {
 	return nil
 }
 
+// itemCache holds the JSON of each list example's first element: a fake
+// answering thousands of files would otherwise walk the description each
+// time.
+var itemCache sync.Map
+
 // item returns a copy of the first element of a list example.
 func item(opID string) map[string]any {
-	l, _ := example(opID, 200).([]any)
-	if len(l) == 0 {
-		return map[string]any{}
+	data, ok := itemCache.Load(opID)
+	if !ok {
+		l, _ := example(opID, 200).([]any)
+		if len(l) == 0 {
+			return map[string]any{}
+		}
+		b, _ := json.Marshal(l[0])
+		data, _ = itemCache.LoadOrStore(opID, b)
 	}
-	data, _ := json.Marshal(l[0])
 	var m map[string]any
-	json.Unmarshal(data, &m)
+	json.Unmarshal(data.([]byte), &m)
 	return m
 }
 
@@ -288,14 +297,13 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 		if pg <= 0 {
 			pg = 1
 		}
-		all := fileList(files)
-		lo := min((pg-1)*per, len(all))
-		hi := min(lo+per, len(all))
-		if hi < len(all) {
+		lo := min((pg-1)*per, len(files))
+		hi := min(lo+per, len(files))
+		if hi < len(files) {
 			q.Set("page", strconv.Itoa(pg+1))
 			w.Header().Set("Link", fmt.Sprintf(`<%s%s%s?%s>; rel="next"`, f.srv.URL, f.prefix, req.URL.Path, q.Encode()))
 		}
-		c["files"] = all[lo:hi]
+		c["files"] = fileList(files[lo:hi])
 		f.reply(w, 200, c)
 	case "pulls/list-files":
 		f.page(w, req, fileList(f.prFiles))

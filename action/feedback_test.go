@@ -399,3 +399,28 @@ func TestPartlySuppressedRemovedFindingIsCounted(t *testing.T) {
 		t.Errorf("sticky headline %q does not count the finding the findings output counts", h)
 	}
 }
+
+// TestCommitAtGitHubsFileCeilingIsWarned: GitHub lists at most 3000 files
+// of a commit; a commit that reaches the ceiling is named in a warning and
+// counted as skipped, never cut silently.
+func TestCommitAtGitHubsFileCeilingIsWarned(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 70)
+	gh := newFakeGitHub(t, "")
+	for i := 0; i < 3000; i++ {
+		gh.commitFiles[p.head] = append(gh.commitFiles[p.head], file{Filename: fmt.Sprintf("f%d.txt", i), Status: "added", Patch: "@@ -0,0 +1 @@\n+x"})
+	}
+	ev := payload(t, p.tmp, "push/with-new-branch.payload.json", func(m map[string]any) {
+		m["after"] = p.head
+		m["commits"].([]any)[0].(map[string]any)["id"] = p.head
+	})
+	r := runAction(t, actionEnv(t.TempDir(), "push", ev, gh.URL()), nil)
+	gh.check()
+	wantFindings(t, r, 0)
+	if !strings.Contains(r.stdout, "GitHub lists only 3000 of them") {
+		t.Errorf("no warning about GitHub's ceiling of 3000 files:\n%s", redactAll(r.stdout))
+	}
+	if n := len(gh.calls("GET", epCommit)); n != 30 {
+		t.Errorf("pages of files = %d, want 30", n)
+	}
+}
