@@ -71,6 +71,8 @@ type file struct {
 	// SHA is the blob id GitHub gives the file's version; empty keeps the
 	// example's.
 	SHA string `json:"-"`
+	// Previous is the old name of a renamed file (status "renamed").
+	Previous string `json:"-"`
 }
 
 // fakeGitHub is a GitHub REST API on 127.0.0.1 that validates every request
@@ -450,9 +452,28 @@ func fileList(files []file) []any {
 			m["sha"] = fl.SHA
 		}
 		delete(m, "patch")
+		delete(m, "previous_filename")
 		if !fl.NoPatch {
 			m["patch"] = fl.Patch
 		}
+		if fl.Previous != "" {
+			m["previous_filename"] = fl.Previous
+		}
+		// additions, deletions and changes follow the patch, as GitHub's
+		// do: a pure rename has none and no patch.
+		add, del := 0, 0
+		for _, l := range strings.Split(fl.Patch, "\n") {
+			switch {
+			case strings.HasPrefix(l, "+"):
+				add++
+			case strings.HasPrefix(l, "-"):
+				del++
+			}
+		}
+		if fl.NoPatch && fl.Status != "renamed" {
+			add = 5000 // a file too big for a patch
+		}
+		m["additions"], m["deletions"], m["changes"] = add, del, add+del
 		out = append(out, m)
 	}
 	return out

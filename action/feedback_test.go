@@ -424,3 +424,35 @@ func TestCommitAtGitHubsFileCeilingIsWarned(t *testing.T) {
 		t.Errorf("pages of files = %d, want 30", n)
 	}
 }
+
+// TestRenamedFileInAPIMode: a PR adds a token in old.js, then renames the
+// file to new.js without changing it. GitHub lists the rename with no
+// patch and no changes (nothing to scan, nothing omitted), and the PR's
+// three-dot file list adds new.js: the review comment goes on new.js, and
+// nothing is reported as not scanned.
+func TestRenamedFileInAPIMode(t *testing.T) {
+	t.Parallel()
+	p := newPRFixture(t, 71)
+	c1 := fmt.Sprintf("%040x", 0x5001)
+	line := "@@ -0,0 +1 @@\n+const CLICKUP_TOKEN = '" + p.token + "';"
+	gh := newFakeGitHub(t, "")
+	gh.rejectOffDiff = true
+	gh.prCommits = []string{c1, p.head}
+	gh.commitFiles[c1] = []file{{Filename: "old.js", Status: "added", Patch: line}}
+	gh.commitFiles[p.head] = []file{{Filename: "new.js", Status: "renamed", Previous: "old.js", NoPatch: true}}
+	gh.prFiles = []file{{Filename: "new.js", Status: "added", Patch: line}}
+	r := runAction(t, actionEnv(t.TempDir(), "pull_request", p.event, gh.URL()), nil)
+	gh.check()
+	assertNoLeak(t, r, gh, p.token)
+	wantFindings(t, r, 1)
+	if strings.Contains(r.stdout, "NOT scanned") || strings.Contains(r.stdout, "omitted") {
+		t.Errorf("the pure rename is reported as not scanned:\n%s", redactAll(r.stdout))
+	}
+	cs := reviewComments(t, gh)
+	if len(cs) != 1 || cs[0]["path"] != "new.js" || cs[0]["line"] != float64(1) {
+		t.Errorf("review comments = %v, want one on new.js:1", redactAll(fmt.Sprint(cs)))
+	}
+	if h := headline(stickyBody(t, gh)); strings.Contains(h, "removed") {
+		t.Errorf("a renamed token is called removed: %q", h)
+	}
+}
