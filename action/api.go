@@ -45,8 +45,10 @@ type apiScanner struct {
 	omitted map[string]map[string]string
 }
 
-// prCommits lists the PR's commits, at most 250 (GitHub's ceiling).
-func (a *apiScanner) prCommits(ctx context.Context, number int) ([]string, error) {
+// prCommits lists the PR's commits. GitHub lists at most 250 there; a
+// longer PR is listed through the compare endpoint (base...head), which
+// pages to the end.
+func (a *apiScanner) prCommits(ctx context.Context, number int, base, head string) ([]string, error) {
 	var shas []string
 	opts := &github.ListOptions{PerPage: perPage}
 	for {
@@ -57,15 +59,21 @@ func (a *apiScanner) prCommits(ctx context.Context, number int) ([]string, error
 		for _, c := range cs {
 			shas = append(shas, c.GetSHA())
 		}
-		if resp.NextPage == 0 || len(shas) >= maxPRCommits {
+		if resp.NextPage == 0 {
 			break
 		}
 		opts.Page = resp.NextPage
 	}
-	if len(shas) >= maxPRCommits {
-		a.warn(fmt.Sprintf("the pull request has %d or more commits and the API lists only the first %d: use actions/checkout with fetch-depth: 0 for a complete scan", maxPRCommits, maxPRCommits))
+	if len(shas) < maxPRCommits {
+		return shas, nil
 	}
-	return shas, nil
+	a.warn(fmt.Sprintf("the pull request has %d or more commits and GitHub lists only %d of them for a pull request: listing them through the compare endpoint instead", maxPRCommits, maxPRCommits))
+	all, err := a.compareCommits(ctx, base, head)
+	if err != nil {
+		a.warn(degraded(fmt.Sprintf("could not list the commits beyond the first %d, so they were NOT scanned; use actions/checkout with fetch-depth: 0 for a complete scan", len(shas)), err))
+		return shas, nil
+	}
+	return all, nil
 }
 
 // scanCommit fetches one commit with its files and scans each patch.
@@ -88,6 +96,10 @@ func (a *apiScanner) scanCommit(ctx context.Context, sha string, wholeIfOmitted 
 		}
 		c.Files = append(c.Files, more.Files...)
 		resp = r2
+	}
+	if len(c.Files) >= maxPRFiles {
+		a.warn(fmt.Sprintf("commit %s changes %d or more files and GitHub lists only %d of them: the rest were NOT scanned; use actions/checkout with fetch-depth: 0 for a complete scan", shortSHA(sha), maxPRFiles, maxPRFiles))
+		a.sc.Stats().Skip("commit "+shortSHA(sha), errors.New("files beyond GitHub's 3000 not listed"))
 	}
 	base := scanner.Location{Source: scanner.SourceDiff, Commit: sha}
 	if au := c.GetCommit().GetAuthor(); au != nil {
@@ -155,15 +167,16 @@ func (a *apiScanner) scanWhole(ctx context.Context, base scanner.Location) {
 }
 
 // prFiles lists the PR's net changes (head side), scans them and returns
-// the added line ranges per path: the only lines a review may comment on.
-func (a *apiScanner) prFiles(ctx context.Context, number int, head string) (map[string][]LineRange, error) {
+// the added line ranges per path, the only lines a review may comment on,
+// and whether the list is complete (GitHub lists at most 3000 files).
+func (a *apiScanner) prFiles(ctx context.Context, number int, head string) (map[string][]LineRange, bool, error) {
 	added := map[string][]LineRange{}
 	opts := &github.ListOptions{PerPage: perPage}
 	n := 0
 	for {
 		fs, resp, err := a.gh.PullRequests.ListFiles(ctx, a.repo.owner, a.repo.name, number, opts)
 		if err != nil {
-			return added, fmt.Errorf("failed to list the files of pull request #%d: %w", number, err)
+			return added, false, fmt.Errorf("failed to list the files of pull request #%d: %w", number, err)
 		}
 		for _, f := range fs {
 			// The head version is scanned here: a commit's omitted patch
@@ -175,15 +188,16 @@ func (a *apiScanner) prFiles(ctx context.Context, number int, head string) (map[
 			}
 		}
 		n += len(fs)
-		if resp.NextPage == 0 || n >= maxPRFiles {
+		if resp.NextPage == 0 {
 			break
 		}
 		opts.Page = resp.NextPage
 	}
 	if n >= maxPRFiles {
-		a.warn(fmt.Sprintf("the pull request changes %d or more files and the API lists only the first %d: use actions/checkout with fetch-depth: 0 for a complete scan", maxPRFiles, maxPRFiles))
+		a.warn(fmt.Sprintf("the pull request changes %d or more files and GitHub lists only the first %d: the commits were scanned one by one, but files beyond these get no review comment; use actions/checkout with fetch-depth: 0 for a complete scan", maxPRFiles, maxPRFiles))
+		return added, false, nil
 	}
-	return added, nil
+	return added, true, nil
 }
 
 // uncovered warns about, and counts as skipped, every commit version whose
@@ -199,18 +213,29 @@ func (a *apiScanner) uncovered() {
 	a.omitted = nil
 }
 
-// compareCommits lists the commits of base...head (at most 250).
+// compareCommits lists the commits of base...head, following the pages to
+// the end (GitHub pages a comparison's commits; its file list, on the first
+// page only, is not used).
 func (a *apiScanner) compareCommits(ctx context.Context, base, head string) ([]string, error) {
-	cmp, _, err := a.gh.Repositories.CompareCommits(ctx, a.repo.owner, a.repo.name, base, head, &github.ListOptions{PerPage: perPage})
-	if err != nil {
-		return nil, fmt.Errorf("failed to compare %s...%s: %w", shortSHA(base), shortSHA(head), err)
-	}
 	var shas []string
-	for _, c := range cmp.Commits {
-		shas = append(shas, c.GetSHA())
+	total := 0
+	opts := &github.ListOptions{PerPage: perPage}
+	for {
+		cmp, resp, err := a.gh.Repositories.CompareCommits(ctx, a.repo.owner, a.repo.name, base, head, opts)
+		if err != nil {
+			return shas, fmt.Errorf("failed to compare %s...%s: %w", shortSHA(base), shortSHA(head), err)
+		}
+		for _, c := range cmp.Commits {
+			shas = append(shas, c.GetSHA())
+		}
+		total = cmp.GetTotalCommits()
+		if resp.NextPage == 0 || len(cmp.Commits) == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
 	}
-	if cmp.GetTotalCommits() > len(shas) {
-		a.warn(fmt.Sprintf("the API listed %d of the %d pushed commits: use actions/checkout with fetch-depth: 0 for a complete scan", len(shas), cmp.GetTotalCommits()))
+	if total > len(shas) {
+		a.warn(fmt.Sprintf("the API listed %d of the %d commits: use actions/checkout with fetch-depth: 0 for a complete scan", len(shas), total))
 	}
 	return shas, nil
 }

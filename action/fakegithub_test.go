@@ -18,6 +18,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
 
 // specPath is GitHub's own REST description (fully dereferenced), cut down
@@ -69,6 +71,8 @@ type file struct {
 	// SHA is the blob id GitHub gives the file's version; empty keeps the
 	// example's.
 	SHA string `json:"-"`
+	// Previous is the old name of a renamed file (status "renamed").
+	Previous string `json:"-"`
 }
 
 // fakeGitHub is a GitHub REST API on 127.0.0.1 that validates every request
@@ -93,6 +97,10 @@ type fakeGitHub struct {
 	compare     map[string][]string // "base...head" -> commit shas
 	// commitMessages replace the example's message of a commit, by sha.
 	commitMessages map[string]string
+	// rejectOffDiff makes POST .../reviews answer 422, as GitHub does, when
+	// a comment's line is not on the RIGHT side of a hunk of prFiles (a
+	// file whose patch is omitted has none).
+	rejectOffDiff bool
 
 	// State the Action changes.
 	reviewComments []map[string]any
@@ -237,15 +245,24 @@ func example(opID string, status int) any {
 	return nil
 }
 
+// itemCache holds the JSON of each list example's first element: a fake
+// answering thousands of files would otherwise walk the description each
+// time.
+var itemCache sync.Map
+
 // item returns a copy of the first element of a list example.
 func item(opID string) map[string]any {
-	l, _ := example(opID, 200).([]any)
-	if len(l) == 0 {
-		return map[string]any{}
+	data, ok := itemCache.Load(opID)
+	if !ok {
+		l, _ := example(opID, 200).([]any)
+		if len(l) == 0 {
+			return map[string]any{}
+		}
+		b, _ := json.Marshal(l[0])
+		data, _ = itemCache.LoadOrStore(opID, b)
 	}
-	data, _ := json.Marshal(l[0])
 	var m map[string]any
-	json.Unmarshal(data, &m)
+	json.Unmarshal(data.([]byte), &m)
 	return m
 }
 
@@ -259,7 +276,8 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 	switch opID {
 	case "pulls/list-commits":
 		var out []any
-		for _, sha := range f.prCommits {
+		// GitHub lists at most 250 commits of a pull request.
+		for _, sha := range f.prCommits[:min(len(f.prCommits), 250)] {
 			c := item(opID)
 			c["sha"] = sha
 			out = append(out, c)
@@ -286,14 +304,13 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 		if pg <= 0 {
 			pg = 1
 		}
-		all := fileList(files)
-		lo := min((pg-1)*per, len(all))
-		hi := min(lo+per, len(all))
-		if hi < len(all) {
+		lo := min((pg-1)*per, len(files))
+		hi := min(lo+per, len(files))
+		if hi < len(files) {
 			q.Set("page", strconv.Itoa(pg+1))
 			w.Header().Set("Link", fmt.Sprintf(`<%s%s%s?%s>; rel="next"`, f.srv.URL, f.prefix, req.URL.Path, q.Encode()))
 		}
-		c["files"] = all[lo:hi]
+		c["files"] = fileList(files[lo:hi])
 		f.reply(w, 200, c)
 	case "pulls/list-files":
 		f.page(w, req, fileList(f.prFiles))
@@ -310,7 +327,24 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 			cm["sha"] = sha
 			cs = append(cs, cm)
 		}
-		c["commits"] = cs
+		// The commits are paged (250 a page without per_page), with a Link
+		// header; total_commits counts them all.
+		q := req.URL.Query()
+		per, _ := strconv.Atoi(q.Get("per_page"))
+		if per <= 0 {
+			per = 250
+		}
+		pg, _ := strconv.Atoi(q.Get("page"))
+		if pg <= 0 {
+			pg = 1
+		}
+		lo := min((pg-1)*per, len(cs))
+		hi := min(lo+per, len(cs))
+		if hi < len(cs) {
+			q.Set("page", strconv.Itoa(pg+1))
+			w.Header().Set("Link", fmt.Sprintf(`<%s%s%s?%s>; rel="next"`, f.srv.URL, f.prefix, req.URL.Path, q.Encode()))
+		}
+		c["commits"] = append([]any{}, cs[lo:hi]...)
 		c["total_commits"] = len(cs)
 		c["files"] = []any{}
 		f.reply(w, 200, c)
@@ -321,6 +355,11 @@ func (f *fakeGitHub) answer(w http.ResponseWriter, opID string, params map[strin
 		}
 		f.page(w, req, out)
 	case "pulls/create-review":
+		if f.rejectOffDiff && !f.onDiff(in) {
+			// GitHub rejects the whole review and names no comment.
+			f.reply(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []any{"Line could not be resolved"}, "documentation_url": "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request"})
+			return
+		}
 		rv, _ := example(opID, 200).(map[string]any)
 		f.nextID++
 		rv["id"] = f.nextID
@@ -418,9 +457,28 @@ func fileList(files []file) []any {
 			m["sha"] = fl.SHA
 		}
 		delete(m, "patch")
+		delete(m, "previous_filename")
 		if !fl.NoPatch {
 			m["patch"] = fl.Patch
 		}
+		if fl.Previous != "" {
+			m["previous_filename"] = fl.Previous
+		}
+		// additions, deletions and changes follow the patch, as GitHub's
+		// do: a pure rename has none and no patch.
+		add, del := 0, 0
+		for _, l := range strings.Split(fl.Patch, "\n") {
+			switch {
+			case strings.HasPrefix(l, "+"):
+				add++
+			case strings.HasPrefix(l, "-"):
+				del++
+			}
+		}
+		if fl.NoPatch && fl.Status != "renamed" {
+			add = 5000 // a file too big for a patch
+		}
+		m["additions"], m["deletions"], m["changes"] = add, del, add+del
 		out = append(out, m)
 	}
 	return out
@@ -459,4 +517,31 @@ func (f *fakeGitHub) reply(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("X-RateLimit-Remaining", "4999")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// onDiff reports whether every comment of a review request is on a line of
+// the RIGHT side of a hunk of prFiles, as GitHub requires.
+func (f *fakeGitHub) onDiff(in map[string]any) bool {
+	comments, _ := in["comments"].([]any)
+	for _, c := range comments {
+		cm, _ := c.(map[string]any)
+		path, _ := cm["path"].(string)
+		line, _ := cm["line"].(float64)
+		ok := false
+		for _, fl := range f.prFiles {
+			if fl.Filename != path || fl.NoPatch {
+				continue
+			}
+			lines, _ := diff.ParsePatch(fl.Patch)
+			for _, l := range lines {
+				if (l.Op == '+' || l.Op == ' ') && l.New == int(line) {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -126,6 +126,34 @@ func (h *headLines) lines(path, raw string) []int {
 	}
 }
 
+// trackedIn returns whether a slash-separated path relative to the
+// checkout at repoPath is a file of its HEAD commit: a file of the checkout
+// that git does not track (build output) has no page on GitHub to link
+// to. When the checkout is not a git repository, no path is tracked.
+func trackedIn(repoPath string) func(path string) bool {
+	none := func(string) bool { return false }
+	r, err := openRepo(repoPath)
+	if err != nil {
+		return none
+	}
+	ref, err := r.Head()
+	if err != nil {
+		return none
+	}
+	c, err := r.CommitObject(ref.Hash())
+	if err != nil {
+		return none
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return none
+	}
+	return func(path string) bool {
+		_, err := t.File(path)
+		return err == nil
+	}
+}
+
 // Sources make the sources the Action scans. Tests replace them to inject
 // faults.
 type Sources interface {

@@ -20,12 +20,16 @@ type reviewTarget struct {
 	line    int
 }
 
-// reviewTargets picks, for each finding, the first location on a line the
-// PR adds (GitHub rejects the whole review when one comment falls outside
-// the diff hunks) and skips findings already commented on. at, when not
-// nil, gives the lines of a path at head that hold the raw secret: a
-// location from an earlier commit may name a line that later commits moved.
-func reviewTargets(fs []scanner.Finding, added map[string][]LineRange, done map[string]bool, at func(path, raw string) []int) []reviewTarget {
+// reviewTargets picks, for each finding, the first line of the PR's head
+// that holds the secret and that the PR adds (GitHub rejects the whole
+// review when one comment falls outside the diff hunks), and skips findings
+// already commented on and comments GitHub refused before (refused, keyed
+// by refusedKey). at gives the 1-based lines of a path at head that hold
+// the raw secret verbatim; a location's own line is used only when its
+// commit is head, where it is head's line by construction. A finding that
+// no head line holds (a later commit removed it) gets no comment: the
+// sticky comment lists it as removed from the code, still exposed.
+func reviewTargets(fs []scanner.Finding, added map[string][]LineRange, done, refused map[string]bool, head string, at func(path, raw string) []int) []reviewTarget {
 	var out []reviewTarget
 	for _, f := range fs {
 		if done[f.ID] {
@@ -33,15 +37,18 @@ func reviewTargets(fs []scanner.Finding, added map[string][]LineRange, done map[
 		}
 	locations:
 		for _, l := range f.Locations {
-			if l.InnerPath != "" || l.Object != "" || l.Change == scanner.Removed || l.Line <= 0 || len(added[l.Path]) == 0 {
+			if l.InnerPath != "" || l.Object != "" || !presentAtHead(l, head) || len(added[l.Path]) == 0 {
 				continue
 			}
 			var lines []int
 			if at != nil {
 				lines = at(l.Path, f.Secret.Reveal())
 			}
-			for _, n := range append(lines, l.Line) {
-				if inRanges(added[l.Path], n) {
+			if l.Commit == head && l.Line > 0 {
+				lines = append(lines, l.Line)
+			}
+			for _, n := range lines {
+				if inRanges(added[l.Path], n) && !refused[refusedKey(f.ID, l.Path, n)] {
 					out = append(out, reviewTarget{f, l.Path, n})
 					break locations
 				}
@@ -61,8 +68,8 @@ type prPoster struct {
 	head   string
 	links  report.Links
 	warn   func(string)
-	// at finds a secret's lines at head; nil in API mode, where the PR's
-	// file list already gives head-side lines.
+	// at finds a secret's 1-based lines at head (from the clone, or from
+	// the PR's file list in API mode); nil when unknown.
 	at func(path, raw string) []int
 }
 
@@ -89,23 +96,56 @@ func (p *prPoster) existingMarkers(ctx context.Context) (map[string]bool, error)
 }
 
 // review posts one review with a comment per new finding on an added line,
-// at most report.ReviewCommentLimit. It returns how many comments it
-// posted.
-func (p *prPoster) review(ctx context.Context, fs []scanner.Finding, added map[string][]LineRange) int {
+// at most report.ReviewCommentLimit, and skips the comments GitHub refused
+// on an earlier run (refused, keyed by refusedKey). When GitHub rejects the
+// review (422: a comment off its diff, a file whose patch it omitted), it
+// posts the comments one review each, so that only the refused ones are
+// lost, and returns those with GitHub's reason.
+func (p *prPoster) review(ctx context.Context, fs []scanner.Finding, added map[string][]LineRange, refused map[string]bool) []refusal {
 	done, err := p.existingMarkers(ctx)
 	if err != nil {
 		p.warn(degraded("could not read earlier review comments, so none were posted", err))
-		return 0
+		return nil
 	}
-	targets := reviewTargets(fs, added, done, p.at)
+	targets := reviewTargets(fs, added, done, refused, p.head, p.at)
 	if len(targets) == 0 {
-		return 0
+		return nil
 	}
 	extra := 0
 	if len(targets) > report.ReviewCommentLimit {
 		extra = len(targets) - report.ReviewCommentLimit
 		targets = targets[:report.ReviewCommentLimit]
 	}
+	err = p.postReview(ctx, targets, extra)
+	if err == nil {
+		return nil
+	}
+	if statusOf(err) != http.StatusUnprocessableEntity {
+		p.warn(degraded("could not post the pull request review; the findings are in the annotations and the job summary", err))
+		return nil
+	}
+	if len(targets) == 1 {
+		return []refusal{p.refuse(targets[0], err)}
+	}
+	// GitHub names neither the comment nor its index: post one review per
+	// comment, so that each refusal is attributed and the rest get in.
+	var out []refusal
+	for i, t := range targets {
+		err := p.postReview(ctx, []reviewTarget{t}, 0)
+		switch {
+		case err == nil:
+		case statusOf(err) == http.StatusUnprocessableEntity:
+			out = append(out, p.refuse(t, err))
+		default:
+			p.warn(degraded(fmt.Sprintf("could not post %d review comment(s); the findings are in the annotations and the job summary", len(targets)-i), err))
+			return out
+		}
+	}
+	return out
+}
+
+// postReview posts one review holding a comment per target.
+func (p *prPoster) postReview(ctx context.Context, targets []reviewTarget, extra int) error {
 	req := &github.PullRequestReviewRequest{
 		CommitID: github.String(p.head),
 		Event:    github.String("COMMENT"),
@@ -119,11 +159,15 @@ func (p *prPoster) review(ctx context.Context, fs []scanner.Finding, added map[s
 			Body: github.String(report.ReviewCommentBody(t.finding)),
 		})
 	}
-	if _, _, err := p.gh.PullRequests.CreateReview(ctx, p.repo.owner, p.repo.name, p.number, req); err != nil {
-		p.warn(degraded("could not post the pull request review; the findings are in the annotations and the job summary", err))
-		return 0
-	}
-	return len(targets)
+	_, _, err := p.gh.PullRequests.CreateReview(ctx, p.repo.owner, p.repo.name, p.number, req)
+	return err
+}
+
+// refuse records and reports a review comment GitHub refused with a 422.
+func (p *prPoster) refuse(t reviewTarget, err error) refusal {
+	r := refusal{ID: t.finding.ID, Path: t.path, Line: t.line, Reason: ghReason(err)}
+	p.warn(fmt.Sprintf("GitHub refused the review comment on %s line %d (422: %s); the finding is in the summary comment, the annotations and the job summary, and later runs do not post this comment again", t.path, t.line, r.Reason))
+	return r
 }
 
 func reviewBody(n, extra int) string {
@@ -156,38 +200,29 @@ func presentAtHead(l scanner.Location, head string) bool {
 }
 
 // splitAtHead separates the findings still in the PR's head from those
-// only in its earlier commits. A finding that ignore rules suppress at some
-// location (suppressed) is in neither list when it is not open: the token
-// is still in the PR, only hidden, and it is listed as suppressed, never
-// as gone.
-func splitAtHead(fs []scanner.Finding, suppressed []report.Ignored, head string) (open, gone []scanner.Finding) {
-	hidden := make(map[string]bool, len(suppressed))
-	for _, ig := range suppressed {
-		hidden[ig.Finding.ID] = true
-	}
+// only in its earlier commits. Every finding is in one of the two lists,
+// also one that ignore rules suppress at some location: its other
+// locations are still reported, so it counts in the sticky headline as in
+// the findings output and the job summary.
+func splitAtHead(fs []scanner.Finding, head string) (open, gone []scanner.Finding) {
 	for _, f := range fs {
-		switch {
-		case slices.ContainsFunc(f.Locations, func(l scanner.Location) bool { return presentAtHead(l, head) }):
+		if slices.ContainsFunc(f.Locations, func(l scanner.Location) bool { return presentAtHead(l, head) }) {
 			open = append(open, f)
-		case !hidden[f.ID]:
+		} else {
 			gone = append(gone, f)
 		}
 	}
 	return open, gone
 }
 
-// sticky creates or edits the one comment that lists every finding of the
-// PR and every finding that ignore rules suppress in it (the rules come
-// from the PR's own tree, so reviewers must see what they hide), and marks
-// earlier ones resolved when a later push removed them. It posts nothing on
-// a PR that never had either.
-func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, suppressed []report.Ignored, notes []string) {
-	fs, gone := splitAtHead(all, suppressed, p.head)
-	existing, err := p.findSticky(ctx)
-	if err != nil {
-		p.warn(degraded("could not read the pull request's comments, so the summary comment was not updated", err))
-		return
-	}
+// sticky creates or edits (existing, nil for none) the one comment that
+// lists every finding of the PR and every finding that ignore rules
+// suppress in it (the rules come from the PR's own tree, so reviewers must
+// see what they hide), and the review comments GitHub refused (refused,
+// also kept in a hidden marker for later runs). It posts nothing on a PR
+// that never had any of them.
+func (p *prPoster) sticky(ctx context.Context, existing *github.IssueComment, all []scanner.Finding, suppressed []report.Ignored, refused []refusal) {
+	fs, gone := splitAtHead(all, p.head)
 	var before []report.StickyEntry
 	if existing != nil {
 		before = report.ParseStickyState(existing.GetBody())
@@ -212,7 +247,9 @@ func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, suppressed
 	if existing == nil && len(all) == 0 && len(suppressed) == 0 {
 		return
 	}
-	body := report.StickyCommentBody(report.Sticky{Findings: fs, Removed: gone, Suppressed: suppressed, Vanished: vanished, Notes: notes, Links: p.links})
+	body := report.StickyCommentBody(report.Sticky{Findings: fs, Removed: gone, Suppressed: suppressed, Vanished: vanished, Notes: refusalNotes(refused), Links: p.links})
+	body = withRefused(body, refused)
+	var err error
 	if existing != nil {
 		if existing.GetBody() == body {
 			return
@@ -222,7 +259,7 @@ func (p *prPoster) sticky(ctx context.Context, all []scanner.Finding, suppressed
 		_, _, err = p.gh.Issues.CreateComment(ctx, p.repo.owner, p.repo.name, p.number, &github.IssueComment{Body: github.String(body)})
 	}
 	if err != nil {
-		p.warn(degraded("could not post the summary comment on the pull request", err))
+		p.warn(degradedWrite("could not post the summary comment on the pull request", err))
 	}
 }
 
@@ -245,48 +282,32 @@ func (p *prPoster) findSticky(ctx context.Context) (*github.IssueComment, error)
 	}
 }
 
-// degraded words a GitHub failure for the log: a 403 is what fork PRs get
-// with their read-only token.
-func degraded(what string, err error) string {
-	switch statusOf(err) {
-	case http.StatusForbidden:
-		return what + " (403: the token cannot write here; on pull requests from forks GitHub gives a read-only token)"
-	case http.StatusNotFound:
-		return what + " (404: not found, or the token cannot see it)"
-	case http.StatusUnprocessableEntity:
-		return what + " (422: GitHub rejected the request)"
-	}
-	return what + ": " + shortError(err)
-}
-
-// shortError keeps the first line of a go-github error, which names the
-// method, URL and status but not the request body.
-func shortError(err error) string {
-	s := err.Error()
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
-
-// onHead returns a copy of fs whose locations still at head name head's
-// line of the secret, for the annotations GitHub shows on the PR's files;
-// the report keeps the line in the commit that added it.
+// onHead returns a copy of fs for the annotations GitHub shows on the PR's
+// files: a location still at head names head's line of the secret, and one
+// no longer at head names no line (its line in the commit that added it
+// would point at an unrelated line of head). The report keeps the line in
+// the commit that added it.
 func onHead(fs []scanner.Finding, head string, at func(path, raw string) []int) []scanner.Finding {
 	out := make([]scanner.Finding, len(fs))
 	for i, f := range fs {
 		f.Locations = slices.Clone(f.Locations)
 		for j := range f.Locations {
 			l := &f.Locations[j]
-			if l.InnerPath != "" || l.Object != "" || !presentAtHead(*l, head) {
+			if l.InnerPath != "" || l.Object != "" {
 				continue
 			}
-			if lines := at(l.Path, f.Secret.Reveal()); len(lines) > 0 && !slices.Contains(lines, l.Line) {
+			if !presentAtHead(*l, head) {
+				l.Line, l.Column, l.ColumnUTF16 = 0, 0, 0
+				continue
+			}
+			switch lines := at(l.Path, f.Secret.Reveal()); {
+			case len(lines) > 0 && !slices.Contains(lines, l.Line):
 				// The column was on the commit's line, not this one.
 				l.Line, l.Column, l.ColumnUTF16 = lines[0], 0, 0
+			case len(lines) == 0 && l.Commit != "" && l.Commit != head:
+				// The secret is at head, but not verbatim on a line of
+				// this path: the commit's line may be another one now.
+				l.Line, l.Column, l.ColumnUTF16 = 0, 0, 0
 			}
 		}
 		out[i] = f

@@ -102,6 +102,13 @@ type runner struct {
 	added map[string][]LineRange
 	// local is true when the PR was scanned from the local clone.
 	local bool
+	// at finds the 1-based lines of a path at the PR's head that hold a raw
+	// secret: from the clone, or from the PR's file list in API mode; nil
+	// when neither was read.
+	at func(path, raw string) []int
+	// tracked tells whether a checkout path is a file git tracks (see
+	// trackedIn); built once, by links.
+	tracked func(path string) bool
 	// warnings are scan-level notices that go into the report; posting
 	// problems go to postWarnings, printed and added to the summary.
 	warnings     []string
@@ -317,8 +324,8 @@ func (r *runner) finish(ctx context.Context, mode report.Mode, out Outcome) (Out
 	}
 
 	annotated := rep.Findings
-	if st, err := r.prInfo(); err == nil && r.local {
-		annotated = onHead(rep.Findings, st.head, newHeadLines(r.ws, st.head).lines)
+	if st, err := r.prInfo(); err == nil && r.at != nil {
+		annotated = onHead(rep.Findings, st.head, r.at)
 	}
 	report.WriteAnnotations(r.gha, annotated, report.AnnotationLimit)
 
@@ -332,7 +339,7 @@ func (r *runner) finish(ctx context.Context, mode report.Mode, out Outcome) (Out
 	} else if r.in.TrackingIssue && mode == report.ModeHistory && r.event.isScheduled() {
 		msg, err := trackIssue(ctx, r.gh, r.repo, rep.Findings, r.runURL(), r.links())
 		if err != nil {
-			r.postWarnings = append(r.postWarnings, degraded("could not update the tracking issue", err))
+			r.postWarnings = append(r.postWarnings, degradedAs("could not update the tracking issue", permIssues, err))
 		} else if msg != "" {
 			r.gha.Noticef("%s", msg)
 		}
@@ -357,24 +364,63 @@ func (r *runner) finish(ctx context.Context, mode report.Mode, out Outcome) (Out
 }
 
 // postPR posts the review on the findings of rep and the sticky comment,
-// which also lists the findings that ignore rules suppressed.
+// which also lists the findings that ignore rules suppressed and the review
+// comments GitHub refused, on this run or an earlier one.
 func (r *runner) postPR(ctx context.Context, rep report.Report) {
 	st, err := r.prInfo()
 	if err != nil {
 		return
 	}
-	p := &prPoster{gh: r.gh, repo: r.repo, number: st.number, head: st.head, links: r.links(), warn: func(s string) { r.postWarnings = append(r.postWarnings, s) }}
-	if r.local {
-		p.at = newHeadLines(r.ws, st.head).lines
+	p := &prPoster{gh: r.gh, repo: r.repo, number: st.number, head: st.head, links: r.links(), at: r.at, warn: func(s string) { r.postWarnings = append(r.postWarnings, s) }}
+	// The sticky comment is read first: it remembers the comments GitHub
+	// refused, which the review must not post again.
+	existing, serr := p.findSticky(ctx)
+	if serr != nil && statusOf(serr) == http.StatusUnauthorized {
+		// Every other call would fail the same way: say it once.
+		p.warn(degraded("the review and the summary comment were not posted", serr))
+		return
 	}
-	p.review(ctx, rep.Findings, r.added)
-	p.sticky(ctx, rep.Findings, rep.Ignored, nil)
+	if serr != nil {
+		p.warn(degraded("could not read the pull request's comments, so the summary comment was not updated", serr))
+	}
+	before := parseRefused(existing.GetBody())
+	refused := map[string]bool{}
+	for _, x := range before {
+		refused[refusedKey(x.ID, x.Path, x.Line)] = true
+	}
+	now := p.review(ctx, rep.Findings, r.added, refused)
+	if serr != nil {
+		return
+	}
+	ids := map[string]bool{}
+	for _, f := range rep.Findings {
+		ids[f.ID] = true
+	}
+	p.sticky(ctx, existing, rep.Findings, rep.Ignored, keepRefused(before, now, ids))
 }
 
 // links builds the links of the job summary, the sticky comment and the
-// tracking issue to file lines and commits.
+// tracking issue to file lines and commits. Files of the checkout link to
+// the pull request's head, or to the pushed commit.
 func (r *runner) links() report.Links {
-	return report.Links{Server: r.env("GITHUB_SERVER_URL"), Repo: r.repo.String()}
+	l := report.Links{Server: r.env("GITHUB_SERVER_URL"), Repo: r.repo.String()}
+	switch {
+	case r.ev != nil && r.ev.PullRequest != nil:
+		if _, _, head, err := r.ev.prRange(); err == nil {
+			l.Head = head
+		}
+	case r.event.addsCommits() || r.event.isScheduled():
+		if sha := r.env("GITHUB_SHA"); shaRE.MatchString(sha) {
+			l.Head = sha
+		}
+	}
+	if l.Head != "" {
+		if r.tracked == nil {
+			r.tracked = trackedIn(r.ws)
+		}
+		l.InHead = r.tracked
+	}
+	return l
 }
 
 func (r *runner) runURL() string {

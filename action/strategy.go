@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/diff"
 )
 
@@ -168,6 +169,7 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 		res, err := r.scan(ctx, r.sources().Range(r.ws, base, head))
 		if err == nil {
 			r.added, r.local = res.Added, true
+			r.at = newHeadLines(r.ws, head).lines
 			return true, nil
 		}
 		if !errors.Is(err, diff.ErrBaseNotFound) {
@@ -177,18 +179,27 @@ func (r *runner) scanPR(ctx context.Context) (bool, error) {
 	if !target {
 		r.notices = append(r.notices, "the pull request's base commit is not in the local clone (the default shallow checkout): scanning it through the GitHub API; actions/checkout with fetch-depth: 0 gives a complete local scan")
 	}
+	// Commits and the PR's file list are collected apart, then merged: the
+	// same secret at the same path is one location, not one per source.
 	api := r.api(!target)
-	shas, cerr := api.prCommits(ctx, number)
+	commits, files := scanner.NewCollector(), scanner.NewCollector()
+	api.col = commits
+	shas, cerr := api.prCommits(ctx, number, base, head)
 	if cerr != nil {
 		r.warn(degraded("could not list the pull request's commits, so each commit was NOT scanned", cerr))
 	}
 	fetched := r.scanAPICommits(ctx, api, shas, false)
-	added, ferr := api.prFiles(ctx, number, head)
+	api.col = files
+	added, complete, ferr := api.prFiles(ctx, number, head)
 	if ferr != nil {
 		r.warn(degraded("could not list the pull request's files", ferr))
 	}
 	api.uncovered()
+	idx := mergeAPI(r.col, commits.Findings(), files.Findings(), head, ferr == nil && complete)
 	r.added = added
+	if ferr == nil {
+		r.at = idx.at
+	}
 	return (cerr == nil && fetched) || ferr == nil, nil
 }
 

@@ -22,6 +22,11 @@ type Links struct {
 	// no commit of their own (files of the checkout); "" leaves them
 	// without a link.
 	Head string
+	// InHead, when set, tells whether a checkout path (slash-separated,
+	// relative to the repository root) is a file of Head's tree; a path it
+	// rejects (untracked build output) gets no link. Nil links every path
+	// that isBuildOutput lets through.
+	InHead func(path string) bool
 }
 
 // linkRepoRE is what GitHub allows in owner and repository names.
@@ -114,7 +119,7 @@ func (l Links) Location(loc scanner.Location) string {
 	}
 	sha := loc.Commit
 	if sha == "" {
-		if loc.Source != "dir" || isBuildOutput(loc) {
+		if loc.Source != "dir" || isBuildOutput(loc) || (l.InHead != nil && !l.InHead(loc.Path)) {
 			return ""
 		}
 		sha = l.Head
