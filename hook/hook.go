@@ -39,10 +39,12 @@ type Options struct {
 	// bare repository, its directory); "" means the current directory.
 	RepoPath string
 	// Executable is the absolute path of the clickup-secret-scan binary the
-	// hook runs.
+	// hook runs; "" writes a hook that finds clickup-secret-scan on PATH
+	// when it runs.
 	Executable string
-	// Force replaces a foreign hook; the old one is kept next to it as
-	// pre-commit.bak (or pre-commit.bak.N).
+	// Force keeps a foreign hook and chains it: it is moved next to ours
+	// as pre-commit.bak (or pre-commit.bak.N) and runs after ours, its exit
+	// code the commit's.
 	Force bool
 	// Getenv looks up HOME, XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL,
 	// GIT_CONFIG_SYSTEM and GIT_CONFIG_NOSYSTEM for the global and system
@@ -58,22 +60,59 @@ type Result struct {
 	Unchanged bool
 	// Updated is true when an older hook of ours was replaced.
 	Updated bool
-	// Backup is where a foreign hook replaced with Force was moved, else "".
+	// Backup is where a foreign hook chained with Force was moved, else "".
 	Backup string
 }
 
-// Script returns the hook's content for the binary at exe.
-func Script(exe string) string {
-	return "#!/bin/sh\n" +
+// chainPrefix starts the line of a hook that names the chained hook.
+const chainPrefix = "chained="
+
+// Script returns the hook's content for the binary at exe ("" = found on
+// PATH). A clean commit prints nothing (staged --quiet). chained, when not
+// "", is the file name of a foreign hook in the same directory that runs
+// after ours when ours passes, with the commit's arguments; its exit code
+// is the hook's.
+func Script(exe, chained string) string {
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n" +
 		Marker + ": refuses a commit that adds a ClickUp credential.\n" +
 		"# Written by `clickup-secret-scan install-hook`; run that again to update it, delete this file to remove it.\n" +
-		"# `git commit --no-verify` skips every hook: the GitHub Action is the net behind it.\n" +
-		"exe=" + shellQuote(exe) + "\n" +
-		"if [ ! -x \"$exe\" ]; then\n" +
-		"\techo \"clickup-secret-scan pre-commit hook: $exe is missing; reinstall it and run 'clickup-secret-scan install-hook', or delete $0\" >&2\n" +
-		"\texit 1\n" +
-		"fi\n" +
-		"exec \"$exe\" staged\n"
+		"# `git commit --no-verify` skips every hook: the GitHub Action is the net behind it.\n")
+	if exe == "" {
+		b.WriteString("exe=$(command -v clickup-secret-scan)\n" +
+			"if [ -z \"$exe\" ]; then\n" +
+			"\techo \"clickup-secret-scan pre-commit hook: clickup-secret-scan is not on PATH; install it, or delete $0\" >&2\n" +
+			"\texit 1\n" +
+			"fi\n")
+	} else {
+		b.WriteString("exe=" + shellQuote(exe) + "\n" +
+			"if [ ! -x \"$exe\" ]; then\n" +
+			"\techo \"clickup-secret-scan pre-commit hook: $exe is missing; reinstall it and run 'clickup-secret-scan install-hook', or delete $0\" >&2\n" +
+			"\texit 1\n" +
+			"fi\n")
+	}
+	if chained == "" {
+		b.WriteString("exec \"$exe\" staged --quiet\n")
+		return b.String()
+	}
+	b.WriteString("\"$exe\" staged --quiet || exit $?\n" +
+		"# The hook that was here before, kept by install-hook --force: it runs after ours.\n" +
+		chainPrefix + shellQuote(chained) + "\n" +
+		"chained=\"$(dirname \"$0\")/$chained\"\n" +
+		"# git skips a hook that is not executable; so does the chain.\n" +
+		"[ -x \"$chained\" ] || exit 0\n" +
+		"exec \"$chained\" \"$@\"\n")
+	return b.String()
+}
+
+// chainedOf returns the chained hook's file name of a hook we wrote, or "".
+func chainedOf(content []byte) string {
+	for _, line := range strings.Split(string(content), "\n") {
+		if v, ok := strings.CutPrefix(line, chainPrefix); ok {
+			return strings.ReplaceAll(strings.Trim(v, "'"), `'\''`, "'")
+		}
+	}
+	return ""
 }
 
 // shellQuote quotes s for POSIX sh.
@@ -95,7 +134,7 @@ func IsOurs(content []byte) bool {
 // executable changes nothing; with another executable it updates the hook.
 func Install(opts Options) (Result, error) {
 	var res Result
-	if !filepath.IsAbs(opts.Executable) {
+	if opts.Executable != "" && !filepath.IsAbs(opts.Executable) {
 		return res, fmt.Errorf("the hook needs the binary's absolute path, got %q", opts.Executable)
 	}
 	dir, err := HooksDir(opts.RepoPath, opts.Getenv)
@@ -103,9 +142,13 @@ func Install(opts Options) (Result, error) {
 		return res, err
 	}
 	res.Path = filepath.Join(dir, "pre-commit")
-	want := []byte(Script(opts.Executable))
-
 	old, err := os.ReadFile(res.Path)
+	want := []byte(Script(opts.Executable, ""))
+	if err == nil && IsOurs(old) {
+		// An update keeps the hook chained earlier.
+		want = []byte(Script(opts.Executable, chainedOf(old)))
+	}
+
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -120,13 +163,14 @@ func Install(opts Options) (Result, error) {
 	case IsOurs(old):
 		res.Updated = true
 	case !opts.Force:
-		return res, fmt.Errorf("%w at %s: keep it and call `%s staged` from it, or re-run with --force to replace it (it is kept as a .bak file)",
-			ErrForeignHook, res.Path, opts.Executable)
+		return res, fmt.Errorf("%w at %s: call `clickup-secret-scan staged` from it, or re-run with --force to keep it as a .bak file that runs after ours",
+			ErrForeignHook, res.Path)
 	default:
 		res.Backup = backupName(res.Path)
 		if err := os.Rename(res.Path, res.Backup); err != nil {
-			return res, fmt.Errorf("failed to back up the existing hook to %s: %w", res.Backup, err)
+			return res, fmt.Errorf("failed to move the existing hook to %s: %w", res.Backup, err)
 		}
+		want = []byte(Script(opts.Executable, filepath.Base(res.Backup)))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, fmt.Errorf("failed to create the hooks directory %s: %w", dir, err)
