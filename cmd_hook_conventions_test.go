@@ -60,6 +60,15 @@ func TestInstallHookRefusesTransientBinary(t *testing.T) {
 	if err != nil || !hook.IsOurs(b) || !strings.Contains(string(b), "command -v clickup-secret-scan") {
 		t.Errorf("--on-path hook (%v):\n%s", err, b)
 	}
+	// The commit-msg hook is installed exactly when staged can scan a
+	// message file: a hook calling a missing flag would refuse every commit.
+	msg, err := os.ReadFile(filepath.Join(r.dir, ".git", "hooks", "commit-msg"))
+	switch has := stagedScansMessages(t.Context(), func(string) string { return "" }); {
+	case has && (err != nil || !strings.Contains(string(msg), `staged --message-file "$1"`)):
+		t.Errorf("staged has --message-file but the commit-msg hook is missing or wrong (%v):\n%s", err, msg)
+	case !has && err == nil:
+		t.Errorf("staged has no --message-file, yet a commit-msg hook was written:\n%s", msg)
+	}
 }
 
 // TestInstallHookChainsAndIsQuiet: with --force a foreign hook runs after

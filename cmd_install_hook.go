@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -44,23 +45,40 @@ func runInstallHook(ctx context.Context, args []string, env Env, stdout, stderr 
 				"and run its install-hook, or pass --on-path for a hook that runs clickup-secret-scan from PATH", exe, where)
 		}
 	}
-	res, err := hook.Install(hook.Options{RepoPath: *repo, Executable: exe, Force: *force, Getenv: env})
-	if err != nil {
-		return err
+	names := []string{hook.PreCommit}
+	if stagedScansMessages(ctx, env) {
+		names = append(names, hook.CommitMsg)
 	}
-	switch {
-	case res.Unchanged:
-		fmt.Fprintf(stdout, "pre-commit hook already installed at %s\n", res.Path)
-	case res.Updated:
-		fmt.Fprintf(stdout, "pre-commit hook updated at %s\n", res.Path)
-	default:
-		fmt.Fprintf(stdout, "pre-commit hook installed at %s\n", res.Path)
-	}
-	if res.Backup != "" {
-		fmt.Fprintf(stdout, "the previous hook was moved to %s and runs after ours\n", res.Backup)
+	for _, name := range names {
+		res, err := hook.Install(hook.Options{RepoPath: *repo, Executable: exe, Force: *force, Hook: name, Getenv: env})
+		if err != nil {
+			return err
+		}
+		switch {
+		case res.Unchanged:
+			fmt.Fprintf(stdout, "%s hook already installed at %s\n", name, res.Path)
+		case res.Updated:
+			fmt.Fprintf(stdout, "%s hook updated at %s\n", name, res.Path)
+		default:
+			fmt.Fprintf(stdout, "%s hook installed at %s\n", name, res.Path)
+		}
+		if res.Backup != "" {
+			fmt.Fprintf(stdout, "the previous %s hook was moved to %s and runs after ours\n", name, res.Backup)
+		}
 	}
 	fmt.Fprintln(stdout, "every commit now runs 'clickup-secret-scan staged'; 'git commit --no-verify' skips it, so keep the GitHub Action as the net")
 	return nil
+}
+
+// stagedScansMessages reports whether this binary's staged command has
+// --message-file, which the commit-msg hook runs: a hook calling a flag
+// the binary lacks would refuse every commit.
+func stagedScansMessages(ctx context.Context, env Env) bool {
+	var h errHelp
+	if err := runStaged(ctx, []string{"-h"}, env, io.Discard, io.Discard); errors.As(err, &h) {
+		return h.flags().Lookup("message-file") != nil
+	}
+	return false
 }
 
 // transientDir names where exe lives when that place is cleaned up behind

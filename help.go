@@ -44,8 +44,10 @@ without commits). The pre-commit hook runs it.`,
 	"install-hook": {
 		synopsis: "install-hook [flags]",
 		description: `Writes a pre-commit hook (in core.hooksPath when set) that runs
-'clickup-secret-scan staged', and a commit-msg hook that scans the message.
-With --force an existing hook is kept and run after ours.`,
+'clickup-secret-scan staged --quiet', and a commit-msg hook that scans the
+commit message when this binary can. It refuses a binary that will not last
+(go run, go test, the temporary directory): install it first, or use
+--on-path. With --force an existing hook is kept and runs after ours.`,
 		examples: []string{
 			"clickup-secret-scan install-hook",
 			"clickup-secret-scan install-hook --repo ../app --force",

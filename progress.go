@@ -13,7 +13,7 @@ import (
 
 // progressAfter is how long a scan runs before its progress line appears:
 // a quick scan prints none.
-var progressAfter = 2 * time.Second
+const progressAfter = 2 * time.Second
 
 // withProgress wraps src so that a progress line (items and megabytes
 // scanned, from the scanner's stats) is refreshed on w twice a second once
@@ -22,12 +22,13 @@ func withProgress(src source.Source, w io.Writer) source.Source {
 	if w == nil {
 		return src
 	}
-	return progressSource{src, w}
+	return progressSource{Source: src, w: w, after: progressAfter}
 }
 
 type progressSource struct {
 	source.Source
-	w io.Writer
+	w     io.Writer
+	after time.Duration
 }
 
 func (p progressSource) Mode() report.Mode { return p.Source.Mode() }
@@ -40,7 +41,7 @@ func (p progressSource) Scan(ctx context.Context, sc *scanner.Scanner, col *scan
 		select {
 		case <-stop:
 			return
-		case <-time.After(progressAfter):
+		case <-time.After(p.after):
 		}
 		tick := time.NewTicker(500 * time.Millisecond)
 		defer tick.Stop()
