@@ -25,7 +25,7 @@ func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Wri
 		return fs.usageErrorf("audit takes no arguments (use --repo PATH)")
 	}
 	if *format != "text" && *format != "json" {
-		return usageErrorf("unknown --format %q (want text or json)", *format)
+		return fs.usageErrorf("unknown --format %q (want text or json)", *format)
 	}
 	p.RepoRoot = *repo
 	closeLog, err := withAuditLog(&p, stderr)

@@ -126,6 +126,12 @@ func TestHelpConventions(t *testing.T) {
 			}
 		})
 	}
+	// A bad value found after parsing is a usage error with the usage too.
+	for _, args := range [][]string{{"dir", ".", "--format", "xml"}, {"audit", "--format", "sarif"}, {"dir"}} {
+		if code, _, stderr := ccRun(nil, "", args...); code != exitUsage || !strings.Contains(stderr, "usage: clickup-secret-scan "+args[0]) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and the usage", args, code, stderr)
+		}
+	}
 	if code, stdout, _ := ccRun(nil, "", "version"); code != exitClean || !strings.HasPrefix(stdout, "clickup-secret-scan ") {
 		t.Errorf("version: exit %d, %q", code, stdout)
 	}

@@ -31,7 +31,7 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 // flagsOK says are wrong) with argsErr and the usage, and, unless set
 // already, roots location paths at the top of repo's working tree.
 func checkRepoScan(fs *flagSet, o *outputOptions, env Env, stdout io.Writer, flagsOK bool, argsErr, repo string) error {
-	if err := o.validate(env, stdout); err != nil {
+	if err := o.validate(fs, env, stdout); err != nil {
 		return err
 	}
 	if !flagsOK || fs.NArg() > 0 {

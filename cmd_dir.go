@@ -25,7 +25,7 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if err := out.validate(env, stdout); err != nil {
+	if err := out.validate(fs, env, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

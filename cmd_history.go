@@ -27,7 +27,7 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 	if fs.NArg() > 0 {
 		return fs.usageErrorf("history takes no arguments (got %q); use --repo PATH", fs.Arg(0))
 	}
-	if err := o.validate(env, stdout); err != nil {
+	if err := o.validate(fs, env, stdout); err != nil {
 		return err
 	}
 	if o.pipeline.RepoRoot == "" {

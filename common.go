@@ -52,11 +52,11 @@ func addOutputFlags(fs *flagSet) *outputOptions {
 
 // validate checks the format and decides on colour: only for the text
 // report written to a terminal.
-func (o *outputOptions) validate(env Env, stdout io.Writer) error {
+func (o *outputOptions) validate(fs *flagSet, env Env, stdout io.Writer) error {
 	switch o.format {
 	case "text", "json", "sarif":
 	default:
-		return usageErrorf("unknown --format %q (want text, json or sarif)", o.format)
+		return fs.usageErrorf("unknown --format %q (want text, json or sarif)", o.format)
 	}
 	o.color = o.format == "text" && o.output == "" && !o.noColor && env("NO_COLOR") == "" && isTerminal(stdout)
 	return nil
