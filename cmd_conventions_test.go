@@ -83,7 +83,7 @@ func TestFlagsAnywhere(t *testing.T) {
 
 func TestHelpConventions(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"help", "-h"}} {
 		code, stdout, stderr := ccRun(nil, "", args...)
 		if code != exitClean || stderr != "" || !strings.Contains(stdout, "commands:") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want the usage on stdout", args, code, stdout, stderr)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
@@ -110,7 +111,7 @@ func dispatch(ctx context.Context, args []string, env Env, stdout, stderr io.Wri
 		printUsage(stdout)
 		return nil
 	case "help":
-		if len(args) == 1 {
+		if len(args) == 1 || strings.HasPrefix(args[1], "-") {
 			printUsage(stdout)
 			return nil
 		}
