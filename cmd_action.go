@@ -23,15 +23,12 @@ import (
 // what the event adds could not be scanned, or the outputs or job summary
 // could not be written (see actionExit).
 func runAction(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("action", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clickup-secret-scan action\n\nRuns as a GitHub Action: reads the inputs from INPUT_* variables and the event from GITHUB_EVENT_PATH. See action.yml and the GitHub Action section of README.md.")
-	}
-	if err := parseFlags(fs, args); err != nil {
+	fs := newFlagSet("action", stdout, stderr)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageErrorf("action takes no arguments; inputs come from INPUT_* variables")
+		return fs.usageErrorf("action takes no arguments; inputs come from INPUT_* variables")
 	}
 	getenv := func(k string) string { return env(k) }
 	gha := githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(getenv))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/audit"
@@ -13,27 +12,27 @@ import (
 // runAudit implements `audit [--repo PATH] [--format text|json]`: the
 // ClickUp security checklist. It exits 1 when a check fails or cannot run.
 func runAudit(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("audit", stderr)
+	fs := newFlagSet("audit", stdout, stderr)
 	repo := fs.String("repo", ".", "the repository `path` to audit")
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output `format`: text or json")
 	output := fs.String("output", "", "write the checklist to this `file` instead of stdout")
 	var p postprocess.Options
 	addPipelineFlags(fs, &p)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clickup-secret-scan audit [--repo PATH] [--format text|json] [flags]")
-		fmt.Fprintln(stderr, "checks the repository against the ClickUp security checklist; exit 1 when a check fails")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageErrorf("audit takes no arguments (use --repo PATH)")
+		return fs.usageErrorf("audit takes no arguments (use --repo PATH)")
 	}
 	if *format != "text" && *format != "json" {
-		return usageErrorf("unknown --format %q (want text or json)", *format)
+		return fs.usageErrorf("unknown --format %q (want text or json)", *format)
 	}
 	p.RepoRoot = *repo
+	closeLog, err := withAuditLog(&p, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
 	cl, err := audit.Run(ctx, audit.Options{
 		RepoPath: *repo,
 		PostProcess: func(ctx context.Context, rep report.Report) (report.Report, error) {

@@ -190,7 +190,7 @@ func TestRunBaseline(t *testing.T) {
 				vtGit(t, root, "add", "-A")
 				vtGit(t, root, "commit", "-q", "-m", "new")
 			}
-			if code, _, errOut := vtRun("baseline", "--repo", root); code != exitClean || !strings.Contains(errOut, "1 new finding(s)") || !strings.Contains(errOut, "2 already listed") {
+			if code, _, errOut := vtRun("baseline", "--repo", root); code != exitClean || !strings.Contains(errOut, "1 new finding(s)") || !strings.Contains(errOut, "2 already ignored") {
 				t.Errorf("second baseline: exit %d, stderr %q", code, redactAll(errOut, toks))
 			}
 			data2, _ := os.ReadFile(filepath.Join(root, ".clickup-secret-scan-ignore"))
@@ -232,7 +232,7 @@ func TestAuditAcceptsInstalledHook(t *testing.T) {
 			if hooksPath != "" {
 				vtGit(t, root, "config", "core.hooksPath", hooksPath)
 			}
-			if code, _, errOut := vtRun("install-hook", "--repo", root); code != exitClean {
+			if code, _, errOut := vtRun("install-hook", "--on-path", "--repo", root); code != exitClean {
 				t.Fatalf("install-hook: exit %d: %s", code, errOut)
 			}
 			_, out, _ := vtRun("audit", "--repo", root, "--format", "json")

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,38 +25,39 @@ import (
 // directory) and adds one ignore entry per finding not listed yet, so that a
 // team adopting the scanner on an old repository fails only on new leaks.
 func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
-	fset := newFlagSet("baseline", stderr)
+	fset := newFlagSet("baseline", stdout, stderr)
 	repo := fset.String("repo", ".", "the repository `path` to scan")
 	output := fset.String("output", "", "the ignore `file` to write (default <repo>/"+ignore.DefaultFile+"; - for stdout); existing entries are kept")
-	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clickup-secret-scan baseline [--repo PATH] [--output FILE]")
-		fmt.Fprintln(stderr, "records the current findings' ids as ignored; they stay leaked: rotate them")
-		fset.PrintDefaults()
-	}
-	if err := parseFlags(fset, args); err != nil {
+	if err := fset.parse(args); err != nil {
 		return err
 	}
 	if fset.NArg() > 0 {
-		return usageErrorf("baseline takes no arguments (use --repo PATH)")
+		return fset.usageErrorf("baseline takes no arguments (use --repo PATH)")
 	}
 	out := *output
 	if out == "" {
 		out = filepath.Join(*repo, ignore.DefaultFile)
 	}
+	// The rules already in force are those of the file written to, or of
+	// the repository's ignore file when the baseline goes to stdout.
+	rulesFile := out
+	if out == "-" {
+		rulesFile = filepath.Join(*repo, ignore.DefaultFile)
+	}
 	var existing []byte
 	var rules *ignore.Rules
-	if out != "-" {
-		data, err := os.ReadFile(out)
-		switch {
-		case err == nil:
-			existing = data
-			rules, err = ignore.Parse(bytes.NewReader(data), out)
-			if err != nil {
-				return usageErrorf("invalid ignore file: %w", err)
-			}
-		case !errors.Is(err, fs.ErrNotExist):
-			return usageErrorf("failed to read %s: %w", out, err)
+	data, err := os.ReadFile(rulesFile)
+	switch {
+	case err == nil:
+		rules, err = ignore.Parse(bytes.NewReader(data), rulesFile)
+		if err != nil {
+			return usageErrorf("invalid ignore file: %w", err)
 		}
+		if out != "-" {
+			existing = data
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return usageErrorf("failed to read %s: %w", rulesFile, err)
 	}
 
 	src := &source.RepoOrDir{Repo: history.Source{RepoPath: *repo}, Dir: dir.Source{Roots: []string{*repo}}}
@@ -84,12 +86,17 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 		fmt.Fprintf(&buf, "# ClickUp secret scan ignore file: one finding id (sha256 of the secret) or path:<glob>, then a reason.\n")
 		fmt.Fprintf(&buf, "# Ignoring a finding does not make a leaked token safe: rotate every token listed here.\n")
 	}
-	added, kept := 0, 0
-	for _, f := range rep.Findings {
-		if rules.Contains(f.ID) {
+	// A finding an id or path rule (or the inline marker) ignores already
+	// needs no entry; one ignored at some locations only still does.
+	findings, ignored := rules.Apply(rep.Findings, *repo)
+	kept := 0
+	for _, ig := range ignored {
+		if !slices.ContainsFunc(findings, func(f scanner.Finding) bool { return f.ID == ig.Finding.ID }) {
 			kept++
-			continue
 		}
+	}
+	added := 0
+	for _, f := range findings {
 		if added == 0 {
 			fmt.Fprintf(&buf, "\n# baseline of %s, %s scan\n", date, scanned)
 		}
@@ -98,7 +105,7 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 		fmt.Fprintf(&buf, "%s  baseline %s\n", f.ID, date)
 	}
 	if out == "-" {
-		if _, err := stdout.Write(buf.Bytes()); err != nil {
+		if _, err := stdout.Write(scanner.RedactShapes(buf.Bytes())); err != nil {
 			return fmt.Errorf("failed to write the baseline: %w", err)
 		}
 	} else if added > 0 || len(existing) == 0 {
@@ -106,7 +113,11 @@ func runBaseline(ctx context.Context, args []string, env Env, stdout, stderr io.
 			return fmt.Errorf("failed to write %s: %w", out, err)
 		}
 	}
-	fmt.Fprintf(stderr, "baseline: %d new finding(s) recorded in %s (%d already listed)\n", added, out, kept)
+	where := out
+	if out == "-" {
+		where = "standard output"
+	}
+	fmt.Fprintf(stderr, "baseline: %d new finding(s) written to %s (%d already ignored)\n", added, where, kept)
 	if added+kept > 0 {
 		fmt.Fprintln(stderr, "these findings no longer fail a scan, but ignoring a finding does not make a leaked token safe: rotate them")
 	}
@@ -119,6 +130,12 @@ func baselineWhere(f scanner.Finding) string {
 	}
 	l := f.Locations[0]
 	s := l.Path
+	switch l.Object {
+	case scanner.ObjectCommitMessage:
+		s = "commit " + shortID(l.Commit) + " message"
+	case scanner.ObjectTagMessage:
+		s = "tag " + strings.TrimPrefix(l.Path, "refs/tags/") + " message"
+	}
 	if l.InnerPath != "" {
 		s += "!/" + l.InnerPath
 	}
@@ -129,6 +146,14 @@ func baselineWhere(f scanner.Finding) string {
 		s += fmt.Sprintf(" (+%d more)", n)
 	}
 	return s
+}
+
+// shortID abbreviates a commit id to 7 characters, as git log --oneline.
+func shortID(id string) string {
+	if len(id) > 7 {
+		return id[:7]
+	}
+	return id
 }
 
 // commentSafe keeps a path from breaking out of its comment line.

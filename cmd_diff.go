@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"io"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
@@ -14,21 +12,15 @@ import (
 // adds. A base missing from the repository (a shallow clone) is a usage
 // error, never a silent empty scan.
 func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("diff", stderr)
+	fs := newFlagSet("diff", stdout, stderr)
 	base := fs.String("base", "", "the revision the range starts from, excluded (required): a commit id, branch or tag")
 	head := fs.String("head", "HEAD", "the revision the range ends at, included")
 	repo := fs.String("repo", ".", "the repository to scan")
 	o := addOutputFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clickup-secret-scan diff --base REV [--head REV] [--repo PATH] [--format text|json|sarif] [--output FILE]")
-		fmt.Fprintln(stderr, "\nScans every commit in base..head against its first parent; a token on an added line is a new leak,")
-		fmt.Fprintln(stderr, "one on a removed line is reported as removed (still in history: rotate it).")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if err := checkRepoScan(fs, o, *base != "", "diff needs --base REV and takes no arguments", *repo); err != nil {
+	if err := checkRepoScan(fs, o, env, stdout, *base != "", "diff needs --base REV and takes no arguments", *repo); err != nil {
 		return err
 	}
 	return scanAndFinish(ctx, diff.Range{RepoPath: *repo, Base: *base, Head: *head}, scanner.Options{}, o, stdout, stderr)
@@ -38,12 +30,12 @@ func runDiff(ctx context.Context, args []string, env Env, stdout, stderr io.Writ
 // validates the output flags, rejects arguments (and flag values that
 // flagsOK says are wrong) with argsErr and the usage, and, unless set
 // already, roots location paths at the top of repo's working tree.
-func checkRepoScan(fs *flag.FlagSet, o *outputOptions, flagsOK bool, argsErr, repo string) error {
-	if err := o.validate(); err != nil {
+func checkRepoScan(fs *flagSet, o *outputOptions, env Env, stdout io.Writer, flagsOK bool, argsErr, repo string) error {
+	if err := o.validate(fs, env, stdout); err != nil {
 		return err
 	}
 	if !flagsOK || fs.NArg() > 0 {
-		return withUsage{usageErrorf("%s", argsErr), fs.Usage}
+		return fs.usageErrorf("%s", argsErr)
 	}
 	if o.pipeline.RepoRoot == "" {
 		// Location paths are relative to the working tree's top, and so

@@ -239,8 +239,8 @@ func TestDiffCommandIgnoreFileAtRoot(t *testing.T) {
 	r.commit("add fixture")
 	sub := filepath.Join(r.dir, "fixtures")
 	for _, args := range [][]string{
-		{"diff", "--base", base, "--repo", sub},
-		{"staged", "--repo", sub},
+		{"diff", "--base", base, "--repo", sub, "--show-ignored"},
+		{"staged", "--repo", sub, "--show-ignored"},
 	} {
 		if args[0] == "staged" {
 			r.write("fixtures/more.env", "OTHER="+tok+"\n") // not an exact copy of tokens.env

@@ -5,37 +5,79 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 )
 
-// runDir implements `dir [--include GLOB]... [--exclude GLOB]... PATH...`.
+// runDir implements `dir [flags] PATH...`; PATH "-" is standard input.
 func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("dir", stderr)
+	fs := newFlagSet("dir", stdout, stderr)
 	var include, exclude stringList
 	fs.Var(&include, "include", "scan only files matching this doublestar `glob` (relative to each PATH; repeatable)")
 	fs.Var(&exclude, "exclude", "skip files matching this doublestar `glob` (relative to each PATH; repeatable)")
-	maxArchive := fs.Int64("max-archive-bytes", scanner.DefaultMaxArchiveBytes, "decompress at most this many `bytes` from one archive")
+	maxArchive := byteSize(scanner.DefaultMaxArchiveBytes)
+	fs.Var(&maxArchive, "max-archive-bytes", "decompress at most this `size` from one archive: bytes, or with a unit (256MiB, 1GB)")
 	out := addOutputFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clickup-secret-scan dir [flags] PATH...")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if err := out.validate(); err != nil {
+	if err := out.validate(fs, env, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return withUsage{usageErrorf("dir needs at least one PATH"), fs.Usage}
+		return fs.usageErrorf("dir needs at least one PATH (- for standard input)")
 	}
-	src := dir.Source{Roots: fs.Args(), Include: include, Exclude: exclude}
-	if isTerminal(stderr) {
-		src.Progress = stderr
+	roots := fs.Args()
+	var src source.Source = dir.Source{Roots: slices.DeleteFunc(slices.Clone(roots), func(r string) bool { return r == "-" }), Include: include, Exclude: exclude, Progress: out.progress(stderr)}
+	if slices.Contains(roots, "-") {
+		src = withStdin{dir: src.(dir.Source), stdin: stdinFrom(ctx)}
 	}
-	return scanAndFinish(ctx, src, scanner.Options{MaxArchiveBytes: *maxArchive}, out, stdout, stderr)
+	return scanAndFinish(ctx, src, scanner.Options{MaxArchiveBytes: int64(maxArchive)}, out, stdout, stderr)
+}
+
+type stdinKey struct{}
+
+// withStdinReader returns ctx carrying r as the standard input that `dir -`
+// reads; main passes os.Stdin, tests a pipe of their own.
+func withStdinReader(ctx context.Context, r io.Reader) context.Context {
+	return context.WithValue(ctx, stdinKey{}, r)
+}
+
+func stdinFrom(ctx context.Context) io.Reader {
+	if r, ok := ctx.Value(stdinKey{}).(io.Reader); ok {
+		return r
+	}
+	return os.Stdin
+}
+
+// withStdin scans standard input, reported as path "-", then the
+// directory roots (when there are any besides "-").
+type withStdin struct {
+	dir   dir.Source
+	stdin io.Reader
+}
+
+func (withStdin) Mode() report.Mode { return report.ModeDir }
+
+func (s withStdin) Scan(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (source.Result, error) {
+	matches, err := sc.Scan(ctx, "-", s.stdin)
+	if err != nil {
+		if ctx.Err() != nil {
+			return source.Result{}, fmt.Errorf("scan interrupted: %w", ctx.Err())
+		}
+		sc.Stats().Error("-", fmt.Errorf("failed to read standard input: %w", err))
+	}
+	for _, m := range matches {
+		col.Add(m, scanner.Location{Source: scanner.SourceDir, Path: "-"})
+	}
+	if len(s.dir.Roots) == 0 {
+		return source.Result{}, nil
+	}
+	return s.dir.Scan(ctx, sc, col)
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a

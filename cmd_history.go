@@ -14,26 +14,26 @@ import (
 // annotated tag messages, each unique blob once, with the introducing
 // commit of every finding.
 func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("history", stderr)
+	fs := newFlagSet("history", stdout, stderr)
 	var opts history.Options
 	fs.StringVar(&opts.RepoPath, "repo", ".", "the git repository to scan (work tree, .git directory or bare repository)")
 	fs.BoolVar(&opts.AllObjects, "all-objects", false, "also scan objects that no ref reaches (force-pushed-away commits), for incident response")
 	fs.StringVar(&opts.SinceCommit, "since-commit", "", "only scan commits not reachable from this revision")
 	fs.StringVar(&opts.StatePath, "state", "", "incremental state file: scan only what is new since the run that wrote it, and report its open findings again")
 	o := addOutputFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageErrorf("history takes no arguments (got %q); use --repo PATH", fs.Arg(0))
+		return fs.usageErrorf("history takes no arguments (got %q); use --repo PATH", fs.Arg(0))
 	}
-	if err := o.validate(); err != nil {
+	if err := o.validate(fs, env, stdout); err != nil {
 		return err
 	}
 	if o.pipeline.RepoRoot == "" {
 		o.pipeline.RepoRoot = opts.RepoPath
 	}
-	rep, _, err := source.Run(ctx, history.Source(opts), scanner.Options{})
+	rep, _, err := source.Run(ctx, withProgress(history.Source(opts), o.progress(stderr)), scanner.Options{})
 	if err != nil && !errors.Is(err, history.ErrStateNotSaved) {
 		return err
 	}

@@ -50,12 +50,12 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		r.write("README.md", "hello\n")
 		r.commit("root")
 
-		code, stdout, stderr := runBinary(t, r, bin, "install-hook")
+		code, stdout, stderr := runInstallHookBinary(t, r, bin)
 		hookPath := filepath.Join(r.dir, ".git", "hooks", "pre-commit")
 		if code != exitClean || !strings.Contains(stdout, "installed at "+hookPath) {
 			t.Fatalf("install-hook: exit %d\nstdout: %s\nstderr: %s", code, dhShow(stdout), dhShow(stderr))
 		}
-		code, stdout, _ = runBinary(t, r, bin, "install-hook", "--repo", r.dir)
+		code, stdout, _ = runInstallHookBinary(t, r, bin, "--repo", r.dir)
 		if code != exitClean || !strings.Contains(stdout, "already installed") {
 			t.Errorf("second install-hook: exit %d, stdout %q", code, dhShow(stdout))
 		}
@@ -107,7 +107,7 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		t.Parallel()
 		r := newDHRepo(t)
 		r.git("config", "core.hooksPath", ".githooks")
-		code, stdout, stderr := runBinary(t, r, bin, "install-hook", "--repo", r.dir)
+		code, stdout, stderr := runInstallHookBinary(t, r, bin, "--repo", r.dir)
 		want := filepath.Join(r.dir, ".githooks", "pre-commit")
 		if code != exitClean || !strings.Contains(stdout, want) {
 			t.Fatalf("install-hook: exit %d\nstdout: %s\nstderr: %s", code, dhShow(stdout), dhShow(stderr))
@@ -128,14 +128,14 @@ func TestInstallHookEndToEnd(t *testing.T) {
 		if err := os.WriteFile(hookPath, []byte(foreign), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		code, stdout, stderr := runBinary(t, r, bin, "install-hook", "--repo", r.dir)
+		code, stdout, stderr := runInstallHookBinary(t, r, bin, "--repo", r.dir)
 		if code != exitUsage || !strings.Contains(stderr, "--force") || !strings.Contains(stderr, hookPath) {
 			t.Errorf("install-hook over a foreign hook: exit %d, want %d\nstdout: %s\nstderr: %s", code, exitUsage, dhShow(stdout), dhShow(stderr))
 		}
 		if b, _ := os.ReadFile(hookPath); string(b) != foreign {
 			t.Fatalf("foreign hook changed: %q", b)
 		}
-		code, stdout, stderr = runBinary(t, r, bin, "install-hook", "--repo", r.dir, "--force")
+		code, stdout, stderr = runInstallHookBinary(t, r, bin, "--repo", r.dir, "--force")
 		if code != exitClean || !strings.Contains(stdout, hookPath+".bak") {
 			t.Errorf("install-hook --force: exit %d\nstdout: %s\nstderr: %s", code, dhShow(stdout), dhShow(stderr))
 		}

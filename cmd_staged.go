@@ -23,19 +23,14 @@ const stagedAdvice = `clickup-secret-scan: do not commit this: the staged change
 // runStaged scans the staged changes against HEAD; the pre-commit hook
 // runs it before every commit.
 func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("staged", stderr)
+	fs := newFlagSet("staged", stdout, stderr)
 	repo := fs.String("repo", ".", "the repository whose index to scan")
 	msgFile := fs.String("message-file", "", "also scan this commit message file (what a commit-msg hook gets as $1)")
 	o := addOutputFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clickup-secret-scan staged [--repo PATH] [--message-file FILE] [--format text|json|sarif] [--output FILE]")
-		fmt.Fprintln(stderr, "\nScans what the index adds relative to HEAD (everything staged in a repository without commits).")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if err := checkRepoScan(fs, o, true, "staged takes no arguments", *repo); err != nil {
+	if err := checkRepoScan(fs, o, env, stdout, true, "staged takes no arguments", *repo); err != nil {
 		return err
 	}
 	// git points a pre-commit hook at a temporary index for `git commit -a`

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
 	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/postprocess"
@@ -21,44 +21,54 @@ import (
 type outputOptions struct {
 	format string
 	output string
+	// exitZero makes findings exit 0 (the report is still written).
+	exitZero bool
+	// quiet prints nothing on success: no text report, no progress line.
+	quiet bool
+	// showIgnored lists ignored findings in full in the text report.
+	showIgnored bool
+	// noColor turns colour off in the text report on a terminal.
+	noColor bool
+	// color is decided in validate: text on a terminal, NO_COLOR unset,
+	// no --no-color.
+	color bool
 	// pipeline holds the post-processing flags (ignore rules, live
 	// verification).
 	pipeline postprocess.Options
 }
 
-func addOutputFlags(fs *flag.FlagSet) *outputOptions {
+func addOutputFlags(fs *flagSet) *outputOptions {
 	o := &outputOptions{}
-	fs.StringVar(&o.format, "format", "text", "output format: text, json or sarif")
-	fs.StringVar(&o.output, "output", "", "write the report to this file instead of stdout")
+	fs.StringVar(&o.format, "format", "text", "output `format`: text, json or sarif")
+	fs.StringVar(&o.output, "output", "", "write the report to this `file` instead of stdout")
+	fs.BoolVar(&o.exitZero, "exit-zero", false, "exit 0 when credentials are found (the report still lists them); bad usage (2) and failures (3) still fail")
+	fs.BoolVar(&o.quiet, "quiet", false, "print nothing when nothing is found (no text report, no progress line)")
+	fs.boolAlias(&o.quiet, "q", "quiet")
+	fs.BoolVar(&o.showIgnored, "show-ignored", false, "list ignored findings in full in the text report (default: one count line; JSON always lists them)")
+	fs.BoolVar(&o.noColor, "no-color", false, "no colour in the text report (also off when NO_COLOR is set or stdout is not a terminal)")
 	addPipelineFlags(fs, &o.pipeline)
 	return o
 }
 
-func (o *outputOptions) validate() error {
+// validate checks the format and decides on colour: only for the text
+// report written to a terminal.
+func (o *outputOptions) validate(fs *flagSet, env Env, stdout io.Writer) error {
 	switch o.format {
 	case "text", "json", "sarif":
+	default:
+		return fs.usageErrorf("unknown --format %q (want text, json or sarif)", o.format)
+	}
+	o.color = o.format == "text" && o.output == "" && !o.noColor && env("NO_COLOR") == "" && isTerminal(stdout)
+	return nil
+}
+
+// progress returns where a command's progress line goes: stderr on a
+// terminal unless --quiet, else nowhere.
+func (o *outputOptions) progress(stderr io.Writer) io.Writer {
+	if o.quiet || !isTerminal(stderr) {
 		return nil
 	}
-	return usageErrorf("unknown --format %q (want text, json or sarif)", o.format)
-}
-
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("clickup-secret-scan "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses args. It returns flag.ErrHelp for -h (exit 0) and a
-// usage error for a bad flag; the flag package has printed both already.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errShown{usage.Error{Err: err}}
-	}
-	return nil
+	return stderr
 }
 
 // stringList is a repeatable string flag.
@@ -72,7 +82,11 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 // errFindings when findings remain, an error when the report cannot be
 // written. Per-item errors were already counted in rep.Stats.
 func finish(ctx context.Context, o *outputOptions, rep report.Report, stdout, stderr io.Writer) error {
-	var err error
+	closeLog, err := withAuditLog(&o.pipeline, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
 	rep, err = postprocess.Apply(ctx, o.pipeline, rep, stderr)
 	if err != nil {
 		return err
@@ -84,20 +98,25 @@ func finish(ctx context.Context, o *outputOptions, rep report.Report, stdout, st
 	if rep.Stats.ErrorCount > 0 {
 		fmt.Fprintf(stderr, "warning: %d item(s) could not be scanned in full; see stats.errors\n", rep.Stats.ErrorCount)
 	}
-	if err := writeReport(o, rep, stdout); err != nil {
-		return err
+	// --quiet drops the text report of a clean scan; JSON and SARIF are
+	// data another program waits for, and a file was asked for.
+	if !(o.quiet && len(rep.Findings) == 0 && o.format == "text" && o.output == "") {
+		if err := writeReport(o, rep, stdout); err != nil {
+			return err
+		}
 	}
-	if len(rep.Findings) > 0 {
+	if len(rep.Findings) > 0 && !o.exitZero {
 		return errFindings
 	}
 	return nil
 }
 
 func writeReport(o *outputOptions, rep report.Report, stdout io.Writer) error {
+	opts := report.Options{Color: o.color, ShowIgnored: o.showIgnored}
 	if o.output == "" {
-		return report.Write(stdout, o.format, rep)
+		return report.WriteWith(stdout, o.format, rep, opts)
 	}
-	return report.WriteFile(o.output, func(w io.Writer) error { return report.Write(w, o.format, rep) })
+	return report.WriteFile(o.output, func(w io.Writer) error { return report.WriteWith(w, o.format, rep, opts) })
 }
 
 // scanAndFinish runs src and finishes with its report (see finish).
@@ -114,10 +133,36 @@ const apiURLFlag = "--clickup-api-url"
 
 // addPipelineFlags adds the post-processing flags (ignore rules, live
 // verification) every scanning command shares.
-func addPipelineFlags(fs *flag.FlagSet, p *postprocess.Options) {
+func addPipelineFlags(fs *flagSet, p *postprocess.Options) {
 	p.APIURLOption = apiURLFlag
 	fs.StringVar(&p.IgnoreFile, "ignore-file", "", "read ignore rules from this `file` (default: "+ignore.DefaultFile+" at the repository root, when present)")
 	fs.BoolVar(&p.Verify, "verify", false, "check each personal token and OAuth access token against ClickUp's API (GET /api/v2/user): live, revoked or unknown; this sends the token to ClickUp")
 	fs.StringVar(&p.ClickUpAPIURL, "clickup-api-url", "", "ClickUp API base `URL` for --verify (default "+verify.DefaultBaseURL+")")
-	fs.StringVar(&p.AuditLog, "audit-log", "", "append one JSON line per ClickUp API call to this `file` (default stderr); it never holds a token")
+	fs.StringVar(&p.AuditLog, "audit-log", "", "with --verify, append one JSON line per ClickUp API call to this `file` (- for stderr; default: not kept); it never holds a token")
+}
+
+// withAuditLog points --verify's audit lines at --audit-log: a file, "-"
+// for stderr, or nowhere when unset, so that they never mix into the
+// human messages on stderr unasked. It returns the function that closes
+// the file.
+func withAuditLog(p *postprocess.Options, stderr io.Writer) (func(), error) {
+	if !p.Verify || p.VerifyClient != nil {
+		return func() {}, nil
+	}
+	var w io.Writer = io.Discard
+	closer := func() {}
+	switch p.AuditLog {
+	case "":
+	case "-":
+		w = stderr
+	default:
+		f, err := os.OpenFile(p.AuditLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, usage.Error{Err: fmt.Errorf("failed to open the audit log: %w", err)}
+		}
+		w = f
+		closer = func() { f.Close() }
+	}
+	p.VerifyClient = &verify.Client{BaseURL: p.ClickUpAPIURL, Audit: auditlog.New(w)}
+	return closer, nil
 }

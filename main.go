@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
@@ -38,13 +39,21 @@ func commands() []command {
 		{"audit", "check a repository against the ClickUp security checklist", runAudit},
 		{"baseline", "write the current findings' ids to an ignore file", runBaseline},
 		{"action", "run as a GitHub Action (reads INPUT_* and the event)", runAction},
+		{"completion", "print a shell completion script (bash, zsh or fish)", runCompletion},
+		{"version", "print the version", runVersion},
+		{"help", "print this help, or a command's help (help COMMAND)", nil},
 	}
+}
+
+func runVersion(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
+	fmt.Fprintln(stdout, "clickup-secret-scan", version)
+	return nil
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := startCPUProfile(os.Getenv("CLICKUP_SECRET_SCAN_CPUPROFILE"), os.Stderr)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := run(withStdinReader(ctx, os.Stdin), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stopProfile()
 	stop()
 	os.Exit(code)
@@ -93,19 +102,26 @@ type terminalWriter struct {
 }
 
 func dispatch(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		printUsage(stderr)
-		if len(args) == 0 {
-			return errShown{usage.Err}
-		}
-		return nil
+		return errShown{usage.Err}
 	}
-	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintln(stdout, "clickup-secret-scan", version)
+	switch args[0] {
+	case "-h", "--help", "-help":
+		printUsage(stdout)
 		return nil
+	case "help":
+		if len(args) == 1 || strings.HasPrefix(args[1], "-") {
+			printUsage(stdout)
+			return nil
+		}
+		// help COMMAND is COMMAND -h.
+		args = []string{args[1], "-h"}
+	case "--version", "-version":
+		args[0] = "version"
 	}
 	for _, c := range commands() {
-		if c.name == args[0] {
+		if c.name == args[0] && c.run != nil {
 			return c.run(ctx, args[1:], env, stdout, stderr)
 		}
 	}
@@ -124,6 +140,7 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nexit codes: 0 clean, 1 findings, 2 bad usage or input, 3 internal failure")
-	fmt.Fprintln(w, "run 'clickup-secret-scan <command> -h' for a command's flags")
+	fmt.Fprintln(w, "\n"+exitCodesLine)
+	fmt.Fprintln(w, "flags may come before or after arguments; -- ends them")
+	fmt.Fprintln(w, "run 'clickup-secret-scan help <command>' for a command's flags")
 }

@@ -21,13 +21,24 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
-// Marker is the comment line that identifies a hook written by this
-// package; a later run replaces such a hook without --force.
+// Marker is the comment line that identifies a pre-commit hook written by
+// this package; a later run replaces such a hook without --force.
 const Marker = "# clickup-secret-scan pre-commit hook"
+
+// CommitMsgMarker identifies a commit-msg hook written by this package.
+const CommitMsgMarker = "# clickup-secret-scan commit-msg hook"
+
+// The hooks Install writes.
+const (
+	PreCommit = "pre-commit"
+	// CommitMsg scans the commit message: git passes the message file as
+	// the hook's first argument.
+	CommitMsg = "commit-msg"
+)
 
 // ErrForeignHook is wrapped when a pre-commit hook that this package did
 // not write is in the way and Force is not set.
-var ErrForeignHook error = usage.Error{Err: errors.New("a pre-commit hook not written by clickup-secret-scan already exists")}
+var ErrForeignHook error = usage.Error{Err: errors.New("a hook not written by clickup-secret-scan already exists")}
 
 // ErrNotRepository is wrapped when the path is not inside a git
 // repository; it is source.ErrNotRepository.
@@ -39,11 +50,15 @@ type Options struct {
 	// bare repository, its directory); "" means the current directory.
 	RepoPath string
 	// Executable is the absolute path of the clickup-secret-scan binary the
-	// hook runs.
+	// hook runs; "" writes a hook that finds clickup-secret-scan on PATH
+	// when it runs.
 	Executable string
-	// Force replaces a foreign hook; the old one is kept next to it as
-	// pre-commit.bak (or pre-commit.bak.N).
+	// Force keeps a foreign hook and chains it: it is moved next to ours
+	// as pre-commit.bak (or pre-commit.bak.N) and runs after ours, its exit
+	// code the commit's.
 	Force bool
+	// Hook is PreCommit ("" too) or CommitMsg.
+	Hook string
 	// Getenv looks up HOME, XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL,
 	// GIT_CONFIG_SYSTEM and GIT_CONFIG_NOSYSTEM for the global and system
 	// config files; nil means os.Getenv.
@@ -58,22 +73,69 @@ type Result struct {
 	Unchanged bool
 	// Updated is true when an older hook of ours was replaced.
 	Updated bool
-	// Backup is where a foreign hook replaced with Force was moved, else "".
+	// Backup is where a foreign hook chained with Force was moved, else "".
 	Backup string
 }
 
-// Script returns the hook's content for the binary at exe.
-func Script(exe string) string {
-	return "#!/bin/sh\n" +
-		Marker + ": refuses a commit that adds a ClickUp credential.\n" +
+// chainPrefix starts the line of a hook that names the chained hook.
+const chainPrefix = "chained="
+
+// Script returns the hook's content for the binary at exe ("" = found on
+// PATH). A clean commit prints nothing (staged --quiet). chained, when not
+// "", is the file name of a foreign hook in the same directory that runs
+// after ours when ours passes, with the commit's arguments; its exit code
+// is the hook's.
+func Script(exe, chained string) string {
+	return ScriptFor(PreCommit, exe, chained)
+}
+
+// ScriptFor is Script for the hook name (PreCommit or CommitMsg); the
+// commit-msg hook runs `staged --message-file` on the message git passes.
+func ScriptFor(name, exe, chained string) string {
+	marker, what, run := Marker, "that adds a ClickUp credential", "staged --quiet"
+	if name == CommitMsg {
+		marker, what, run = CommitMsgMarker, "whose message holds a ClickUp credential", "staged --message-file \"$1\" --quiet"
+	}
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n" +
+		marker + ": refuses a commit " + what + ".\n" +
 		"# Written by `clickup-secret-scan install-hook`; run that again to update it, delete this file to remove it.\n" +
-		"# `git commit --no-verify` skips every hook: the GitHub Action is the net behind it.\n" +
-		"exe=" + shellQuote(exe) + "\n" +
-		"if [ ! -x \"$exe\" ]; then\n" +
-		"\techo \"clickup-secret-scan pre-commit hook: $exe is missing; reinstall it and run 'clickup-secret-scan install-hook', or delete $0\" >&2\n" +
-		"\texit 1\n" +
-		"fi\n" +
-		"exec \"$exe\" staged\n"
+		"# `git commit --no-verify` skips every hook: the GitHub Action is the net behind it.\n")
+	if exe == "" {
+		b.WriteString("exe=$(command -v clickup-secret-scan)\n" +
+			"if [ -z \"$exe\" ]; then\n" +
+			"\techo \"clickup-secret-scan " + name + " hook: clickup-secret-scan is not on PATH; install it, or delete $0\" >&2\n" +
+			"\texit 1\n" +
+			"fi\n")
+	} else {
+		b.WriteString("exe=" + shellQuote(exe) + "\n" +
+			"if [ ! -x \"$exe\" ]; then\n" +
+			"\techo \"clickup-secret-scan " + name + " hook: $exe is missing; reinstall it and run 'clickup-secret-scan install-hook', or delete $0\" >&2\n" +
+			"\texit 1\n" +
+			"fi\n")
+	}
+	if chained == "" {
+		b.WriteString("exec \"$exe\" " + run + "\n")
+		return b.String()
+	}
+	b.WriteString("\"$exe\" " + run + " || exit $?\n" +
+		"# The hook that was here before, kept by install-hook --force: it runs after ours.\n" +
+		chainPrefix + shellQuote(chained) + "\n" +
+		"chained=\"$(dirname \"$0\")/$chained\"\n" +
+		"# git skips a hook that is not executable; so does the chain.\n" +
+		"[ -x \"$chained\" ] || exit 0\n" +
+		"exec \"$chained\" \"$@\"\n")
+	return b.String()
+}
+
+// chainedOf returns the chained hook's file name of a hook we wrote, or "".
+func chainedOf(content []byte) string {
+	for _, line := range strings.Split(string(content), "\n") {
+		if v, ok := strings.CutPrefix(line, chainPrefix); ok {
+			return strings.ReplaceAll(strings.Trim(v, "'"), `'\''`, "'")
+		}
+	}
+	return ""
 }
 
 // shellQuote quotes s for POSIX sh.
@@ -84,28 +146,37 @@ func shellQuote(s string) string {
 // IsOurs reports whether hook content was written by this package.
 func IsOurs(content []byte) bool {
 	for _, line := range bytes.Split(content, []byte("\n")) {
-		if bytes.HasPrefix(bytes.TrimSpace(line), []byte(Marker)) {
+		l := bytes.TrimSpace(line)
+		if bytes.HasPrefix(l, []byte(Marker)) || bytes.HasPrefix(l, []byte(CommitMsgMarker)) {
 			return true
 		}
 	}
 	return false
 }
 
-// Install writes the pre-commit hook. Running it again with the same
+// Install writes the pre-commit (or commit-msg) hook. Running it again with the same
 // executable changes nothing; with another executable it updates the hook.
 func Install(opts Options) (Result, error) {
 	var res Result
-	if !filepath.IsAbs(opts.Executable) {
+	if opts.Executable != "" && !filepath.IsAbs(opts.Executable) {
 		return res, fmt.Errorf("the hook needs the binary's absolute path, got %q", opts.Executable)
 	}
 	dir, err := HooksDir(opts.RepoPath, opts.Getenv)
 	if err != nil {
 		return res, err
 	}
-	res.Path = filepath.Join(dir, "pre-commit")
-	want := []byte(Script(opts.Executable))
-
+	name := opts.Hook
+	if name == "" {
+		name = PreCommit
+	}
+	res.Path = filepath.Join(dir, name)
 	old, err := os.ReadFile(res.Path)
+	want := []byte(ScriptFor(name, opts.Executable, ""))
+	if err == nil && IsOurs(old) {
+		// An update keeps the hook chained earlier.
+		want = []byte(ScriptFor(name, opts.Executable, chainedOf(old)))
+	}
+
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -120,13 +191,14 @@ func Install(opts Options) (Result, error) {
 	case IsOurs(old):
 		res.Updated = true
 	case !opts.Force:
-		return res, fmt.Errorf("%w at %s: keep it and call `%s staged` from it, or re-run with --force to replace it (it is kept as a .bak file)",
-			ErrForeignHook, res.Path, opts.Executable)
+		return res, fmt.Errorf("%w at %s: call `clickup-secret-scan staged` from it, or re-run with --force to keep it as a .bak file that runs after ours",
+			ErrForeignHook, res.Path)
 	default:
 		res.Backup = backupName(res.Path)
 		if err := os.Rename(res.Path, res.Backup); err != nil {
-			return res, fmt.Errorf("failed to back up the existing hook to %s: %w", res.Backup, err)
+			return res, fmt.Errorf("failed to move the existing hook to %s: %w", res.Backup, err)
 		}
+		want = []byte(ScriptFor(name, opts.Executable, filepath.Base(res.Backup)))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, fmt.Errorf("failed to create the hooks directory %s: %w", dir, err)

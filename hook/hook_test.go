@@ -70,7 +70,7 @@ func TestInstall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !IsOurs(b) || !bytes.Contains(b, []byte("exe='"+exe+"'\n")) || !bytes.Contains(b, []byte("exec \"$exe\" staged\n")) || !bytes.HasPrefix(b, []byte("#!/bin/sh\n")) {
+	if !IsOurs(b) || !bytes.Contains(b, []byte("exe='"+exe+"'\n")) || !bytes.Contains(b, []byte("exec \"$exe\" staged --quiet\n")) || !bytes.HasPrefix(b, []byte("#!/bin/sh\n")) {
 		t.Errorf("hook content:\n%s", b)
 	}
 	if fi, _ := os.Stat(want); fi.Mode().Perm()&0o111 == 0 {
@@ -230,7 +230,7 @@ func TestInstallErrors(t *testing.T) {
 
 func TestScriptQuotesThePath(t *testing.T) {
 	t.Parallel()
-	s := Script("/tmp/it's here/clickup-secret-scan")
+	s := Script("/tmp/it's here/clickup-secret-scan", "")
 	if !strings.Contains(s, `exe='/tmp/it'\''s here/clickup-secret-scan'`) {
 		t.Errorf("script does not quote the path for sh:\n%s", s)
 	}
@@ -250,7 +250,7 @@ func TestScriptQuotesThePath(t *testing.T) {
 func TestScriptMissingBinary(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), "pre-commit")
-	if err := os.WriteFile(p, []byte(Script("/nonexistent/clickup-secret-scan")), 0o755); err != nil {
+	if err := os.WriteFile(p, []byte(Script("/nonexistent/clickup-secret-scan", "")), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	out, err := exec.Command("sh", p).CombinedOutput()

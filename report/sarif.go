@@ -155,14 +155,25 @@ func writeSARIFLimit(w io.Writer, r Report, limit int) error {
 		ruleIndex[k] = i
 	}
 	results := []sarifResult{}
+	var omitted []sarifOmitted
 	for _, f := range r.Findings {
+		f, om := splitFileless(f)
+		omitted = append(omitted, om...)
 		results = append(results, sarifResults(f, ruleIndex, nil)...)
 	}
 	for _, ig := range r.Ignored {
 		sup := &sarifSuppression{Kind: "external", Status: "accepted", Justification: ig.Reason}
-		results = append(results, sarifResults(ig.Finding, ruleIndex, sup)...)
+		f, _ := splitFileless(ig.Finding)
+		results = append(results, sarifResults(f, ruleIndex, sup)...)
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
+	if n := len(omitted); n > 0 {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "warning",
+			Message: sarifText{Text: strconv.Itoa(n) + " finding location(s) in commit or tag messages are not results here: code scanning " +
+				"places a result in a file only. run.properties.omittedMessageFindings lists them; the text and JSON reports show them in full. Rotate those tokens too."},
+		})
+	}
 	if len(results) > limit {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "warning",
@@ -187,6 +198,9 @@ func writeSARIFLimit(w io.Writer, r Report, limit int) error {
 	}
 	if r.Mode != "" {
 		props["mode"] = r.Mode
+	}
+	if len(omitted) > 0 {
+		props["omittedMessageFindings"] = omitted
 	}
 	log := sarifLog{
 		Schema:  sarifSchema,
@@ -247,6 +261,41 @@ func sarifRuleFor(k scanner.Kind) sarifRule {
 			"problem.severity":  "error",
 		},
 	}
+}
+
+// sarifOmitted is a finding location left out of the results because it is
+// in a commit or tag message, which code scanning cannot place: GitHub
+// requires a file path in each result's artifactLocation.
+type sarifOmitted struct {
+	ID     string `json:"id"`
+	RuleID string `json:"ruleId"`
+	// Object is "commit-message" or "tag-message".
+	Object string `json:"object"`
+	Commit string `json:"commit,omitempty"`
+	// Ref is the tag of a tag message.
+	Ref string `json:"ref,omitempty"`
+	// Redacted is the redacted secret, as every other report shows it.
+	Redacted string `json:"redacted"`
+}
+
+// splitFileless returns f without its commit- and tag-message locations,
+// and those locations as omitted entries.
+func splitFileless(f scanner.Finding) (scanner.Finding, []sarifOmitted) {
+	var keep []scanner.Location
+	var om []sarifOmitted
+	for _, l := range f.Locations {
+		if l.Object != scanner.ObjectCommitMessage && l.Object != scanner.ObjectTagMessage {
+			keep = append(keep, l)
+			continue
+		}
+		o := sarifOmitted{ID: f.ID, RuleID: f.Kind.Rule(), Object: string(l.Object), Commit: l.Commit, Redacted: f.Secret.Redacted()}
+		if l.Object == scanner.ObjectTagMessage {
+			o.Ref = scrub(l.Path, f.Secret)
+		}
+		om = append(om, o)
+	}
+	f.Locations = keep
+	return f, om
 }
 
 // sarifResults returns one result per location of f. sup, when set, marks

@@ -15,12 +15,22 @@ const maxTextErrors = 20
 // writeText renders one block per finding, then the ignored findings, then
 // a summary line. Values from the scan are shown through display, so a file
 // name cannot fake a line or carry terminal escapes.
-func writeText(w io.Writer, r Report) error {
+//
+// With color, ANSI colours mark the headline by severity, the redacted value
+// and the paths; ignored findings are one summary line unless showIgnored.
+func writeText(w io.Writer, r Report, opts Options) error {
 	var b strings.Builder
+	c := textColors(opts.Color)
 	for _, f := range r.Findings {
-		b.WriteString(Headline(f))
+		head := Headline(f)
+		red := f.Secret.Redacted()
+		if i := strings.Index(head, red); i >= 0 && opts.Color {
+			sev := c.severity(f.Kind.Severity())
+			head = sev + head[:i] + c.reset + c.value + red + c.reset + sev + head[i+len(red):] + c.reset
+		}
+		b.WriteString(head)
 		b.WriteByte('\n')
-		fmt.Fprintf(&b, "  kind: %s (%s severity), rule %s\n", f.Kind, f.Kind.Severity(), f.Rule())
+		fmt.Fprintf(&b, "  kind: %s (%s%s severity%s), rule %s\n", f.Kind, c.severity(f.Kind.Severity()), f.Kind.Severity(), c.reset, f.Rule())
 		fmt.Fprintf(&b, "  id: %s\n", f.ID)
 		if f.Verification != "" {
 			v := string(f.Verification)
@@ -40,11 +50,17 @@ func writeText(w io.Writer, r Report) error {
 		}
 		b.WriteString("  found at:\n")
 		for _, l := range f.Locations {
-			fmt.Fprintf(&b, "    %s\n", textLocation(l))
+			fmt.Fprintf(&b, "    %s%s%s\n", c.path, textLocation(l), c.reset)
 		}
 		fmt.Fprintf(&b, "  rotate it: %s\n\n", RotateHint(f))
 	}
+	if !opts.ShowIgnored && len(r.Ignored) > 0 {
+		fmt.Fprintf(&b, "%d ignored: see --show-ignored\n", len(r.Ignored))
+	}
 	for _, ig := range r.Ignored {
+		if !opts.ShowIgnored {
+			break
+		}
 		f := ig.Finding
 		fmt.Fprintf(&b, "ignored: %s %s (reason: %s)\n", KindTitle(f.Kind), f.Secret.Redacted(), display(ig.Reason))
 		for _, l := range f.Locations {
@@ -66,6 +82,28 @@ func writeText(w io.Writer, r Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ansi holds the escape sequences of the text report; all empty without
+// colour.
+type ansi struct{ reset, value, path, high, medium, low string }
+
+func textColors(on bool) ansi {
+	if !on {
+		return ansi{}
+	}
+	return ansi{reset: "\x1b[0m", value: "\x1b[1;35m", path: "\x1b[36m", high: "\x1b[1;31m", medium: "\x1b[1;33m", low: "\x1b[1m"}
+}
+
+// severity returns the colour of a severity ("high", "medium", "low").
+func (a ansi) severity(s string) string {
+	switch s {
+	case "high", "critical":
+		return a.high
+	case "medium":
+		return a.medium
+	}
+	return a.low
 }
 
 // textLocation renders path[!/inner]:line:col followed by what else is

@@ -20,7 +20,14 @@ func TestTextClean(t *testing.T) {
 func TestTextFull(t *testing.T) {
 	t.Parallel()
 	s := samples()[0]
-	out := string(render(t, "text", s.report))
+	var buf bytes.Buffer
+	if err := WriteWith(&buf, "text", s.report, Options{ShowIgnored: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if brief := string(render(t, "text", s.report)); !strings.Contains(brief, "1 ignored: see --show-ignored\n") || strings.Contains(brief, "reason: test fixture") {
+		t.Errorf("text report without ShowIgnored lists the ignored finding in full or lacks the count line:\n%s", brief)
+	}
 	for _, want := range []string{
 		"LIVE ClickUp personal API token pk_7043602_",
 		"dist/app.zip!/config/.env:3:19 (base64-encoded, key CLICKUP_API_TOKEN_PROD)",

@@ -19,12 +19,27 @@ var Formats = []string{"text", "json", "sarif"}
 // its redacted form in the result as a last line of defence (a secret can
 // enter through a hostile file name or an error message).
 func Write(w io.Writer, format string, r Report) error {
+	return WriteWith(w, format, r, Options{})
+}
+
+// Options tune a rendering.
+type Options struct {
+	// Color marks up the text report with ANSI colours (severity, redacted
+	// value, paths), for a terminal. Other formats ignore it.
+	Color bool
+	// ShowIgnored lists ignored findings in full in the text report, where
+	// they are otherwise one count line. JSON always lists them.
+	ShowIgnored bool
+}
+
+// WriteWith is Write with options.
+func WriteWith(w io.Writer, format string, r Report, opts Options) error {
 	r = normalize(r)
 	var buf bytes.Buffer
 	var err error
 	switch format {
 	case "text":
-		err = writeText(&buf, r)
+		err = writeText(&buf, r, opts)
 	case "json":
 		err = writeJSON(&buf, r)
 	case "sarif":

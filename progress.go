@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
+)
+
+// progressAfter is how long a scan runs before its progress line appears:
+// a quick scan prints none.
+const progressAfter = 2 * time.Second
+
+// withProgress wraps src so that a progress line (items and megabytes
+// scanned, from the scanner's stats) is refreshed on w twice a second once
+// the scan has run for progressAfter; a nil w returns src unchanged.
+func withProgress(src source.Source, w io.Writer) source.Source {
+	if w == nil {
+		return src
+	}
+	return progressSource{Source: src, w: w, after: progressAfter}
+}
+
+type progressSource struct {
+	source.Source
+	w     io.Writer
+	after time.Duration
+}
+
+func (p progressSource) Mode() report.Mode { return p.Source.Mode() }
+
+func (p progressSource) Scan(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (source.Result, error) {
+	stop := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case <-stop:
+			return
+		case <-time.After(p.after):
+		}
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			snap := sc.Stats().Snapshot()
+			fmt.Fprintf(p.w, "\rscanned %d items, %d MB, %d skipped", snap.Files, snap.Bytes>>20, snap.Skipped)
+			select {
+			case <-stop:
+				fmt.Fprintln(p.w)
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	res, err := p.Source.Scan(ctx, sc, col)
+	close(stop)
+	<-finished
+	return res, err
+}
