@@ -39,7 +39,7 @@ func TestCommitMsgHookRefusesTokenInMessage(t *testing.T) {
 	if code != 1 {
 		t.Errorf("git commit with a token in the message: exit %d, want 1\n%s", code, dhShow(all))
 	}
-	for _, want := range []string{"commit-message:3", scanner.NewSecret(tok).Redacted(), "remove it from the commit message"} {
+	for _, want := range []string{"commit-message:3", scanner.NewSecret(tok).Redacted(), "remove it from the commit message", "git commit -e -F"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("git commit output does not say %q:\n%s", want, dhShow(all))
 		}

@@ -15,10 +15,16 @@ import (
 // credential. The report above names file, line and the redacted token and
 // the rotation steps; this adds where the value should live instead.
 const stagedAdvice = `clickup-secret-scan: do not commit this: the staged change adds a ClickUp credential (see above).
-  Unstage it:   git restore --staged <file>
+  In a file? Unstage it:   git restore --staged <file>
   Keep the value out of git: read it from an environment variable, or from a .env file listed in .gitignore; then stage again.
   Rotate it in ClickUp if it was ever pushed or shared.
   A false positive? Put "clickup-secret-scan:allow" on the line, or the finding's id in .clickup-secret-scan-ignore.`
+
+// stagedMessageAdvice follows stagedAdvice when the commit message was
+// scanned too: a token found at commit-message is fixed by editing the
+// message, not by unstaging a file.
+const stagedMessageAdvice = `  In the commit message (found at commit-message:LINE)? Write it again without the value:
+                git commit -e -F "$(git rev-parse --git-path COMMIT_EDITMSG)"`
 
 // runStaged scans the staged changes against HEAD; the pre-commit hook
 // runs it before every commit.
@@ -57,6 +63,9 @@ func runStaged(ctx context.Context, args []string, env Env, stdout, stderr io.Wr
 	err := scanAndFinish(ctx, diff.Staged{RepoPath: repoPath, IndexFile: indexFile, MessageFile: *msgFile}, scanner.Options{}, o, stdout, stderr)
 	if err == errFindings {
 		fmt.Fprintln(stderr, stagedAdvice)
+		if *msgFile != "" {
+			fmt.Fprintln(stderr, stagedMessageAdvice)
+		}
 	}
 	return err
 }
