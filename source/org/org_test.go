@@ -1,0 +1,329 @@
+package org_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/org"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/org/orgtest"
+)
+
+// githubToken is shaped like a GitHub App installation token; it is fake.
+const githubToken = "ghs_16C7e42F292c6912E7710c838347Ae178B4a"
+
+// world is an organisation made for a test: its repositories, the tokens
+// planted in them, and the fake GitHub serving them.
+type world struct {
+	srv *orgtest.Server
+	// tokens by role: "shared" (in api and web), "web", "flaky", "archived",
+	// "fork", "gone".
+	tokens map[string]string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	gen := fixtures.NewGen(12)
+	w := &world{srv: orgtest.New(t, "../..", "acme", githubToken), tokens: map[string]string{}}
+	for _, k := range []string{"shared", "web", "flaky", "archived", "fork", "gone", "late"} {
+		w.tokens[k] = gen.PersonalToken()
+	}
+	s := w.srv
+	s.PageSize = 3 // eight repositories: three pages
+
+	api := s.AddRepo(orgtest.Repo{Name: "api"})
+	s.Commit(api, "config", map[string]string{"config/.env": "CLICKUP_API_TOKEN=" + w.tokens["shared"] + "\n"})
+	s.Commit(api, "docs", map[string]string{"README.md": "# api\n"})
+	s.Push(api)
+
+	web := s.AddRepo(orgtest.Repo{Name: "web"})
+	s.Commit(web, "ci", map[string]string{
+		"deploy/ci.env": "CLICKUP_TOKEN=" + w.tokens["shared"] + "\n",
+		"src/app.js":    "const clickup = '" + w.tokens["web"] + "';\n",
+	})
+	s.Push(web)
+
+	s.AddRepo(orgtest.Repo{Name: "empty"})
+
+	old := s.AddRepo(orgtest.Repo{Name: "old", Archived: true})
+	s.Commit(old, "old", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.tokens["archived"] + "\n"})
+	s.Push(old)
+
+	fork := s.AddRepo(orgtest.Repo{Name: "forked", Fork: true})
+	s.Commit(fork, "fork", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.tokens["fork"] + "\n"})
+	s.Push(fork)
+
+	gone := s.AddRepo(orgtest.Repo{Name: "gone", CloneFault: func(int) int { return http.StatusNotFound }})
+	s.Commit(gone, "gone", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.tokens["gone"] + "\n"})
+	s.Push(gone)
+
+	flaky := s.AddRepo(orgtest.Repo{Name: "flaky", CloneFault: func(n int) int {
+		if n <= 2 {
+			return http.StatusInternalServerError
+		}
+		return 0
+	}})
+	s.Commit(flaky, "flaky", map[string]string{"settings.json": `{"clickup_token": "` + w.tokens["flaky"] + `"}` + "\n"})
+	s.Push(flaky)
+
+	clean := s.AddRepo(orgtest.Repo{Name: "clean"})
+	s.Commit(clean, "clean", map[string]string{"main.go": "package main\n"})
+	s.Push(clean)
+	return w
+}
+
+func (w *world) options() org.Options {
+	return org.Options{
+		Client:  &org.Client{APIURL: w.srv.APIURL(), Token: githubToken, Retries: 3, Backoff: time.Millisecond},
+		Owner:   "acme",
+		Workers: 3,
+	}
+}
+
+func findingIDs(rep report.Report) []string {
+	var ids []string
+	for _, f := range rep.Findings {
+		ids = append(ids, f.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func idOf(tok string) string { return scanner.NewSecret(tok).ID() }
+
+func TestScanOrganisation(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	res, err := org.Scan(context.Background(), w.options())
+	if err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	var names []string
+	for _, rr := range res.Repos {
+		names = append(names, rr.Repo.Name)
+	}
+	if want := []string{"api", "clean", "empty", "flaky", "gone", "web"}; !slices.Equal(names, want) {
+		t.Fatalf("scanned %v, want %v (archived and forks skipped)", names, want)
+	}
+	if res.Listed != 8 {
+		t.Errorf("listed %d repositories, want 8 (three pages of three)", res.Listed)
+	}
+	for _, rr := range res.Repos {
+		switch rr.Repo.Name {
+		case "gone":
+			if rr.Err == nil || !strings.Contains(rr.Err.Error(), "not found") {
+				t.Errorf("gone: error %v, want a not-found clone error", rr.Err)
+			}
+		default:
+			if rr.Err != nil {
+				t.Errorf("%s: %v", rr.Repo.Name, rr.Err)
+			}
+		}
+		if rr.Repo.Name == "empty" && rr.Stats.Files != 0 {
+			t.Errorf("empty: %d blobs scanned, want 0", rr.Stats.Files)
+		}
+	}
+	if res.Failed() != 1 {
+		t.Errorf("Failed() = %d, want 1", res.Failed())
+	}
+	if n := w.srv.UploadPacks["flaky"]; n != 1 {
+		t.Errorf("flaky: %d upload-pack requests served, want 1 after two 500s", n)
+	}
+
+	rep := res.Report()
+	want := []string{idOf(w.tokens["shared"]), idOf(w.tokens["web"]), idOf(w.tokens["flaky"])}
+	slices.Sort(want)
+	if got := findingIDs(rep); !slices.Equal(got, want) {
+		t.Fatalf("finding ids %v, want %v", got, want)
+	}
+	for _, f := range rep.Findings {
+		for _, l := range f.Locations {
+			if l.Repository == "" || !strings.HasPrefix(l.Repository, "acme/") {
+				t.Errorf("location %s has repository %q", l.Path, l.Repository)
+			}
+		}
+		if f.ID == idOf(w.tokens["shared"]) {
+			var repos []string
+			for _, l := range f.Locations {
+				repos = append(repos, l.Repository)
+			}
+			if !slices.Equal(repos, []string{"acme/api", "acme/web"}) {
+				t.Errorf("shared token found in %v, want one finding in acme/api and acme/web", repos)
+			}
+		}
+	}
+	if !slices.ContainsFunc(rep.Stats.Errors, func(e string) bool { return strings.HasPrefix(e, "acme/gone: ") }) {
+		t.Errorf("stats.errors %q do not name acme/gone", rep.Stats.Errors)
+	}
+
+	var out bytes.Buffer
+	for _, format := range []string{"json", "sarif"} {
+		if err := report.Write(&out, format, rep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := org.WriteText(&out, rep, res); err != nil {
+		t.Fatal(err)
+	}
+	for name, tok := range w.tokens {
+		if strings.Contains(out.String(), tok) {
+			t.Errorf("the %s ClickUp token is in clear in a report", name)
+		}
+	}
+	if strings.Contains(out.String(), githubToken) {
+		t.Error("the GitHub token is in a report")
+	}
+	if !strings.Contains(out.String(), `"repository": "acme/web"`) {
+		t.Error(`JSON locations lack "repository": "acme/web"`)
+	}
+	if w.srv.Contains(githubToken) {
+		t.Error("the GitHub token travelled in a request URL")
+	}
+}
+
+func TestTextGroupedByRepository(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	res, err := org.Scan(context.Background(), w.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := org.WriteText(&out, res.Report(), res); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	var headers []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "== ") {
+			headers = append(headers, line)
+		}
+	}
+	want := []string{"== acme/api ==", "== acme/flaky ==", "== acme/gone ==", "== acme/web ==", ""}[:4]
+	if !slices.Equal(headers, want) {
+		t.Errorf("headers %q, want %q", headers, want)
+	}
+	// The shared token is listed under both repositories, each with its own path.
+	api := text[strings.Index(text, "== acme/api =="):strings.Index(text, "== acme/flaky ==")]
+	if !strings.Contains(api, "config/.env") || strings.Contains(api, "deploy/ci.env") {
+		t.Errorf("acme/api block does not hold only its own locations:\n%s", api)
+	}
+	if !strings.Contains(text, "acme: 3 ClickUp credential(s) in 4 location(s) across 3 repositories; 6 repositories scanned, 1 failed") {
+		t.Errorf("totals line missing or wrong:\n%s", text)
+	}
+}
+
+func TestCacheAndStateRerun(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	opts := w.options()
+	opts.CacheDir = filepath.Join(t.TempDir(), "cache")
+	opts.StateDir = filepath.Join(t.TempDir(), "state")
+	first, err := org.Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	packs := w.srv.UploadPacks["api"]
+	if _, err := os.Stat(filepath.Join(opts.CacheDir, "acme__api.git", "HEAD")); err != nil {
+		t.Fatalf("no cached clone: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(opts.StateDir, "acme__api.json")); err != nil {
+		t.Fatalf("no history state: %v", err)
+	}
+
+	second, err := org.Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.srv.UploadPacks["api"]; got != packs {
+		t.Errorf("api: %d upload-packs after an up-to-date rerun, want %d (fetch, not clone)", got, packs)
+	}
+	// With nothing new, the history state lets a rerun read only the blobs
+	// that held open findings (to report them again): one in api, one in
+	// flaky, two in web, none in clean.
+	if f := second.Report().Stats.Files; f != 4 {
+		t.Errorf("rerun with nothing new scanned %d blobs, want the 4 that hold findings", f)
+	}
+	if a, b := findingIDs(first.Report()), findingIDs(second.Report()); !slices.Equal(a, b) {
+		t.Errorf("rerun reports %v, want the open findings %v again", b, a)
+	}
+
+	// A new commit with a new token: only it is fetched and scanned.
+	late := w.tokens["late"]
+	repo := w.srv.Lookup("api")
+	w.srv.Commit(repo, "late", map[string]string{"late.env": "CLICKUP_API_TOKEN=" + late + "\n"})
+	w.srv.Push(repo)
+	third, err := org.Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := third.Report()
+	if !slices.Contains(findingIDs(rep), idOf(late)) {
+		t.Errorf("the token pushed after the first run was not found")
+	}
+	if rep.Stats.Files != 5 {
+		t.Errorf("third run scanned %d blobs, want 5: the 4 with open findings and the new one", rep.Stats.Files)
+	}
+}
+
+func TestErrorsNeverHoldTheToken(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.srv.APIFault = func(n int) (int, string) {
+		return http.StatusInternalServerError, "upstream said: token " + githubToken
+	}
+	opts := w.options()
+	_, err := org.Scan(context.Background(), opts)
+	if err == nil {
+		t.Fatal("a listing that always fails gave no error")
+	}
+	if strings.Contains(err.Error(), githubToken) {
+		t.Errorf("the error holds the token: %v", err)
+	}
+	if n := w.srv.APICalls(); n != 4 {
+		t.Errorf("%d API calls, want 4 (one and three retries)", n)
+	}
+}
+
+func TestOwnerNotFound(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	opts := w.options()
+	opts.Owner = "nobody"
+	_, err := org.Scan(context.Background(), opts)
+	if !errors.Is(err, org.ErrOwnerNotFound) {
+		t.Fatalf("error %v, want ErrOwnerNotFound", err)
+	}
+}
+
+func TestTokenNotSentToAnotherHost(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	other := orgtest.New(t, "../..", "acme", "other-token")
+	elsewhere := other.AddRepo(orgtest.Repo{Name: "api"})
+	w.srv.Commit(elsewhere, "x", map[string]string{"a": "b"})
+	w.srv.Push(elsewhere)
+	w.srv.AddRepo(orgtest.Repo{Name: "moved", CloneURL: other.URL() + "/acme/api.git"})
+	opts := w.options()
+	opts.Filter.Globs = []string{"moved"}
+	res, err := org.Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Repos) != 1 || !errors.Is(res.Repos[0].Err, org.ErrForeignHost) {
+		t.Fatalf("results %+v, want one ErrForeignHost", res.Repos)
+	}
+	if other.GitCalls("api") != 0 {
+		t.Errorf("the other host received %d git requests", other.GitCalls("api"))
+	}
+}
