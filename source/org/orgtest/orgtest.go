@@ -389,4 +389,3 @@ func (s *Server) Contains(needle string) bool {
 	}
 	return false
 }
-
