@@ -12,84 +12,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/org"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/org/orgtest"
 )
 
-// githubToken is shaped like a GitHub App installation token; it is fake.
-const githubToken = "ghs_16C7e42F292c6912E7710c838347Ae178B4a"
+var githubToken = orgtest.GitHubToken
 
-// world is an organisation made for a test: its repositories, the tokens
-// planted in them, and the fake GitHub serving them.
-type world struct {
-	srv *orgtest.Server
-	// tokens by role: "shared" (in api and web), "web", "flaky", "archived",
-	// "fork", "gone".
-	tokens map[string]string
-}
+type world = orgtest.World
 
-func newWorld(t *testing.T) *world {
-	t.Helper()
-	gen := fixtures.NewGen(12)
-	w := &world{srv: orgtest.New(t, "../..", "acme", githubToken), tokens: map[string]string{}}
-	for _, k := range []string{"shared", "web", "flaky", "archived", "fork", "gone", "late"} {
-		w.tokens[k] = gen.PersonalToken()
-	}
-	s := w.srv
-	s.PageSize = 3 // eight repositories: three pages
+func newWorld(t *testing.T) *world { return orgtest.NewWorld(t, "../..", githubToken) }
 
-	api := s.AddRepo(orgtest.Repo{Name: "api"})
-	s.Commit(api, "config", map[string]string{"config/.env": "CLICKUP_API_TOKEN=" + w.tokens["shared"] + "\n"})
-	s.Commit(api, "docs", map[string]string{"README.md": "# api\n"})
-	s.Push(api)
-
-	web := s.AddRepo(orgtest.Repo{Name: "web"})
-	s.Commit(web, "ci", map[string]string{
-		"deploy/ci.env": "CLICKUP_TOKEN=" + w.tokens["shared"] + "\n",
-		"src/app.js":    "const clickup = '" + w.tokens["web"] + "';\n",
-	})
-	s.Push(web)
-
-	s.AddRepo(orgtest.Repo{Name: "empty"})
-
-	old := s.AddRepo(orgtest.Repo{Name: "old", Archived: true})
-	s.Commit(old, "old", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.tokens["archived"] + "\n"})
-	s.Push(old)
-
-	fork := s.AddRepo(orgtest.Repo{Name: "forked", Fork: true})
-	s.Commit(fork, "fork", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.tokens["fork"] + "\n"})
-	s.Push(fork)
-
-	gone := s.AddRepo(orgtest.Repo{Name: "gone", CloneFault: func(int) int { return http.StatusNotFound }})
-	s.Commit(gone, "gone", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.tokens["gone"] + "\n"})
-	s.Push(gone)
-
-	flaky := s.AddRepo(orgtest.Repo{Name: "flaky", CloneFault: func(n int) int {
-		if n <= 2 {
-			return http.StatusInternalServerError
-		}
-		return 0
-	}})
-	s.Commit(flaky, "flaky", map[string]string{"settings.json": `{"clickup_token": "` + w.tokens["flaky"] + `"}` + "\n"})
-	s.Push(flaky)
-
-	clean := s.AddRepo(orgtest.Repo{Name: "clean"})
-	s.Commit(clean, "clean", map[string]string{"main.go": "package main\n"})
-	s.Push(clean)
-	return w
-}
-
-func (w *world) options() org.Options {
+func options(w *world) org.Options {
 	return org.Options{
-		Client:  &org.Client{APIURL: w.srv.APIURL(), Token: githubToken, Retries: 3, Backoff: time.Millisecond},
+		Client:  &org.Client{APIURL: w.Srv.APIURL(), Token: githubToken, Retries: 3, Backoff: time.Millisecond},
 		Owner:   "acme",
 		Workers: 3,
 	}
 }
-
 func findingIDs(rep report.Report) []string {
 	var ids []string
 	for _, f := range rep.Findings {
@@ -104,7 +45,7 @@ func idOf(tok string) string { return scanner.NewSecret(tok).ID() }
 func TestScanOrganisation(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	res, err := org.Scan(context.Background(), w.options())
+	res, err := org.Scan(context.Background(), options(w))
 	if err != nil {
 		t.Fatalf("Scan: %v", err)
 	}
@@ -136,12 +77,12 @@ func TestScanOrganisation(t *testing.T) {
 	if res.Failed() != 1 {
 		t.Errorf("Failed() = %d, want 1", res.Failed())
 	}
-	if n := w.srv.UploadPacks["flaky"]; n != 1 {
+	if n := w.Srv.UploadPacks["flaky"]; n != 1 {
 		t.Errorf("flaky: %d upload-pack requests served, want 1 after two 500s", n)
 	}
 
 	rep := res.Report()
-	want := []string{idOf(w.tokens["shared"]), idOf(w.tokens["web"]), idOf(w.tokens["flaky"])}
+	want := []string{idOf(w.Tokens["shared"]), idOf(w.Tokens["web"]), idOf(w.Tokens["flaky"])}
 	slices.Sort(want)
 	if got := findingIDs(rep); !slices.Equal(got, want) {
 		t.Fatalf("finding ids %v, want %v", got, want)
@@ -152,7 +93,7 @@ func TestScanOrganisation(t *testing.T) {
 				t.Errorf("location %s has repository %q", l.Path, l.Repository)
 			}
 		}
-		if f.ID == idOf(w.tokens["shared"]) {
+		if f.ID == idOf(w.Tokens["shared"]) {
 			var repos []string
 			for _, l := range f.Locations {
 				repos = append(repos, l.Repository)
@@ -175,7 +116,7 @@ func TestScanOrganisation(t *testing.T) {
 	if err := org.WriteText(&out, rep, res); err != nil {
 		t.Fatal(err)
 	}
-	for name, tok := range w.tokens {
+	for name, tok := range w.Tokens {
 		if strings.Contains(out.String(), tok) {
 			t.Errorf("the %s ClickUp token is in clear in a report", name)
 		}
@@ -186,7 +127,7 @@ func TestScanOrganisation(t *testing.T) {
 	if !strings.Contains(out.String(), `"repository": "acme/web"`) {
 		t.Error(`JSON locations lack "repository": "acme/web"`)
 	}
-	if w.srv.Contains(githubToken) {
+	if w.Srv.Contains(githubToken) {
 		t.Error("the GitHub token travelled in a request URL")
 	}
 }
@@ -194,7 +135,7 @@ func TestScanOrganisation(t *testing.T) {
 func TestTextGroupedByRepository(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	res, err := org.Scan(context.Background(), w.options())
+	res, err := org.Scan(context.Background(), options(w))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,14 +167,14 @@ func TestTextGroupedByRepository(t *testing.T) {
 func TestCacheAndStateRerun(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	opts := w.options()
+	opts := options(w)
 	opts.CacheDir = filepath.Join(t.TempDir(), "cache")
 	opts.StateDir = filepath.Join(t.TempDir(), "state")
 	first, err := org.Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	packs := w.srv.UploadPacks["api"]
+	packs := w.Srv.UploadPacks["api"]
 	if _, err := os.Stat(filepath.Join(opts.CacheDir, "acme__api.git", "HEAD")); err != nil {
 		t.Fatalf("no cached clone: %v", err)
 	}
@@ -245,7 +186,7 @@ func TestCacheAndStateRerun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := w.srv.UploadPacks["api"]; got != packs {
+	if got := w.Srv.UploadPacks["api"]; got != packs {
 		t.Errorf("api: %d upload-packs after an up-to-date rerun, want %d (fetch, not clone)", got, packs)
 	}
 	// With nothing new, the history state lets a rerun read only the blobs
@@ -259,10 +200,10 @@ func TestCacheAndStateRerun(t *testing.T) {
 	}
 
 	// A new commit with a new token: only it is fetched and scanned.
-	late := w.tokens["late"]
-	repo := w.srv.Lookup("api")
-	w.srv.Commit(repo, "late", map[string]string{"late.env": "CLICKUP_API_TOKEN=" + late + "\n"})
-	w.srv.Push(repo)
+	late := w.Tokens["late"]
+	repo := w.Srv.Lookup("api")
+	w.Srv.Commit(repo, "late", map[string]string{"late.env": "CLICKUP_API_TOKEN=" + late + "\n"})
+	w.Srv.Push(repo)
 	third, err := org.Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -279,10 +220,10 @@ func TestCacheAndStateRerun(t *testing.T) {
 func TestErrorsNeverHoldTheToken(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	w.srv.APIFault = func(n int) (int, string) {
+	w.Srv.APIFault = func(n int) (int, string) {
 		return http.StatusInternalServerError, "upstream said: token " + githubToken
 	}
-	opts := w.options()
+	opts := options(w)
 	_, err := org.Scan(context.Background(), opts)
 	if err == nil {
 		t.Fatal("a listing that always fails gave no error")
@@ -290,7 +231,7 @@ func TestErrorsNeverHoldTheToken(t *testing.T) {
 	if strings.Contains(err.Error(), githubToken) {
 		t.Errorf("the error holds the token: %v", err)
 	}
-	if n := w.srv.APICalls(); n != 4 {
+	if n := w.Srv.APICalls(); n != 4 {
 		t.Errorf("%d API calls, want 4 (one and three retries)", n)
 	}
 }
@@ -298,7 +239,7 @@ func TestErrorsNeverHoldTheToken(t *testing.T) {
 func TestOwnerNotFound(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	opts := w.options()
+	opts := options(w)
 	opts.Owner = "nobody"
 	_, err := org.Scan(context.Background(), opts)
 	if !errors.Is(err, org.ErrOwnerNotFound) {
@@ -311,10 +252,10 @@ func TestTokenNotSentToAnotherHost(t *testing.T) {
 	w := newWorld(t)
 	other := orgtest.New(t, "../..", "acme", "other-token")
 	elsewhere := other.AddRepo(orgtest.Repo{Name: "api"})
-	w.srv.Commit(elsewhere, "x", map[string]string{"a": "b"})
-	w.srv.Push(elsewhere)
-	w.srv.AddRepo(orgtest.Repo{Name: "moved", CloneURL: other.URL() + "/acme/api.git"})
-	opts := w.options()
+	w.Srv.Commit(elsewhere, "x", map[string]string{"a": "b"})
+	w.Srv.Push(elsewhere)
+	w.Srv.AddRepo(orgtest.Repo{Name: "moved", CloneURL: other.URL() + "/acme/api.git"})
+	opts := options(w)
 	opts.Filter.Globs = []string{"moved"}
 	res, err := org.Scan(context.Background(), opts)
 	if err != nil {
