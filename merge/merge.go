@@ -143,13 +143,21 @@ func jsonErr(err error) string {
 // Merge combines reports: one finding per id with the union of the
 // locations, in the order every report uses (scanner.SortFindings and
 // SortLocations); verification keeps the most alarming answer (live, then
-// unknown, then revoked); guidance keeps each distinct step once in first
-// seen order; stats are summed, errors and warnings concatenated in the
+// unknown, then revoked); guidance keeps each distinct step once, taking
+// the reports in the order of where each saw the finding first; stats are summed, errors and warnings concatenated in the
 // order of reps. The mode is the reports' common mode, else "merged".
 func Merge(reps []Report) Report {
 	out := Report{Version: report.Version, Findings: []Finding{}, Ignored: []Ignored{}, Warnings: []string{}, Stats: Stats{Errors: []string{}}}
 	byID := map[string]int{}
 	seen := map[string]bool{}
+	// contrib holds each report's guidance for a finding, keyed by where
+	// that report saw it first, so that the union does not depend on the
+	// order of the reports.
+	type contribution struct {
+		at       scanner.Location
+		guidance []string
+	}
+	contrib := map[string][]contribution{}
 	igByID := map[string]int{}
 	for i, r := range reps {
 		switch {
@@ -177,7 +185,13 @@ func Merge(reps []Report) Report {
 					g.Locations = append(g.Locations, l)
 				}
 			}
-			g.Guidance = union(g.Guidance, f.Guidance)
+			first := scanner.Location{}
+			if len(f.Locations) > 0 {
+				locs := slices.Clone(f.Locations)
+				scanner.SortLocations(locs)
+				first = locs[0]
+			}
+			contrib[f.ID] = append(contrib[f.ID], contribution{first, f.Guidance})
 			g.Keys = union(g.Keys, f.Keys)
 		}
 		for _, f := range r.Ignored {
@@ -207,6 +221,15 @@ func Merge(reps []Report) Report {
 	}
 	for i := range out.Findings {
 		f := &out.Findings[i]
+		cs := contrib[f.ID]
+		slices.SortStableFunc(cs, func(a, b contribution) int {
+			x, y := a.at, b.at
+			return cmp.Or(cmp.Compare(x.Repository, y.Repository), cmp.Compare(x.Path, y.Path), cmp.Compare(x.InnerPath, y.InnerPath),
+				cmp.Compare(x.Line, y.Line), cmp.Compare(x.Column, y.Column), cmp.Compare(locKey(x), locKey(y)))
+		})
+		for _, c := range cs {
+			f.Guidance = union(f.Guidance, c.guidance)
+		}
 		scanner.SortLocations(f.Locations)
 		f.Locations = nonNil(f.Locations)
 		f.Guidance = nonNil(f.Guidance)
