@@ -19,7 +19,7 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	fs := newFlagSet("org", stderr)
 	opts := org.Options{}
 	var globs stringList
-	var shard, sarifDir string
+	var shard, sarifDir, plan string
 	var shards int
 	var list bool
 	fs.BoolVar(&opts.User, "user", false, "OWNER is a user, not an organisation")
@@ -32,6 +32,7 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	fs.StringVar(&shard, "shard", "", "scan only shard `K/N` of the repositories")
 	fs.IntVar(&shards, "shards", 1, "with --list: the number of shards `N` (at most 256, at most one per repository)")
 	fs.BoolVar(&list, "list", false, "print the GitHub Actions matrix {\"include\":[{\"shard\":\"1/N\"},...]} and exit")
+	fs.StringVar(&plan, "plan", "", "with --list: also write the filtered listing to this `file`; otherwise: scan the repositories it lists instead of listing them again")
 	fs.StringVar(&sarifDir, "sarif-dir", "", "also write one SARIF file per repository with findings, `dir`/OWNER__NAME.sarif")
 	o := addOutputFlags(fs)
 	if code, ok := parseFlags(fs, args); !ok {
@@ -80,8 +81,26 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 		if err != nil {
 			return orgListError(err, stderr)
 		}
+		if plan != "" {
+			if err := writeTo(plan, nil, func(w io.Writer) error { return org.WritePlan(w, opts.Owner, repos) }); err != nil {
+				fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
+				return exitInternal
+			}
+		}
 		fmt.Fprintln(stdout, org.Matrix(org.ShardCount(shards, len(repos))))
 		return exitClean
+	}
+	if plan != "" {
+		f, err := os.Open(plan)
+		if err != nil {
+			return usageErr("failed to open the plan: %v", err)
+		}
+		opts.Repos, err = org.ReadPlan(f, opts.Owner)
+		f.Close()
+		if err != nil {
+			return usageErr("--plan %s: %v", plan, err)
+		}
+		opts.Planned = true
 	}
 	opts.Progress = func(done, total int, rr org.RepoResult) {
 		status := fmt.Sprintf("%d finding(s)", len(rr.Findings))

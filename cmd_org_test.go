@@ -242,3 +242,38 @@ func TestOrgTextGroupsByRepository(t *testing.T) {
 		t.Errorf("no totals line counting the shared token once:\n%s", stdout)
 	}
 }
+
+func TestOrgPlanFileSparesTheListing(t *testing.T) {
+	t.Parallel()
+	c := newOrgCLI(t)
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	code, stdout, stderr := c.run("org", "--list", "--shards", "3", "--plan", plan, "acme")
+	if code != exitClean || !strings.Contains(stdout, `"3/3"`) {
+		t.Fatalf("--list --plan: exit %d, %s %s", code, stdout, stderr)
+	}
+	calls := c.w.Srv.APICalls()
+	scanned := map[string]int{}
+	for k := 1; k <= 3; k++ {
+		code, _, stderr := c.run("org", "--shard", fmt.Sprintf("%d/3", k), "--plan", plan, "--format", "json", "acme")
+		if code == exitUsage {
+			t.Fatalf("shard %d: %s", k, stderr)
+		}
+		for _, m := range progressRE.FindAllStringSubmatch(stderr, -1) {
+			scanned[m[1]]++
+		}
+	}
+	if n := c.w.Srv.APICalls(); n != calls {
+		t.Errorf("the shard jobs made %d API requests, want none with a plan", n-calls)
+	}
+	if len(scanned) != 6 {
+		t.Errorf("scanned %v, want the six planned repositories once each", scanned)
+	}
+	for repo, n := range scanned {
+		if n != 1 {
+			t.Errorf("%s scanned %d times", repo, n)
+		}
+	}
+	if code, _, stderr := c.run("org", "--plan", plan, "other"); code != exitUsage || !strings.Contains(stderr, `"acme", not "other"`) {
+		t.Errorf("a plan for another owner: exit %d, %s", code, stderr)
+	}
+}

@@ -39,6 +39,10 @@ type Options struct {
 	// receive the token for cloning; "" for none.
 	ServerURL string
 	Filter    Filter
+	// Planned makes Scan take Repos (from a plan file) instead of listing
+	// the owner's repositories through the API.
+	Planned bool
+	Repos   []Repo
 	// Shard selects one shard; the zero Shard means all repositories.
 	Shard Shard
 	// Workers is how many repositories are cloned and scanned at once;
@@ -114,9 +118,13 @@ func Plan(ctx context.Context, opts Options) ([]Repo, int, error) {
 // each one. Its error is for the run as a whole (the listing failed, a
 // directory cannot be made); a repository's failure is in its RepoResult.
 func Scan(ctx context.Context, opts Options) (Result, error) {
-	repos, listed, err := Plan(ctx, opts)
-	if err != nil {
-		return Result{}, err
+	repos, listed := opts.Filter.Apply(opts.Repos), len(opts.Repos)
+	if !opts.Planned {
+		var err error
+		repos, listed, err = Plan(ctx, opts)
+		if err != nil {
+			return Result{}, err
+		}
 	}
 	if opts.Shard.N > 0 {
 		repos = Select(repos, opts.Shard)

@@ -49,9 +49,19 @@ type Repo struct {
 	CloneURL string
 }
 
+// T is what the server needs of a test; testing.TB has it, and so can a
+// benchmark's own server command.
+type T interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+	TempDir() string
+	Cleanup(func())
+}
+
 // Server is the fake GitHub.
 type Server struct {
-	t      testing.TB
+	t      T
 	srv    *httptest.Server
 	Owner  string
 	Token  string
@@ -84,7 +94,7 @@ const SpecPath = "testdata/github-openapi/org.subset.json"
 
 // New starts a fake GitHub for owner with the given token, reading the
 // OpenAPI description from moduleRoot/SpecPath.
-func New(t testing.TB, moduleRoot, owner, token string) *Server {
+func New(t T, moduleRoot, owner, token string) *Server {
 	t.Helper()
 	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(moduleRoot, SpecPath))
 	if err != nil {
@@ -114,6 +124,28 @@ func (s *Server) URL() string { return s.srv.URL }
 // APIURL returns GITHUB_API_URL for the fake.
 func (s *Server) APIURL() string { return s.srv.URL + "/api/v3" }
 
+// Root returns the directory the git server serves: a repository NAME of
+// the owner is Root()/OWNER/NAME.git.
+func (s *Server) Root() string { return s.root }
+
+// Register adds a repository whose bare copy the caller already made at
+// Root()/OWNER/NAME.git.
+func (s *Server) Register(r Repo) {
+	r.Bare = filepath.Join(s.root, s.Owner, r.Name+".git")
+	s.mu.Lock()
+	s.repos = append(s.repos, &r)
+	s.mu.Unlock()
+}
+
+// tb returns the test for the helpers that run git through fixtures.
+func (s *Server) tb() testing.TB {
+	tb, ok := s.t.(testing.TB)
+	if !ok {
+		panic("orgtest: AddRepo, Commit and Push need a *testing.T")
+	}
+	return tb
+}
+
 // AddRepo creates a repository with a work tree and an (empty) bare copy
 // served over git; commit into r.Work with Commit, then Push.
 func (s *Server) AddRepo(r Repo) *Repo {
@@ -122,13 +154,13 @@ func (s *Server) AddRepo(r Repo) *Repo {
 	rp.Work = filepath.Join(s.t.TempDir(), r.Name)
 	rp.Bare = filepath.Join(s.root, s.Owner, r.Name+".git")
 	if err := os.MkdirAll(filepath.Dir(rp.Bare), 0o755); err != nil {
-		s.t.Fatal(err)
+		s.t.Fatalf("%v", err)
 	}
 	if err := os.MkdirAll(rp.Work, 0o755); err != nil {
-		s.t.Fatal(err)
+		s.t.Fatalf("%v", err)
 	}
-	fixtures.Git(s.t, rp.Work, "init", "-q", "-b", "main")
-	fixtures.Git(s.t, filepath.Dir(rp.Bare), "init", "-q", "--bare", "-b", "main", rp.Bare)
+	fixtures.Git(s.tb(), rp.Work, "init", "-q", "-b", "main")
+	fixtures.Git(s.tb(), filepath.Dir(rp.Bare), "init", "-q", "--bare", "-b", "main", rp.Bare)
 	s.mu.Lock()
 	s.repos = append(s.repos, rp)
 	s.mu.Unlock()
@@ -140,16 +172,16 @@ func (s *Server) AddRepo(r Repo) *Repo {
 func (s *Server) Commit(r *Repo, message string, files map[string]string) {
 	s.t.Helper()
 	for p, c := range files {
-		fixtures.WriteFile(s.t, r.Work, p, c)
+		fixtures.WriteFile(s.tb(), r.Work, p, c)
 	}
-	fixtures.Git(s.t, r.Work, "add", "-A")
-	fixtures.Git(s.t, r.Work, "commit", "-q", "--allow-empty", "-m", message)
+	fixtures.Git(s.tb(), r.Work, "add", "-A")
+	fixtures.Git(s.tb(), r.Work, "commit", "-q", "--allow-empty", "-m", message)
 }
 
 // Push publishes every branch and tag of r's work tree to the git server.
 func (s *Server) Push(r *Repo) {
 	s.t.Helper()
-	fixtures.Git(s.t, r.Work, "push", "-q", "--mirror", r.Bare)
+	fixtures.Git(s.tb(), r.Work, "push", "-q", "--mirror", r.Bare)
 }
 
 // Lookup returns the repository named name.
