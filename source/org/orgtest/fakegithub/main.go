@@ -27,7 +27,7 @@ type benchT struct {
 	tmp      string
 }
 
-func (b *benchT) Helper()                          {}
+func (b *benchT) Helper()                           {}
 func (b *benchT) Fatalf(format string, args ...any) { log.Fatalf(format, args...) }
 func (b *benchT) Errorf(format string, args ...any) { log.Printf(format, args...) }
 func (b *benchT) Cleanup(f func())                  { b.cleanups = append(b.cleanups, f) }
