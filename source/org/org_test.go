@@ -268,3 +268,23 @@ func TestTokenNotSentToAnotherHost(t *testing.T) {
 		t.Errorf("the other host received %d git requests", other.GitCalls("api"))
 	}
 }
+
+func TestCorruptPackFailsOnlyItsRepository(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	broken := w.Srv.AddRepo(orgtest.Repo{Name: "broken", CorruptPack: true})
+	w.Srv.Commit(broken, "x", map[string]string{"a.txt": "a\n"})
+	w.Srv.Push(broken)
+	opts := options(w)
+	opts.Filter.Globs = []string{"broken", "clean"}
+	res, err := org.Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Repos) != 2 || res.Repos[0].Repo.Name != "broken" || res.Repos[0].Err == nil || res.Repos[1].Err != nil {
+		t.Fatalf("results %+v, want broken failed and clean scanned", res.Repos)
+	}
+	if !strings.Contains(res.Report().Stats.Errors[0], "acme/broken: failed to clone") {
+		t.Errorf("stats.errors %q", res.Report().Stats.Errors)
+	}
+}

@@ -45,6 +45,9 @@ type Repo struct {
 	// CloneFault, when set, answers the n-th (from 1) git request for the
 	// repository with a status instead of serving it; 0 serves it.
 	CloneFault func(n int) int
+	// CorruptPack makes the server answer git-upload-pack with bytes that
+	// are not a pack.
+	CorruptPack bool
 	// CloneURL, when set, replaces the URL the API gives.
 	CloneURL string
 }
@@ -396,6 +399,11 @@ func (s *Server) serveGit(w http.ResponseWriter, req *http.Request) {
 			http.Error(w, http.StatusText(status), status)
 			return
 		}
+	}
+	if repo.CorruptPack && strings.HasSuffix(req.URL.Path, "/git-upload-pack") {
+		w.Header().Set("Content-Type", "application/x-git-upload-pack-result")
+		io.WriteString(w, "0008NAK\nPACK\x00\x00\x00\x02\x00\x00\x00\x05garbage, not a pack")
+		return
 	}
 	execPath, err := exec.Command("git", "--exec-path").Output()
 	if err != nil {
