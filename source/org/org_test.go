@@ -245,6 +245,16 @@ func TestOwnerNotFound(t *testing.T) {
 	if !errors.Is(err, org.ErrOwnerNotFound) {
 		t.Fatalf("error %v, want ErrOwnerNotFound", err)
 	}
+	// A user's repositories come from GET /users/{username}/repos, which
+	// the fake validates against its own description.
+	opts.Owner, opts.User = "acme", true
+	repos, listed, err := org.Plan(context.Background(), opts)
+	if err != nil || listed != 8 || len(repos) != 6 {
+		t.Errorf("--user listing: %d listed, %d kept, %v; want 8 and 6", listed, len(repos), err)
+	}
+	if !w.Srv.Contains("GET /api/v3/users/acme/repos?") {
+		t.Errorf("the user listing did not use GET /users/{username}/repos: %q", w.Srv.Requests)
+	}
 }
 
 func TestTokenNotSentToAnotherHost(t *testing.T) {
