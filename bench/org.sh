@@ -18,7 +18,8 @@
 #   trufflehog github --org acme --endpoint <fake> --token ... --no-verification
 # on the same organisation.
 #
-# Usage: bench/org.sh      (REPOS=n, BIG=n, WORK=dir to keep the files)
+# Usage: bench/org.sh      (REPOS=n, BIG=n, WORK=dir to keep the files and
+#                          reuse the generated repositories)
 # Not run by CI: it takes a few minutes on 2 cores.
 set -euo pipefail
 
@@ -39,7 +40,7 @@ cd "$ROOT"
 go build -o "$WORK/clickup-secret-scan" .
 go build -o "$WORK/fakegithub" ./source/org/orgtest/fakegithub
 mkdir -p "$WORK/srv"
-echo "generating $REPOS repositories (biggest: $BIG commits)..." >&2
+echo "generating $REPOS repositories (biggest: $BIG commits), or reusing those in $WORK/srv..." >&2
 start=$(date +%s)
 "$WORK/fakegithub" -module "$ROOT" -dir "$WORK/srv" -repos "$REPOS" -big-commits "$BIG" >"$WORK/url" 2>"$WORK/fakegithub.log" &
 srv=$!
@@ -65,7 +66,8 @@ run() {
   found=$(grep -c '"id": "' "$WORK/$name.json" || true)
   failed=$(grep -c 'FAILED' "$WORK/$name.log" || true)
   [ "$failed" = 0 ] || die "$name: $failed repositories failed; see $WORK/$name.log"
-  read -r wall rss <"$WORK/$name.time"
+  # /usr/bin/time puts "Command exited with non-zero status" first.
+  read -r wall rss < <(tail -n1 "$WORK/$name.time")
   printf '%-10s %8.2f s %8.0f MiB  %3d findings\n' "$name" "$wall" "$((rss / 1024))" "$found"
   echo "$found" >"$WORK/$name.found"
 }
@@ -81,14 +83,14 @@ run warm --workers 4 --cache-dir "$WORK/cache" --state-dir "$WORK/state"
 for n in cold-w2 cold-w4 prime warm; do
   [ "$(cat "$WORK/$n.found")" = "$(cat "$WORK/cold-w1.found")" ] || die "$n found a different number of tokens than cold-w1"
 done
-read -r warm _ <"$WORK/warm.time"
-read -r cold1 _ <"$WORK/cold-w1.time"
-read -r cold4 _ <"$WORK/cold-w4.time"
+read -r warm _ < <(tail -n1 "$WORK/warm.time")
+read -r cold1 _ < <(tail -n1 "$WORK/cold-w1.time")
+read -r cold4 _ < <(tail -n1 "$WORK/cold-w4.time")
 awk -v w="$warm" -v n="$REPOS" -v c1="$cold1" -v c4="$cold4" 'BEGIN {
   printf "warm rerun: %.3f s a repository (target < 0.2)\n", w / n
   printf "cold --workers 4 vs 1: %.2fx faster\n", c1 / c4
 }'
-read -r _ rss4 <"$WORK/cold-w4.time"
+read -r _ rss4 < <(tail -n1 "$WORK/cold-w4.time")
 [ "$rss4" -lt $((1024 * 1024)) ] || die "peak RSS at --workers 4 is $((rss4 / 1024)) MiB (target < 1024)"
 
 if command -v trufflehog >/dev/null; then
@@ -96,7 +98,7 @@ if command -v trufflehog >/dev/null; then
   /usr/bin/time -f "%e %M" -o "$WORK/trufflehog.time" trufflehog github --org acme \
     --endpoint "${GITHUB_API_URL%/api/v3}/api/v3" --token "$FAKE_GITHUB_TOKEN" --no-verification --json \
     >"$WORK/trufflehog.json" 2>"$WORK/trufflehog.log" || code=$?
-  read -r wall rss <"$WORK/trufflehog.time"
+  read -r wall rss < <(tail -n1 "$WORK/trufflehog.time")
   printf '%-10s %8.2f s %8.0f MiB  %3d findings (exit %d)\n' trufflehog "$wall" "$((rss / 1024))" \
     "$(grep -c ClickUp "$WORK/trufflehog.json" || true)" "$code"
 else

@@ -25,6 +25,7 @@ import (
 type benchT struct {
 	cleanups []func()
 	tmp      string
+	calls    int
 }
 
 func (b *benchT) Helper()                           {}
@@ -32,6 +33,15 @@ func (b *benchT) Fatalf(format string, args ...any) { log.Fatalf(format, args...
 func (b *benchT) Errorf(format string, args ...any) { log.Printf(format, args...) }
 func (b *benchT) Cleanup(f func())                  { b.cleanups = append(b.cleanups, f) }
 func (b *benchT) TempDir() string {
+	b.calls++
+	if b.calls == 1 {
+		// The server's root: fixed, so that a rerun reuses the repositories.
+		d := filepath.Join(b.tmp, "root")
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			log.Fatal(err)
+		}
+		return d
+	}
 	d, err := os.MkdirTemp(b.tmp, "srv-")
 	if err != nil {
 		log.Fatal(err)
@@ -44,7 +54,7 @@ func main() {
 	owner := flag.String("owner", "acme", "the organisation")
 	repos := flag.Int("repos", 120, "how many repositories")
 	big := flag.Int("big-commits", 3000, "commits of the biggest repositories")
-	dir := flag.String("dir", "", "scratch directory (required) for the generated repositories")
+	dir := flag.String("dir", "", "scratch directory (required) for the generated repositories, reused when run again")
 	flag.Parse()
 	token := os.Getenv("FAKE_GITHUB_TOKEN")
 	if *dir == "" || token == "" {
@@ -85,6 +95,10 @@ func main() {
 // commit rewrites one of 50 source files with a few KiB of text, and the
 // middle commit adds .env holding tok when tok is set.
 func generate(bare string, n, seed int, tok string) error {
+	if _, err := os.Stat(filepath.Join(bare, "refs", "heads", "main")); err == nil {
+		return nil // made by an earlier run with the same -dir
+	}
+	os.RemoveAll(bare)
 	if err := os.MkdirAll(filepath.Dir(bare), 0o755); err != nil {
 		return err
 	}
