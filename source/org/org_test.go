@@ -279,22 +279,44 @@ func TestTokenNotSentToAnotherHost(t *testing.T) {
 	}
 }
 
-func TestCorruptPackFailsOnlyItsRepository(t *testing.T) {
+func TestBrokenRepositoriesFailAlone(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	broken := w.Srv.AddRepo(orgtest.Repo{Name: "broken", CorruptPack: true})
-	w.Srv.Commit(broken, "x", map[string]string{"a.txt": "a\n"})
-	w.Srv.Push(broken)
+	for _, r := range []orgtest.Repo{
+		{Name: "broken", CorruptPack: true},
+		{Name: "denied", CloneFault: func(int) int { return http.StatusForbidden }},
+		{Name: "down", CloneFault: func(int) int { return http.StatusBadGateway }},
+	} {
+		rp := w.Srv.AddRepo(r)
+		w.Srv.Commit(rp, "x", map[string]string{"a.txt": "a\n"})
+		w.Srv.Push(rp)
+	}
 	opts := options(w)
-	opts.Filter.Globs = []string{"broken", "clean"}
+	opts.Filter.Globs = []string{"broken", "denied", "down", "clean"}
 	res, err := org.Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Repos) != 2 || res.Repos[0].Repo.Name != "broken" || res.Repos[0].Err == nil || res.Repos[1].Err != nil {
-		t.Fatalf("results %+v, want broken failed and clean scanned", res.Repos)
+	want := map[string]string{
+		"broken": "failed to clone: ",
+		"denied": "failed to clone: access denied",
+		"down":   "failed to clone: HTTP 502",
 	}
-	if !strings.Contains(res.Report().Stats.Errors[0], "acme/broken: failed to clone") {
-		t.Errorf("stats.errors %q", res.Report().Stats.Errors)
+	for _, rr := range res.Repos {
+		switch prefix, bad := want[rr.Repo.Name]; {
+		case !bad && rr.Err != nil:
+			t.Errorf("%s: %v", rr.Repo.Name, rr.Err)
+		case bad && (rr.Err == nil || !strings.HasPrefix(rr.Err.Error(), prefix)):
+			t.Errorf("%s: error %v, want one starting %q", rr.Repo.Name, rr.Err, prefix)
+		}
+	}
+	if res.Failed() != 3 || len(res.Repos) != 4 {
+		t.Errorf("%d of %d failed, want 3 of 4", res.Failed(), len(res.Repos))
+	}
+	if n := w.Srv.GitCalls("down"); n != 4 {
+		t.Errorf("down: %d git requests, want 4 (one and three retries)", n)
+	}
+	if n := w.Srv.GitCalls("denied"); n != 1 {
+		t.Errorf("denied: %d git requests, want 1 (a 403 is not retried)", n)
 	}
 }
