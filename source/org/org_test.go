@@ -203,14 +203,13 @@ func TestCacheAndStateRerun(t *testing.T) {
 	late := w.Tokens["late"]
 	repo := w.Srv.Lookup("api")
 	w.Srv.Commit(repo, "late", map[string]string{"late.env": "CLICKUP_API_TOKEN=" + late + "\n"})
-	w.Srv.Push(repo)
 	third, err := org.Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rep := third.Report()
 	if !slices.Contains(findingIDs(rep), idOf(late)) {
-		t.Errorf("the token pushed after the first run was not found")
+		t.Errorf("the token committed after the first run was not found")
 	}
 	if rep.Stats.Files != 5 {
 		t.Errorf("third run scanned %d blobs, want 5: the 4 with open findings and the new one", rep.Stats.Files)
@@ -262,8 +261,7 @@ func TestTokenNotSentToAnotherHost(t *testing.T) {
 	w := newWorld(t)
 	other := orgtest.New(t, "../..", "acme", "other-token")
 	elsewhere := other.AddRepo(orgtest.Repo{Name: "api"})
-	w.Srv.Commit(elsewhere, "x", map[string]string{"a": "b"})
-	w.Srv.Push(elsewhere)
+	other.Commit(elsewhere, "x", map[string]string{"a": "b"})
 	w.Srv.AddRepo(orgtest.Repo{Name: "moved", CloneURL: other.URL() + "/acme/api.git"})
 	opts := options(w)
 	opts.Filter.Globs = []string{"moved"}
@@ -289,7 +287,6 @@ func TestBrokenRepositoriesFailAlone(t *testing.T) {
 	} {
 		rp := w.Srv.AddRepo(r)
 		w.Srv.Commit(rp, "x", map[string]string{"a.txt": "a\n"})
-		w.Srv.Push(rp)
 	}
 	opts := options(w)
 	opts.Filter.Globs = []string{"broken", "denied", "down", "clean"}

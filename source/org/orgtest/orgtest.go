@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,9 +40,10 @@ type Repo struct {
 	Fork     bool
 	// SizeKB is what the API reports; 0 means the size of the bare repo.
 	SizeKB int
-	// Work is the work tree the test commits into; Bare is what the git
-	// server serves, refreshed by Push.
-	Work, Bare string
+	// Bare is the repository the git server serves.
+	Bare string
+	// commits counts the commits Commit made.
+	commits int
 	// CloneFault, when set, answers the n-th (from 1) git request for the
 	// repository with a status instead of serving it; 0 serves it.
 	CloneFault func(n int) int
@@ -144,25 +146,20 @@ func (s *Server) Register(r Repo) {
 func (s *Server) tb() testing.TB {
 	tb, ok := s.t.(testing.TB)
 	if !ok {
-		panic("orgtest: AddRepo, Commit and Push need a *testing.T")
+		panic("orgtest: AddRepo needs a *testing.T")
 	}
 	return tb
 }
 
-// AddRepo creates a repository with a work tree and an (empty) bare copy
-// served over git; commit into r.Work with Commit, then Push.
+// AddRepo creates an empty bare repository served over git; Commit adds
+// to it.
 func (s *Server) AddRepo(r Repo) *Repo {
 	s.t.Helper()
 	rp := &r
-	rp.Work = filepath.Join(s.t.TempDir(), r.Name)
 	rp.Bare = filepath.Join(s.root, s.Owner, r.Name+".git")
 	if err := os.MkdirAll(filepath.Dir(rp.Bare), 0o755); err != nil {
 		s.t.Fatalf("%v", err)
 	}
-	if err := os.MkdirAll(rp.Work, 0o755); err != nil {
-		s.t.Fatalf("%v", err)
-	}
-	fixtures.Git(s.tb(), rp.Work, "init", "-q", "-b", "main")
 	fixtures.Git(s.tb(), filepath.Dir(rp.Bare), "init", "-q", "--bare", "-b", "main", rp.Bare)
 	s.mu.Lock()
 	s.repos = append(s.repos, rp)
@@ -170,21 +167,34 @@ func (s *Server) AddRepo(r Repo) *Repo {
 	return rp
 }
 
-// Commit writes files (slash-separated path to content) into r's work
-// tree and commits them with message.
+// Commit adds one commit to the main branch of r's bare repository, with
+// files (slash-separated path to content) written over its parent's tree,
+// through one git fast-import: faster than a work tree and a push, and
+// with fixed dates, so commit ids are stable.
 func (s *Server) Commit(r *Repo, message string, files map[string]string) {
 	s.t.Helper()
-	for p, c := range files {
-		fixtures.WriteFile(s.tb(), r.Work, p, c)
+	var b strings.Builder
+	fmt.Fprintf(&b, "commit refs/heads/main\ncommitter Dev One <dev@example.com> %d +0000\n", 1704164645+r.commits)
+	fmt.Fprintf(&b, "data %d\n%s\n", len(message), message)
+	if r.commits > 0 {
+		b.WriteString("from refs/heads/main^0\n")
 	}
-	fixtures.Git(s.tb(), r.Work, "add", "-A")
-	fixtures.Git(s.tb(), r.Work, "commit", "-q", "--allow-empty", "-m", message)
-}
-
-// Push publishes every branch and tag of r's work tree to the git server.
-func (s *Server) Push(r *Repo) {
-	s.t.Helper()
-	fixtures.Git(s.tb(), r.Work, "push", "-q", "--mirror", r.Bare)
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		fmt.Fprintf(&b, "M 100644 inline %s\ndata %d\n%s\n", p, len(files[p]), files[p])
+	}
+	cmd := exec.Command("git", "fast-import", "--quiet")
+	cmd.Dir = r.Bare
+	cmd.Env = append(os.Environ(), "GIT_DIR="+r.Bare, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	cmd.Stdin = strings.NewReader(b.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		s.t.Fatalf("git fast-import in %s: %v\n%s", r.Bare, err, out)
+	}
+	r.commits++
 }
 
 // Lookup returns the repository named name.

@@ -23,7 +23,7 @@ type World struct {
 // empty is empty, old is archived, forked is a fork, gone answers 404 to
 // git, flaky answers 500 twice then works, clean holds no token; the
 // listing comes three repositories a page. Tokens["late"] is planted
-// nowhere: tests push it later.
+// nowhere: tests commit it later.
 func NewWorld(t testing.TB, moduleRoot, githubToken string) *World {
 	t.Helper()
 	gen := fixtures.NewGen(12)
@@ -37,28 +37,23 @@ func NewWorld(t testing.TB, moduleRoot, githubToken string) *World {
 	api := s.AddRepo(Repo{Name: "api"})
 	s.Commit(api, "config", map[string]string{"config/.env": "CLICKUP_API_TOKEN=" + w.Tokens["shared"] + "\n"})
 	s.Commit(api, "docs", map[string]string{"README.md": "# api\n"})
-	s.Push(api)
 
 	web := s.AddRepo(Repo{Name: "web"})
 	s.Commit(web, "ci", map[string]string{
 		"deploy/ci.env": "CLICKUP_TOKEN=" + w.Tokens["shared"] + "\n",
 		"src/app.js":    "const clickup = '" + w.Tokens["web"] + "';\n",
 	})
-	s.Push(web)
 
 	s.AddRepo(Repo{Name: "empty"})
 
 	old := s.AddRepo(Repo{Name: "old", Archived: true})
 	s.Commit(old, "old", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.Tokens["archived"] + "\n"})
-	s.Push(old)
 
 	fork := s.AddRepo(Repo{Name: "forked", Fork: true})
 	s.Commit(fork, "fork", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.Tokens["fork"] + "\n"})
-	s.Push(fork)
 
 	gone := s.AddRepo(Repo{Name: "gone", CloneFault: func(int) int { return http.StatusNotFound }})
 	s.Commit(gone, "gone", map[string]string{".env": "CLICKUP_API_TOKEN=" + w.Tokens["gone"] + "\n"})
-	s.Push(gone)
 
 	flaky := s.AddRepo(Repo{Name: "flaky", CloneFault: func(n int) int {
 		if n <= 2 {
@@ -67,10 +62,8 @@ func NewWorld(t testing.TB, moduleRoot, githubToken string) *World {
 		return 0
 	}})
 	s.Commit(flaky, "flaky", map[string]string{"settings.json": `{"clickup_token": "` + w.Tokens["flaky"] + `"}` + "\n"})
-	s.Push(flaky)
 
 	clean := s.AddRepo(Repo{Name: "clean"})
 	s.Commit(clean, "clean", map[string]string{"main.go": "package main\n"})
-	s.Push(clean)
 	return w
 }
