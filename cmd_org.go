@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -68,6 +69,11 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	}
 	if list && shard != "" {
 		return usageErr("--list and --shard exclude each other")
+	}
+	shardsSet := false
+	fs.Visit(func(f *flag.Flag) { shardsSet = shardsSet || f.Name == "shards" })
+	if shardsSet && !list {
+		return usageErr("--shards goes with --list; to scan one shard, use --shard K/N")
 	}
 	opts.Client = &org.Client{
 		APIURL:  env("GITHUB_API_URL"),

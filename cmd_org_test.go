@@ -200,6 +200,8 @@ func TestOrgExitCodesAndOutputs(t *testing.T) {
 		{"bad format", []string{"--format", "xml", "acme"}, exitUsage, "--format"},
 		{"bad glob", []string{"--repo", "a[", "acme"}, exitUsage, "invalid --repo"},
 		{"list and shard", []string{"--list", "--shard", "1/2", "acme"}, exitUsage, "exclude"},
+		{"shards without list", []string{"--shards", "4", "acme"}, exitUsage, "--shard K/N"},
+		{"too many shards", []string{"--list", "--shards", "257", "acme"}, exitUsage, "between 1 and 256"},
 	} {
 		code, _, stderr := c.run(append([]string{"org"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(stderr, tc.err) {
