@@ -379,7 +379,7 @@ func (s *Server) serveGit(w http.ResponseWriter, req *http.Request) {
 	}
 	name := strings.TrimSuffix(parts[1], ".git")
 	if strings.Contains(req.URL.RawQuery, s.Token) || strings.Contains(req.URL.Path, s.Token) {
-		s.invalidf("the token travelled in a URL: %s", req.URL.Path)
+		s.invalidf("the token travelled in the URL of a git request for %q", name)
 	}
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:"+s.Token))
 	if req.Header.Get("Authorization") != want {
