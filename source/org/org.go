@@ -58,6 +58,9 @@ type Options struct {
 	// it next time; "" clones into a temporary directory removed after the
 	// scan.
 	CacheDir string
+	// TempDir is where clones go without CacheDir, each removed after its
+	// scan; "" means os.TempDir().
+	TempDir string
 	// StateDir keeps one history state per repository,
 	// StateDir/OWNER__NAME.json, so that a rerun scans only what changed;
 	// "" keeps none.
@@ -190,7 +193,7 @@ func scanRepo(ctx context.Context, opts Options, r Repo, hosts map[string]bool) 
 	if opts.CacheDir != "" {
 		dir = filepath.Join(opts.CacheDir, r.FileStem()+".git")
 	} else {
-		tmp, err := os.MkdirTemp("", "clickup-secret-scan-org-")
+		tmp, err := os.MkdirTemp(opts.TempDir, "clickup-secret-scan-org-")
 		if err != nil {
 			rr.Err = fmt.Errorf("failed to create a temporary directory: %w", err)
 			return rr

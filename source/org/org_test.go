@@ -45,9 +45,14 @@ func idOf(tok string) string { return scanner.NewSecret(tok).ID() }
 func TestScanOrganisation(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	res, err := org.Scan(context.Background(), options(w))
+	opts := options(w)
+	opts.TempDir = t.TempDir()
+	res, err := org.Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("Scan: %v", err)
+	}
+	if left, _ := os.ReadDir(opts.TempDir); len(left) != 0 {
+		t.Errorf("%d clones left behind without --cache-dir", len(left))
 	}
 	var names []string
 	for _, rr := range res.Repos {
