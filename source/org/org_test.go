@@ -208,6 +208,9 @@ func TestCacheAndStateRerun(t *testing.T) {
 	late := w.Tokens["late"]
 	repo := w.Srv.Lookup("api")
 	w.Srv.Commit(repo, "late", map[string]string{"late.env": "CLICKUP_API_TOKEN=" + late + "\n"})
+	// The empty repository gets its first commit: its cached clone, made
+	// empty, is fetched into.
+	w.Srv.Commit(w.Srv.Lookup("empty"), "first", map[string]string{"notes.txt": "no secret here\n"})
 	third, err := org.Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -216,8 +219,18 @@ func TestCacheAndStateRerun(t *testing.T) {
 	if !slices.Contains(findingIDs(rep), idOf(late)) {
 		t.Errorf("the token committed after the first run was not found")
 	}
-	if rep.Stats.Files != 5 {
-		t.Errorf("third run scanned %d blobs, want 5: the 4 with open findings and the new one", rep.Stats.Files)
+	if rep.Stats.Files != 6 {
+		t.Errorf("third run scanned %d blobs, want 6: the 4 with open findings and the 2 new ones", rep.Stats.Files)
+	}
+	for i, res := range []org.Result{first, second, third} {
+		for _, rr := range res.Repos {
+			if (rr.Err != nil) != (rr.Repo.Name == "gone") {
+				t.Errorf("run %d, %s: error %v", i+1, rr.Repo.Name, rr.Err)
+			}
+			if rr.Repo.Name == "empty" && i == 2 && rr.Stats.Files != 1 {
+				t.Errorf("run 3: %d blobs scanned in the formerly empty repository, want 1", rr.Stats.Files)
+			}
+		}
 	}
 }
 
