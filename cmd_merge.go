@@ -8,44 +8,38 @@ import (
 	"os"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/merge"
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
 // runMerge merges JSON reports into one report and, with --summary, a
 // Markdown roll-up.
-func runMerge(_ context.Context, args []string, _ Env, stdout, stderr io.Writer) int {
+func runMerge(_ context.Context, args []string, _ Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("merge", stderr)
-	var format, output, summary string
-	fs.StringVar(&format, "format", "text", "output format: text, json or sarif")
-	fs.StringVar(&output, "output", "", "write the merged report to this `file` instead of stdout")
+	o := &outputOptions{}
+	var summary string
+	fs.StringVar(&o.format, "format", "text", "output format: text, json or sarif")
+	fs.StringVar(&o.output, "output", "", "write the merged report to this `file` instead of stdout")
 	fs.StringVar(&summary, "summary", "", "also write the Markdown roll-up (per repository counts, findings by severity with their rotation steps) to this `file`")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	switch format {
-	case "text", "json", "sarif":
-	default:
-		fmt.Fprintf(stderr, "clickup-secret-scan: unknown --format %q (want text, json or sarif)\n", format)
-		return exitUsage
+	if err := o.validate(); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "clickup-secret-scan: merge needs at least one REPORT.json")
-		return exitUsage
+		return usageErrorf("merge needs at least one REPORT.json")
 	}
 	var reps []merge.Report
 	for _, name := range fs.Args() {
 		rep, err := readReport(name)
 		if err != nil {
-			fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-			if errors.Is(err, merge.ErrBadReport) || errors.Is(err, os.ErrNotExist) {
-				return exitUsage
-			}
-			return exitInternal
+			return err
 		}
 		reps = append(reps, rep)
 	}
 	m := merge.Merge(reps)
-	err := writeTo(output, stdout, func(w io.Writer) error {
-		switch format {
+	err := writeOutput(o.output, stdout, func(w io.Writer) error {
+		switch o.format {
 		case "json":
 			return merge.WriteJSON(w, m)
 		case "sarif":
@@ -53,21 +47,27 @@ func runMerge(_ context.Context, args []string, _ Env, stdout, stderr io.Writer)
 		}
 		return merge.WriteText(w, m)
 	})
-	if err == nil && summary != "" {
-		err = writeTo(summary, nil, func(w io.Writer) error { return merge.WriteSummary(w, m) })
-	}
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitInternal
+		return err
+	}
+	if summary != "" {
+		if err := report.WriteFile(summary, func(w io.Writer) error { return merge.WriteSummary(w, m) }); err != nil {
+			return err
+		}
 	}
 	if len(m.Findings) > 0 {
-		return exitFindings
+		return errFindings
 	}
-	return exitClean
+	return nil
 }
 
+// readReport reads one report; a file that is missing or not a report of
+// ours is the user's to fix (merge.ErrBadReport matches usage.Err).
 func readReport(name string) (merge.Report, error) {
 	f, err := os.Open(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return merge.Report{}, usageErrorf("failed to open %s: %w", name, err)
+	}
 	if err != nil {
 		return merge.Report{}, fmt.Errorf("failed to open %s: %w", name, err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,12 +10,14 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/report"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/org"
 )
 
 // runOrg scans every repository of an organisation (or user), or one shard
 // of them, or prints the shard matrix for GitHub Actions.
-func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) int {
+func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("org", stderr)
 	opts := org.Options{}
 	var globs stringList
@@ -36,44 +37,40 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	fs.StringVar(&plan, "plan", "", "with --list: also write the filtered listing to this `file`; otherwise: scan the repositories it lists instead of listing them again")
 	fs.StringVar(&sarifDir, "sarif-dir", "", "also write one SARIF file per repository with findings, `dir`/OWNER__NAME.sarif")
 	o := addOutputFlags(fs)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	opts.Filter.Globs = globs
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "clickup-secret-scan: "+format+"\n", a...)
-		return exitUsage
-	}
 	if fs.NArg() != 1 {
-		return usageErr("org takes one argument, the organisation or user (got %d)", fs.NArg())
+		return usageErrorf("org takes one argument, the organisation or user (got %d)", fs.NArg())
 	}
 	opts.Owner = fs.Arg(0)
 	if err := o.validate(); err != nil {
-		return usageErr("%v", err)
+		return err
 	}
 	if err := opts.Filter.Validate(); err != nil {
-		return usageErr("%v", err)
+		return usageErrorf("%w", err)
 	}
 	if opts.Workers < 1 {
-		return usageErr("--workers must be at least 1")
+		return usageErrorf("--workers must be at least 1")
 	}
 	if shards < 1 || shards > org.MaxShards {
-		return usageErr("--shards must be between 1 and %d", org.MaxShards)
+		return usageErrorf("--shards must be between 1 and %d", org.MaxShards)
 	}
 	if shard != "" {
 		s, err := org.ParseShard(shard)
 		if err != nil {
-			return usageErr("%v", err)
+			return usageErrorf("%w", err)
 		}
 		opts.Shard = s
 	}
 	if list && shard != "" {
-		return usageErr("--list and --shard exclude each other")
+		return usageErrorf("--list and --shard exclude each other")
 	}
 	shardsSet := false
 	fs.Visit(func(f *flag.Flag) { shardsSet = shardsSet || f.Name == "shards" })
 	if shardsSet && !list {
-		return usageErr("--shards goes with --list; to scan one shard, use --shard K/N")
+		return usageErrorf("--shards goes with --list; to scan one shard, use --shard K/N")
 	}
 	opts.Client = &org.Client{
 		APIURL:  env("GITHUB_API_URL"),
@@ -83,30 +80,12 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	}
 	opts.ServerURL = env("GITHUB_SERVER_URL")
 	if list {
-		repos, _, err := org.Plan(ctx, opts)
-		if err != nil {
-			return orgListError(err, stderr)
-		}
-		if plan != "" {
-			if err := writeTo(plan, nil, func(w io.Writer) error { return org.WritePlan(w, opts.Owner, repos) }); err != nil {
-				fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-				return exitInternal
-			}
-		}
-		fmt.Fprintln(stdout, org.Matrix(org.ShardCount(shards, len(repos))))
-		return exitClean
+		return listShards(ctx, opts, shards, plan, stdout)
 	}
 	if plan != "" {
-		f, err := os.Open(plan)
-		if err != nil {
-			return usageErr("failed to open the plan: %v", err)
+		if err := readPlan(plan, &opts); err != nil {
+			return err
 		}
-		opts.Repos, err = org.ReadPlan(f, opts.Owner)
-		f.Close()
-		if err != nil {
-			return usageErr("--plan %s: %v", plan, err)
-		}
-		opts.Planned = true
 	}
 	opts.Progress = func(done, total int, rr org.RepoResult) {
 		status := fmt.Sprintf("%d finding(s)", len(rr.Findings))
@@ -115,76 +94,81 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 		}
 		fmt.Fprintf(stderr, "org: [%d/%d] %s: %s (%.1f s)\n", done, total, rr.Repo.FullName(), status, rr.Duration.Seconds())
 	}
+	// Up to Workers history scans run at once: one memory limit for the
+	// whole run, scaled to them.
+	defer history.LimitMemory(opts.Workers)()
 	res, err := org.Scan(ctx, opts)
 	if err != nil {
-		return orgListError(err, stderr)
+		return err
 	}
-	if o.pipeline.RepoRoot == "" {
-		o.pipeline.RepoRoot = "."
-	}
-	rep, err := postProcess(ctx, env, &o.pipeline, res.Report(), stderr)
+	rep, err := postProcess(ctx, o, res.Report(), stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitCodeFor(err)
+		return err
 	}
-	rep.ToolVersion = version
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
-	}
+	write := func(w io.Writer) error { return report.Write(w, o.format, rep) }
 	if o.format == "text" {
-		err = writeTo(o.output, stdout, func(w io.Writer) error { return org.WriteText(w, rep, res) })
-	} else {
-		err = writeReport(o, rep, stdout)
+		write = func(w io.Writer) error { return org.WriteText(w, rep, res) }
 	}
-	if err == nil && sarifDir != "" {
-		_, err = org.WriteSARIFDir(sarifDir, rep, res)
+	if err := writeOutput(o.output, stdout, write); err != nil {
+		return err
 	}
+	if sarifDir != "" {
+		if _, err := org.WriteSARIFDir(sarifDir, rep, res); err != nil {
+			return err
+		}
+	}
+	return orgOutcome(len(rep.Findings), res.Failed())
+}
+
+// orgOutcome applies the exit rule of an org run: 1 if anything was found
+// (naming the repositories that failed too), else 3 if any repository
+// could not be scanned, else 0.
+func orgOutcome(findings, failed int) error {
+	var err error
+	if failed > 0 {
+		err = fmt.Errorf("%d repositor(ies) could not be scanned; see stats.errors", failed)
+	}
+	switch {
+	case findings > 0 && err != nil:
+		return findingsAnd{err}
+	case findings > 0:
+		return errFindings
+	}
+	return err
+}
+
+// listShards prints the GitHub Actions matrix for the owner's repositories
+// and, when plan is set, writes the listing to that file.
+func listShards(ctx context.Context, opts org.Options, shards int, plan string, stdout io.Writer) error {
+	repos, _, err := org.Plan(ctx, opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-		return exitInternal
+		return err
 	}
-	switch failed := res.Failed(); {
-	case len(rep.Findings) > 0:
-		return exitFindings
-	case failed > 0:
-		fmt.Fprintf(stderr, "clickup-secret-scan: %d repositor(ies) could not be scanned; see stats.errors\n", failed)
-		return exitInternal
+	if plan != "" {
+		if err := report.WriteFile(plan, func(w io.Writer) error { return org.WritePlan(w, opts.Owner, repos) }); err != nil {
+			return err
+		}
 	}
-	return exitClean
+	fmt.Fprintln(stdout, org.Matrix(org.ShardCount(shards, len(repos))))
+	return nil
+}
+
+// readPlan makes opts scan the repositories the plan file lists instead of
+// listing them again.
+func readPlan(plan string, opts *org.Options) error {
+	f, err := os.Open(plan)
+	if err != nil {
+		return usageErrorf("failed to open the plan: %w", err)
+	}
+	defer f.Close()
+	opts.Repos, err = org.ReadPlan(f, opts.Owner)
+	if err != nil {
+		return usageErrorf("--plan %s: %w", plan, err)
+	}
+	opts.Planned = true
+	return nil
 }
 
 // orgBackoff is the first wait before retrying a failed API page or clone;
 // tests shorten it.
-var orgBackoff = defaultOrgBackoff
-
-// orgListError maps a failure of the whole run: an owner that does not
-// exist or a malformed owner is the user's to fix.
-func orgListError(err error, stderr io.Writer) int {
-	fmt.Fprintf(stderr, "clickup-secret-scan: %v\n", err)
-	if errors.Is(err, org.ErrOwnerNotFound) || errors.Is(err, org.ErrInvalidOwner) {
-		return exitUsage
-	}
-	return exitInternal
-}
-
-const defaultOrgBackoff = 2 * time.Second
-
-// writeTo runs write on path ("" for stdout), closing the file and naming
-// it in the error.
-func writeTo(path string, stdout io.Writer, write func(io.Writer) error) error {
-	if path == "" {
-		return write(stdout)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("failed to create %s: %w", path, err)
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("failed to write %s: %w", path, err)
-	}
-	return nil
-}
+var orgBackoff = 2 * time.Second

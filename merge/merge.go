@@ -15,13 +15,15 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 // ErrBadReport is returned (wrapped, with the file's name) for input that
-// is not a JSON report of this tool's contract version.
-var ErrBadReport = errors.New("not a clickup-secret-scan JSON report")
+// is not a JSON report of this tool's contract version. It is the user's to
+// fix and matches usage.Err.
+var ErrBadReport error = usage.Error{Err: errors.New("not a clickup-secret-scan JSON report")}
 
 // Report is the JSON contract (report.Version) as read back.
 type Report struct {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 )
 
 // Repo is one repository as the listing API describes it.
@@ -35,12 +37,13 @@ func (r Repo) FullName() string { return r.Owner + "/" + r.Name }
 func (r Repo) FileStem() string { return r.Owner + "__" + r.Name }
 
 // ErrOwnerNotFound is returned (wrapped) when the API answers 404 for the
-// owner itself: a typo or an owner the token cannot see.
-var ErrOwnerNotFound = errors.New("owner not found")
+// owner itself: a typo or an owner the token cannot see. It is the user's
+// to fix and matches usage.Err.
+var ErrOwnerNotFound error = usage.Error{Err: errors.New("owner not found")}
 
 // ErrInvalidOwner is returned (wrapped) for an owner outside GitHub's
-// alphabet.
-var ErrInvalidOwner = errors.New("invalid owner")
+// alphabet. It is the user's to fix and matches usage.Err.
+var ErrInvalidOwner error = usage.Error{Err: errors.New("invalid owner")}
 
 // Client lists repositories through GitHub's REST API.
 type Client struct {

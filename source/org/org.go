@@ -22,9 +22,6 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 )
 
-// Mode is the report mode of an org scan.
-const Mode = "org"
-
 // DefaultMaxInflightBytes bounds the API sizes of the repositories being
 // cloned and scanned at once (see Options.MaxInflightBytes).
 const DefaultMaxInflightBytes = 512 << 20
@@ -209,10 +206,7 @@ func scanRepo(ctx context.Context, opts Options, r Repo, hosts map[string]bool) 
 	if opts.StateDir != "" {
 		statePath = filepath.Join(opts.StateDir, r.FileStem()+".json")
 	}
-	stats := &scanner.Stats{}
-	sc := scanner.New(scanner.Options{}, stats)
-	col := scanner.NewCollector()
-	warnings, err := scanClone(ctx, dir, statePath, sc, col)
+	rep, err := scanClone(ctx, dir, statePath, r.FullName())
 	if err != nil {
 		// A state that could not be saved leaves a complete scan: keep
 		// its findings, and still count the repository as failed.
@@ -221,14 +215,7 @@ func scanRepo(ctx context.Context, opts Options, r Repo, hosts map[string]bool) 
 			return rr
 		}
 	}
-	rr.Stats = stats.Snapshot()
-	rr.Warnings = warnings
-	rr.Findings = col.Findings()
-	for i := range rr.Findings {
-		for j := range rr.Findings[i].Locations {
-			rr.Findings[i].Locations[j].Repository = r.FullName()
-		}
-	}
+	rr.Stats, rr.Warnings, rr.Findings = rep.Stats, rep.Warnings, rep.Findings
 	return rr
 }
 
@@ -237,7 +224,7 @@ func scanRepo(ctx context.Context, opts Options, r Repo, hosts map[string]bool) 
 // error and warning prefixed with its repository.
 func (r Result) Report() report.Report {
 	col := scanner.NewCollector()
-	rep := report.Report{Mode: Mode}
+	rep := report.Report{Mode: report.ModeOrg}
 	for _, rr := range r.Repos {
 		name := rr.Repo.FullName()
 		for _, f := range rr.Findings {
