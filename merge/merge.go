@@ -25,53 +25,18 @@ import (
 // fix and matches usage.Err.
 var ErrBadReport error = usage.Error{Err: errors.New("not a clickup-secret-scan JSON report")}
 
-// Report is the JSON contract (report.Version) as read back.
-type Report struct {
-	Version  int       `json:"version"`
-	Mode     string    `json:"mode,omitempty"`
-	Findings []Finding `json:"findings"`
-	Ignored  []Ignored `json:"ignored"`
-	Stats    Stats     `json:"stats"`
-	Warnings []string  `json:"warnings"`
-}
+// Report is the JSON contract (report.Version) as read back: the types
+// report writes, so that a merge keeps every field.
+type Report = report.JSONReport
 
 // Finding is one finding of the JSON contract.
-type Finding struct {
-	ID           string               `json:"id"`
-	Kind         string               `json:"kind"`
-	Rule         string               `json:"rule"`
-	Severity     string               `json:"severity"`
-	Title        string               `json:"title"`
-	Redacted     string               `json:"redacted"`
-	UserID       string               `json:"user_id"`
-	Verification scanner.Verification `json:"verification,omitempty"`
-	Username     string               `json:"username,omitempty"`
-	Keys         []string             `json:"keys"`
-	Headline     string               `json:"headline"`
-	Locations    []scanner.Location   `json:"locations"`
-	Guidance     []string             `json:"guidance"`
-}
+type Finding = report.JSONFinding
 
 // Ignored is one ignored finding of the JSON contract.
-type Ignored struct {
-	ID        string             `json:"id"`
-	Kind      string             `json:"kind"`
-	Rule      string             `json:"rule"`
-	Redacted  string             `json:"redacted"`
-	UserID    string             `json:"user_id"`
-	Reason    string             `json:"reason"`
-	Locations []scanner.Location `json:"locations"`
-}
+type Ignored = report.JSONIgnored
 
-// Stats are the summed counters of the JSON contract.
-type Stats struct {
-	Files        int64    `json:"files"`
-	Bytes        int64    `json:"bytes"`
-	Skipped      int64    `json:"skipped"`
-	Placeholders int64    `json:"placeholders"`
-	ErrorCount   int64    `json:"error_count"`
-	Errors       []string `json:"errors"`
-}
+// Stats are the counters of the JSON contract.
+type Stats = scanner.StatsSnapshot
 
 var idRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -146,8 +111,9 @@ func jsonErr(err error) string {
 // locations, in the order every report uses (scanner.SortFindings and
 // SortLocations); verification keeps the most alarming answer (live, then
 // unknown, then revoked); guidance keeps each distinct step once, taking
-// the reports in the order of where each saw the finding first; stats are summed, errors and warnings concatenated in the
-// order of reps. The mode is the reports' common mode, else "merged".
+// the reports in the order of where each saw the finding first; stats are
+// summed, errors and warnings concatenated in the order of reps. The mode
+// is the reports' common mode, else report.ModeMerged.
 func Merge(reps []Report) Report {
 	out := Report{Version: report.Version, Findings: []Finding{}, Ignored: []Ignored{}, Warnings: []string{}, Stats: Stats{Errors: []string{}}}
 	byID := map[string]int{}
@@ -166,7 +132,7 @@ func Merge(reps []Report) Report {
 		case i == 0:
 			out.Mode = r.Mode
 		case r.Mode != out.Mode:
-			out.Mode = "merged"
+			out.Mode = report.ModeMerged
 		}
 		for _, f := range r.Findings {
 			j, ok := byID[f.ID]
@@ -309,8 +275,22 @@ func nonNil[T any](s []T) []T {
 // WriteJSON writes r in the JSON contract, laid out as the report package
 // lays it out, so that merging one report gives it back byte for byte.
 func WriteJSON(w io.Writer, r Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return write(w, func(w io.Writer) error { return report.EncodeJSON(w, r) })
+}
+
+// write renders with render in memory and writes the result in one call,
+// with every personal-token shape redacted: a report read back holds no
+// raw secret, but a hostile file or repository name can look like one.
+func write(w io.Writer, render func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return err
+	}
+	return writeScrubbed(w, buf.Bytes())
+}
+
+// writeScrubbed writes b with every personal-token shape redacted.
+func writeScrubbed(w io.Writer, b []byte) error {
+	_, err := w.Write(scanner.NewScrubber().Bytes(b))
+	return err
 }

@@ -99,8 +99,7 @@ func WriteSummary(w io.Writer, r Report) error {
 		}
 		b.WriteString("\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeScrubbed(w, []byte(b.String()))
 }
 
 func plural(n int) string {

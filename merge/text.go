@@ -54,8 +54,7 @@ func WriteText(w io.Writer, r Report) error {
 	for _, e := range r.Stats.Errors {
 		fmt.Fprintf(&b, "  error: %s\n", clean(e))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeScrubbed(w, []byte(b.String()))
 }
 
 type repoGroup struct {
