@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -73,7 +72,7 @@ func (c *Client) fetchRepo(ctx context.Context, r Repo, dir string, hosts map[st
 		return err
 	}
 	if repo, err := git.PlainOpen(dir); err == nil {
-		err = c.retryGit(ctx, func() error {
+		err = c.retry(ctx, transientGit, func() error {
 			err := repo.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RemoteURL: r.CloneURL, Auth: authm, Force: true, Prune: true, Tags: git.AllTags})
 			if errors.Is(err, git.NoErrAlreadyUpToDate) || errors.Is(err, transport.ErrEmptyRemoteRepository) {
 				return nil
@@ -88,7 +87,7 @@ func (c *Client) fetchRepo(ctx context.Context, r Repo, dir string, hosts map[st
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("failed to remove %s: %w", dir, err)
 	}
-	err = c.retryGit(ctx, func() error {
+	err = c.retry(ctx, transientGit, func() error {
 		_, err := git.PlainCloneContext(ctx, dir, true, &git.CloneOptions{URL: r.CloneURL, Auth: authm, Mirror: true, Tags: git.AllTags})
 		if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
 			// A half-written clone must not be taken for a cache next time.
@@ -120,23 +119,8 @@ func isRemoteError(err error) bool {
 		errors.Is(err, transport.ErrAuthorizationFailed) || httpStatus(err) != 0
 }
 
-// retryGit retries fn after a 5xx answer or a network failure.
-func (c *Client) retryGit(ctx context.Context, fn func() error) error {
-	wait := c.Backoff
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		if err == nil || attempt >= c.Retries || !transientGit(err) || ctx.Err() != nil {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
-		wait *= 2
-	}
-}
-
+// transientGit reports whether a git operation is worth retrying: a 5xx
+// answer or a network failure.
 func transientGit(err error) bool {
 	if code := httpStatus(err); code != 0 {
 		return code >= 500

@@ -106,7 +106,7 @@ func (c *Client) List(ctx context.Context, owner string, user bool) ([]Repo, err
 	for page != 0 {
 		var repos []*github.Repository
 		var resp *github.Response
-		err := c.retry(ctx, func() error {
+		err := c.retry(ctx, transient, func() error {
 			var err error
 			lo := github.ListOptions{Page: page, PerPage: 100}
 			if user {
@@ -144,13 +144,15 @@ func (c *Client) List(ctx context.Context, owner string, user bool) ([]Repo, err
 	return out, nil
 }
 
-// retry runs fn until it succeeds, fails with an error that a retry cannot
-// mend (4xx), or c.Retries retries are spent.
-func (c *Client) retry(ctx context.Context, fn func() error) error {
+// retry runs fn until it succeeds, fails with an error that transient
+// says a retry cannot mend (a 4xx), ctx is done, or c.Retries retries are
+// spent, waiting c.Backoff before the first retry and twice as long before
+// each next one.
+func (c *Client) retry(ctx context.Context, transient func(error) bool, fn func() error) error {
 	wait := c.Backoff
 	for attempt := 0; ; attempt++ {
 		err := fn()
-		if err == nil || attempt >= c.Retries || !transient(err) {
+		if err == nil || attempt >= c.Retries || !transient(err) || ctx.Err() != nil {
 			return err
 		}
 		select {

@@ -75,7 +75,16 @@ func WriteText(w io.Writer, rep report.Report, res Result) error {
 	fmt.Fprintf(&b, "%s: %d ClickUp credential(s) in %d location(s) across %d repositor%s; %d repositor%s scanned, %d failed; %d blobs (%d bytes) scanned\n",
 		res.Owner, len(rep.Findings), locs, len(repos), plural(len(repos)), len(res.Repos), plural(len(res.Repos)),
 		res.Failed(), rep.Stats.Files, rep.Stats.Bytes)
-	_, err := io.WriteString(w, b.String())
+	// The headers and failures come from the API and git, not from report:
+	// scrub the whole, as report.Write does its own output.
+	var secrets []scanner.Secret
+	for _, f := range rep.Findings {
+		secrets = append(secrets, f.Secret)
+	}
+	for _, ig := range rep.Ignored {
+		secrets = append(secrets, ig.Finding.Secret)
+	}
+	_, err := w.Write(scanner.NewScrubber(secrets...).Bytes([]byte(b.String())))
 	return err
 }
 
@@ -102,16 +111,8 @@ func WriteSARIFDir(dir string, rep report.Report, res Result) (int, error) {
 		}
 		sub.Stats = rr.Stats
 		p := filepath.Join(dir, rr.Repo.FileStem()+".sarif")
-		f, err := os.Create(p)
-		if err != nil {
-			return n, fmt.Errorf("failed to create %s: %w", p, err)
-		}
-		err = report.Write(f, "sarif", sub)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return n, fmt.Errorf("failed to write %s: %w", p, err)
+		if err := report.WriteFile(p, func(w io.Writer) error { return report.Write(w, "sarif", sub) }); err != nil {
+			return n, err
 		}
 		n++
 	}
