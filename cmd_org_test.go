@@ -192,7 +192,7 @@ func TestOrgExitCodesAndOutputs(t *testing.T) {
 		{"clean", []string{"--repo", "clean", "acme"}, exitClean, ""},
 		{"empty", []string{"--repo", "empty", "acme"}, exitClean, ""},
 		{"failed", []string{"--repo", "gone", "acme"}, exitInternal, "could not be scanned"},
-		{"failed beats nothing, findings beat failed", []string{"--repo", "gone", "--repo", "api", "--sarif-dir", sarif, "acme"}, exitFindings, ""},
+		{"failed beats nothing, findings beat failed", []string{"--repo", "gone", "--repo", "api", "--sarif-dir", sarif, "acme"}, exitFindings, "1 repositor(ies) could not be scanned"},
 		{"bad shard", []string{"--shard", "9/8", "acme"}, exitUsage, "invalid shard"},
 		{"no owner", []string{}, exitUsage, "one argument"},
 		{"bad owner", []string{"../etc"}, exitUsage, "invalid owner"},
