@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source/history"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/org/orgtest"
 )
 
@@ -277,5 +279,44 @@ func TestOrgPlanFileSparesTheListing(t *testing.T) {
 	}
 	if code, _, stderr := c.run("org", "--plan", plan, "other"); code != exitUsage || !strings.Contains(stderr, `"acme", not "other"`) {
 		t.Errorf("a plan for another owner: exit %d, %s", code, stderr)
+	}
+}
+
+// TestOrgMemoryLimitScalesWithWorkers checks that an org run holds one
+// soft memory limit for its whole run, the history scan's limit times
+// --workers, and puts the previous one back. It is not parallel: the limit
+// is process-wide, and another test's history run would change it.
+func TestOrgMemoryLimitScalesWithWorkers(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	c := newOrgCLI(t)
+	prev := debug.SetMemoryLimit(-1)
+	stop, seen := make(chan struct{}), make(chan []int64)
+	go func() {
+		var limits []int64
+		for {
+			select {
+			case <-stop:
+				seen <- limits
+				return
+			default:
+			}
+			if got := debug.SetMemoryLimit(-1); got != prev && !slices.Contains(limits, got) {
+				limits = append(limits, got)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	code, _, stderr := c.run("org", "--workers", "3", "--repo", "api", "--repo", "web", "acme")
+	close(stop)
+	limits := <-seen
+	if code != exitFindings {
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	if want := []int64{3 * history.ScanMemoryLimit}; !slices.Equal(limits, want) {
+		t.Errorf("memory limits during the run %v, want only %v", limits, want)
+	}
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("limit after the run %d, want the previous %d", got, prev)
 	}
 }
