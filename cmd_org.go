@@ -49,7 +49,7 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 		return err
 	}
 	if err := opts.Filter.Validate(); err != nil {
-		return usageErrorf("%w", err)
+		return usageErrorf("--repo: %w", err)
 	}
 	if opts.Workers < 1 {
 		return usageErrorf("--workers must be at least 1")

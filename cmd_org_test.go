@@ -200,7 +200,7 @@ func TestOrgExitCodesAndOutputs(t *testing.T) {
 		{"bad owner", []string{"../etc"}, exitUsage, "invalid owner"},
 		{"unknown owner", []string{"nobody"}, exitUsage, "owner not found"},
 		{"bad format", []string{"--format", "xml", "acme"}, exitUsage, "--format"},
-		{"bad glob", []string{"--repo", "a[", "acme"}, exitUsage, "invalid --repo"},
+		{"bad glob", []string{"--repo", "a[", "acme"}, exitUsage, "--repo: invalid repository name pattern"},
 		{"list and shard", []string{"--list", "--shard", "1/2", "acme"}, exitUsage, "exclude"},
 		{"shards without list", []string{"--shards", "4", "acme"}, exitUsage, "--shard K/N"},
 		{"too many shards", []string{"--list", "--shards", "257", "acme"}, exitUsage, "between 1 and 256"},

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 )
 
 // MaxShards is GitHub Actions' limit of jobs in one matrix.
@@ -24,11 +26,12 @@ type Filter struct {
 	Globs []string
 }
 
-// Validate reports a malformed glob.
+// Validate reports a malformed glob; its error names the pattern, and the
+// caller names its option.
 func (f Filter) Validate() error {
 	for _, g := range f.Globs {
 		if !doublestar.ValidatePattern(g) {
-			return fmt.Errorf("invalid --repo pattern %q", g)
+			return usage.Error{Err: fmt.Errorf("invalid repository name pattern %q", g)}
 		}
 	}
 	return nil
