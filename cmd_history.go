@@ -33,6 +33,8 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 	if o.pipeline.RepoRoot == "" {
 		o.pipeline.RepoRoot = opts.RepoPath
 	}
+	// One scan at a time: the limit it is tuned for (see LimitMemory).
+	defer history.LimitMemory(1)()
 	rep, _, err := source.Run(ctx, withProgress(history.Source(opts), o.progress(stderr)), scanner.Options{})
 	if err != nil && !errors.Is(err, history.ErrStateNotSaved) {
 		return err

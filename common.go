@@ -82,21 +82,9 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 // errFindings when findings remain, an error when the report cannot be
 // written. Per-item errors were already counted in rep.Stats.
 func finish(ctx context.Context, o *outputOptions, rep report.Report, stdout, stderr io.Writer) error {
-	closeLog, err := withAuditLog(&o.pipeline, stderr)
+	rep, err := postProcess(ctx, o, rep, stderr)
 	if err != nil {
 		return err
-	}
-	defer closeLog()
-	rep, err = postprocess.Apply(ctx, o.pipeline, rep, stderr)
-	if err != nil {
-		return err
-	}
-	rep.ToolVersion = version
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
-	}
-	if rep.Stats.ErrorCount > 0 {
-		fmt.Fprintf(stderr, "warning: %d item(s) could not be scanned in full; see stats.errors\n", rep.Stats.ErrorCount)
 	}
 	// --quiet drops the text report of a clean scan; JSON and SARIF are
 	// data another program waits for, and a file was asked for.
@@ -111,12 +99,41 @@ func finish(ctx context.Context, o *outputOptions, rep report.Report, stdout, st
 	return nil
 }
 
+// postProcess applies ignore rules and live verification to rep, stamps
+// the tool's version and prints the scan's warnings: what finish does
+// before writing the report, for a command that writes more than one.
+func postProcess(ctx context.Context, o *outputOptions, rep report.Report, stderr io.Writer) (report.Report, error) {
+	closeLog, err := withAuditLog(&o.pipeline, stderr)
+	if err != nil {
+		return rep, err
+	}
+	defer closeLog()
+	rep, err = postprocess.Apply(ctx, o.pipeline, rep, stderr)
+	if err != nil {
+		return rep, err
+	}
+	rep.ToolVersion = version
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	if rep.Stats.ErrorCount > 0 {
+		fmt.Fprintf(stderr, "warning: %d item(s) could not be scanned in full; see stats.errors\n", rep.Stats.ErrorCount)
+	}
+	return rep, nil
+}
+
 func writeReport(o *outputOptions, rep report.Report, stdout io.Writer) error {
 	opts := report.Options{Color: o.color, ShowIgnored: o.showIgnored}
-	if o.output == "" {
-		return report.WriteWith(stdout, o.format, rep, opts)
+	return writeOutput(o.output, stdout, func(w io.Writer) error { return report.WriteWith(w, o.format, rep, opts) })
+}
+
+// writeOutput runs write on stdout when path is "", else on the file at
+// path (report.WriteFile).
+func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "" {
+		return write(stdout)
 	}
-	return report.WriteFile(o.output, func(w io.Writer) error { return report.WriteWith(w, o.format, rep, opts) })
+	return report.WriteFile(path, write)
 }
 
 // scanAndFinish runs src and finishes with its report (see finish).

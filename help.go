@@ -32,6 +32,29 @@ history: rotate it).`,
 			"clickup-secret-scan diff --base v1.2.0 --head HEAD --format json",
 		},
 	},
+	"org": {
+		synopsis: "org [flags] OWNER",
+		description: `Lists every repository of an organisation (or, with --user, a user) through
+the GitHub API (GITHUB_API_URL, token from GITHUB_TOKEN or GH_TOKEN), clones
+each one bare with the token in a header, and scans its full history. With
+--shards N --list it prints a GitHub Actions matrix; --shard K/N scans one
+shard. See docs/org.md.`,
+		examples: []string{
+			"clickup-secret-scan org my-org --format json --output org.json",
+			"clickup-secret-scan org my-org --shards 8 --list",
+			"clickup-secret-scan org my-org --shard 3/8 --cache-dir clones --state-dir states --sarif-dir sarif",
+		},
+	},
+	"merge": {
+		synopsis: "merge [flags] REPORT.json...",
+		description: `Merges JSON reports (of org shards, or of history and dir runs) into one: one
+finding per secret across repositories, stats summed, errors kept. A file that
+is not a JSON report of this tool is refused (exit 2).`,
+		examples: []string{
+			"clickup-secret-scan merge shard-*.json --format json --output org.json",
+			"clickup-secret-scan merge shard-*.json --summary summary.md",
+		},
+	},
 	"staged": {
 		synopsis: "staged [flags]",
 		description: `Scans what the index adds relative to HEAD (everything staged in a repository

@@ -36,6 +36,8 @@ func commands() []command {
 		{"diff", "scan every commit in a range (base..head)", runDiff},
 		{"staged", "scan the staged changes (pre-commit)", runStaged},
 		{"install-hook", "install a pre-commit hook that runs 'staged'", runInstallHook},
+		{"org", "scan every repository of a GitHub organisation or user, or one shard", runOrg},
+		{"merge", "merge JSON reports (org shards, single repositories) into one", runMerge},
 		{"audit", "check a repository against the ClickUp security checklist", runAudit},
 		{"baseline", "write the current findings' ids to an ignore file", runBaseline},
 		{"action", "run as a GitHub Action (reads INPUT_* and the event)", runAction},

@@ -54,13 +54,19 @@ func HeadlineMarkdown(f scanner.Finding) string {
 // "ClickUp personal API token pk_7043602_…L8VY (user 7043602): rotate it now".
 // A finding verified live gets a "LIVE " prefix; a revoked one says so.
 func Headline(f scanner.Finding) string {
+	return headlineWith(f, f.Secret.Redacted())
+}
+
+// headlineWith is Headline with the redacted form of the secret given, for a
+// finding read back from a report, which no longer holds the secret.
+func headlineWith(f scanner.Finding, redacted string) string {
 	var b strings.Builder
 	if f.Verification == scanner.VerifiedLive {
 		b.WriteString("LIVE ")
 	}
 	b.WriteString(KindTitle(f.Kind))
 	b.WriteString(" ")
-	b.WriteString(f.Secret.Redacted())
+	b.WriteString(redacted)
 	var who []string
 	if f.UserID != "" {
 		who = append(who, "user "+display(f.UserID))

@@ -7,18 +7,21 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
-// jsonReport is the JSON contract, version 1. Fields are only ever added;
+// JSONReport is the JSON contract, version 1. Fields are only ever added;
 // arrays are always present (never null) so consumers need no nil checks.
-type jsonReport struct {
-	Version  int           `json:"version"`
-	Mode     Mode          `json:"mode,omitempty"`
-	Findings []jsonFinding `json:"findings"`
-	Ignored  []jsonIgnored `json:"ignored"`
-	Stats    jsonStats     `json:"stats"`
-	Warnings []string      `json:"warnings"`
+// It is exported for the tools that read reports back (merge) and must keep
+// every field.
+type JSONReport struct {
+	Version  int                   `json:"version"`
+	Mode     Mode                  `json:"mode,omitempty"`
+	Findings []JSONFinding         `json:"findings"`
+	Ignored  []JSONIgnored         `json:"ignored"`
+	Stats    scanner.StatsSnapshot `json:"stats"`
+	Warnings []string              `json:"warnings"`
 }
 
-type jsonFinding struct {
+// JSONFinding is one finding of the JSON contract.
+type JSONFinding struct {
 	// ID is the hex SHA-256 of the raw secret.
 	ID       string `json:"id"`
 	Kind     string `json:"kind"`
@@ -26,17 +29,18 @@ type jsonFinding struct {
 	Severity string `json:"severity"`
 	Title    string `json:"title"`
 	// Redacted is the only form of the secret in the output.
-	Redacted     string             `json:"redacted"`
-	UserID       string             `json:"user_id"`
-	Verification string             `json:"verification,omitempty"`
-	Username     string             `json:"username,omitempty"`
-	Keys         []string           `json:"keys"`
-	Headline     string             `json:"headline"`
-	Locations    []scanner.Location `json:"locations"`
-	Guidance     []string           `json:"guidance"`
+	Redacted     string               `json:"redacted"`
+	UserID       string               `json:"user_id"`
+	Verification scanner.Verification `json:"verification,omitempty"`
+	Username     string               `json:"username,omitempty"`
+	Keys         []string             `json:"keys"`
+	Headline     string               `json:"headline"`
+	Locations    []scanner.Location   `json:"locations"`
+	Guidance     []string             `json:"guidance"`
 }
 
-type jsonIgnored struct {
+// JSONIgnored is one finding suppressed by an ignore rule, with its reason.
+type JSONIgnored struct {
 	ID        string             `json:"id"`
 	Kind      string             `json:"kind"`
 	Rule      string             `json:"rule"`
@@ -46,33 +50,19 @@ type jsonIgnored struct {
 	Locations []scanner.Location `json:"locations"`
 }
 
-type jsonStats struct {
-	Files        int64    `json:"files"`
-	Bytes        int64    `json:"bytes"`
-	Skipped      int64    `json:"skipped"`
-	Placeholders int64    `json:"placeholders"`
-	ErrorCount   int64    `json:"error_count"`
-	Errors       []string `json:"errors"`
-}
-
 func writeJSON(w io.Writer, r Report) error {
-	out := jsonReport{
+	stats := r.Stats
+	stats.Errors = nonNil(stats.Errors)
+	out := JSONReport{
 		Version:  Version,
 		Mode:     r.Mode,
-		Findings: make([]jsonFinding, 0, len(r.Findings)),
-		Ignored:  make([]jsonIgnored, 0, len(r.Ignored)),
-		Stats: jsonStats{
-			Files:        r.Stats.Files,
-			Bytes:        r.Stats.Bytes,
-			Skipped:      r.Stats.Skipped,
-			Placeholders: r.Stats.Placeholders,
-			ErrorCount:   r.Stats.ErrorCount,
-			Errors:       nonNil(r.Stats.Errors),
-		},
+		Findings: make([]JSONFinding, 0, len(r.Findings)),
+		Ignored:  make([]JSONIgnored, 0, len(r.Ignored)),
+		Stats:    stats,
 		Warnings: nonNil(r.Warnings),
 	}
 	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, jsonFinding{
+		out.Findings = append(out.Findings, JSONFinding{
 			ID:           f.ID,
 			Kind:         string(f.Kind),
 			Rule:         f.Rule(),
@@ -80,7 +70,7 @@ func writeJSON(w io.Writer, r Report) error {
 			Title:        KindTitle(f.Kind),
 			Redacted:     f.Secret.Redacted(),
 			UserID:       f.UserID,
-			Verification: string(f.Verification),
+			Verification: f.Verification,
 			Username:     f.Username,
 			Keys:         nonNil(f.Keys()),
 			Headline:     Headline(f),
@@ -90,7 +80,7 @@ func writeJSON(w io.Writer, r Report) error {
 	}
 	for _, ig := range r.Ignored {
 		f := ig.Finding
-		out.Ignored = append(out.Ignored, jsonIgnored{
+		out.Ignored = append(out.Ignored, JSONIgnored{
 			ID:        f.ID,
 			Kind:      string(f.Kind),
 			Rule:      f.Rule(),
@@ -100,11 +90,19 @@ func writeJSON(w io.Writer, r Report) error {
 			Locations: nonNilLocations(f.Locations),
 		})
 	}
+	return EncodeJSON(w, out)
+}
+
+// EncodeJSON writes j laid out as every JSON report is (two-space indent,
+// one trailing newline), so that a report read back and written again is
+// byte for byte the same. It writes j as it is: Write's scrubbing is the
+// caller's to do.
+func EncodeJSON(w io.Writer, j JSONReport) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	// Guidance holds shell commands with <placeholders> and &&: keep them readable.
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return enc.Encode(j)
 }
 
 func nonNil(s []string) []string {

@@ -34,13 +34,18 @@ type Report struct {
 // the JSON contract.
 type Mode string
 
-// The modes; the zero value is a report of no particular command.
+// The modes; the zero value is a report of no particular command. ModeOrg
+// is the history of every repository of an organisation or user (each
+// location names its repository); ModeMerged is a merge of reports of
+// different modes (a merge of reports of one mode keeps that mode).
 const (
 	ModeDir     Mode = "dir"
 	ModeHistory Mode = "history"
 	ModeDiff    Mode = "diff"
 	ModeStaged  Mode = "staged"
 	ModeAudit   Mode = "audit"
+	ModeOrg     Mode = "org"
+	ModeMerged  Mode = "merged"
 )
 
 // Ignored is a finding suppressed by an ignore rule, with the rule's reason.

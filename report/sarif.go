@@ -1,9 +1,11 @@
 package report
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"strconv"
@@ -148,6 +150,94 @@ func writeSARIF(w io.Writer, r Report) error {
 }
 
 func writeSARIFLimit(w io.Writer, r Report, limit int) error {
+	in := sarifInput{mode: r.Mode, toolVersion: r.ToolVersion, warnings: r.Warnings, stats: r.Stats}
+	for _, f := range r.Findings {
+		in.findings = append(in.findings, sarifFindingOf(f))
+	}
+	for _, ig := range r.Ignored {
+		in.ignored = append(in.ignored, sarifIgnored{sarifFindingOf(ig.Finding), ig.Reason})
+	}
+	return encodeSARIF(w, in, limit)
+}
+
+// WriteSARIFFromJSON renders a JSON report read back (merge) as one SARIF
+// run with the rules, results, fingerprints and notifications that Write
+// gives the report of a scan. A JSON report does not keep the length of a
+// secret, so each region ends one column after it starts. Every
+// personal-token shape left in the result is redacted, as Write does.
+func WriteSARIFFromJSON(w io.Writer, j JSONReport, toolVersion string) error {
+	in := sarifInput{mode: j.Mode, toolVersion: toolVersion, warnings: j.Warnings, stats: j.Stats}
+	for _, f := range j.Findings {
+		sf := sarifFindingOfJSON(f.ID, f.Kind, f.Redacted, f.UserID, f.Locations)
+		sf.verification, sf.username = f.Verification, f.Username
+		sf.headline, sf.hint = f.Headline, RotateHint(sf.finding())
+		in.findings = append(in.findings, sf)
+	}
+	for _, ig := range j.Ignored {
+		sf := sarifFindingOfJSON(ig.ID, ig.Kind, ig.Redacted, ig.UserID, ig.Locations)
+		sf.headline, sf.hint = headlineWith(sf.finding(), ig.Redacted), RotateHint(sf.finding())
+		in.ignored = append(in.ignored, sarifIgnored{sf, ig.Reason})
+	}
+	var buf bytes.Buffer
+	if err := encodeSARIF(&buf, in, maxSARIFResults); err != nil {
+		return fmt.Errorf("failed to render sarif report: %w", err)
+	}
+	if _, err := w.Write(scrubBytes(buf.Bytes(), nil)); err != nil {
+		return fmt.Errorf("failed to write sarif report: %w", err)
+	}
+	return nil
+}
+
+// sarifInput is what a SARIF run is made of, from a scan's report or from
+// a JSON report read back.
+type sarifInput struct {
+	mode        Mode
+	toolVersion string
+	findings    []sarifFinding
+	ignored     []sarifIgnored
+	warnings    []string
+	stats       scanner.StatsSnapshot
+}
+
+type sarifIgnored struct {
+	f      sarifFinding
+	reason string
+}
+
+// sarifFinding is what the results of one finding need.
+type sarifFinding struct {
+	id, redacted, userID, username string
+	kind                           scanner.Kind
+	verification                   scanner.Verification
+	locations                      []scanner.Location
+	// headline and hint are the finding's Headline and RotateHint.
+	headline, hint string
+	// secret is the raw secret, zero when read back from JSON;
+	// secretLen its length in bytes, 0 when unknown.
+	secret    scanner.Secret
+	secretLen int
+}
+
+func sarifFindingOf(f scanner.Finding) sarifFinding {
+	return sarifFinding{
+		id: f.ID, redacted: f.Secret.Redacted(), userID: f.UserID, username: f.Username,
+		kind: f.Kind, verification: f.Verification, locations: f.Locations,
+		headline: Headline(f), hint: RotateHint(f),
+		secret: f.Secret, secretLen: len(f.Secret.Reveal()),
+	}
+}
+
+func sarifFindingOfJSON(id, kind, redacted, userID string, locs []scanner.Location) sarifFinding {
+	return sarifFinding{id: id, kind: scanner.Kind(kind), redacted: redacted, userID: userID, locations: locs}
+}
+
+// finding returns f as a finding without its secret, for the guidance
+// functions, which read the secret only to scrub it.
+func (f sarifFinding) finding() scanner.Finding {
+	return scanner.Finding{ID: f.id, Kind: f.kind, UserID: f.userID, Username: f.username, Verification: f.verification, Locations: f.locations}
+}
+
+func encodeSARIF(w io.Writer, r sarifInput, limit int) error {
 	rules := make([]sarifRule, len(scanner.Kinds))
 	ruleIndex := map[scanner.Kind]int{}
 	for i, k := range scanner.Kinds {
@@ -156,14 +246,14 @@ func writeSARIFLimit(w io.Writer, r Report, limit int) error {
 	}
 	results := []sarifResult{}
 	var omitted []sarifOmitted
-	for _, f := range r.Findings {
+	for _, f := range r.findings {
 		f, om := splitFileless(f)
 		omitted = append(omitted, om...)
 		results = append(results, sarifResults(f, ruleIndex, nil)...)
 	}
-	for _, ig := range r.Ignored {
-		sup := &sarifSuppression{Kind: "external", Status: "accepted", Justification: ig.Reason}
-		f, _ := splitFileless(ig.Finding)
+	for _, ig := range r.ignored {
+		sup := &sarifSuppression{Kind: "external", Status: "accepted", Justification: ig.reason}
+		f, _ := splitFileless(ig.f)
 		results = append(results, sarifResults(f, ruleIndex, sup)...)
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
@@ -182,22 +272,19 @@ func writeSARIFLimit(w io.Writer, r Report, limit int) error {
 		})
 		results = results[:limit]
 	}
-	for _, warn := range r.Warnings {
+	for _, warn := range r.warnings {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarifNotification{Level: "warning", Message: sarifText{Text: sarifEscape(warn)}})
 	}
-	for _, e := range r.Stats.Errors {
+	for _, e := range r.stats.Errors {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarifNotification{Level: "warning", Message: sarifText{Text: sarifEscape(e)}})
 	}
-	props := map[string]any{
-		"stats": jsonStats{
-			Files: r.Stats.Files, Bytes: r.Stats.Bytes, Skipped: r.Stats.Skipped,
-			Placeholders: r.Stats.Placeholders, ErrorCount: r.Stats.ErrorCount, Errors: nonNil(r.Stats.Errors),
-		},
-	}
-	if r.Mode != "" {
-		props["mode"] = r.Mode
+	stats := r.stats
+	stats.Errors = nonNil(stats.Errors)
+	props := map[string]any{"stats": stats}
+	if r.mode != "" {
+		props["mode"] = r.mode
 	}
 	if len(omitted) > 0 {
 		props["omittedMessageFindings"] = omitted
@@ -206,7 +293,7 @@ func writeSARIFLimit(w io.Writer, r Report, limit int) error {
 		Schema:  sarifSchema,
 		Version: sarifVersion,
 		Runs: []sarifRun{{
-			Tool:        sarifTool{Driver: sarifDriver{Name: toolName, InformationURI: toolURI, Version: r.ToolVersion, Rules: rules}},
+			Tool:        sarifTool{Driver: sarifDriver{Name: toolName, InformationURI: toolURI, Version: r.toolVersion, Rules: rules}},
 			Invocations: []sarifInvocation{inv},
 			Results:     results,
 			ColumnKind:  "utf16CodeUnits",
@@ -280,51 +367,48 @@ type sarifOmitted struct {
 
 // splitFileless returns f without its commit- and tag-message locations,
 // and those locations as omitted entries.
-func splitFileless(f scanner.Finding) (scanner.Finding, []sarifOmitted) {
+func splitFileless(f sarifFinding) (sarifFinding, []sarifOmitted) {
 	var keep []scanner.Location
 	var om []sarifOmitted
-	for _, l := range f.Locations {
+	for _, l := range f.locations {
 		if l.Object != scanner.ObjectCommitMessage && l.Object != scanner.ObjectTagMessage {
 			keep = append(keep, l)
 			continue
 		}
-		o := sarifOmitted{ID: f.ID, RuleID: f.Kind.Rule(), Object: string(l.Object), Commit: l.Commit, Redacted: f.Secret.Redacted()}
+		o := sarifOmitted{ID: f.id, RuleID: f.kind.Rule(), Object: string(l.Object), Commit: l.Commit, Redacted: f.redacted}
 		if l.Object == scanner.ObjectTagMessage {
-			o.Ref = scrub(l.Path, f.Secret)
+			o.Ref = scrub(l.Path, f.secret)
 		}
 		om = append(om, o)
 	}
-	f.Locations = keep
+	f.locations = keep
 	return f, om
 }
 
 // sarifResults returns one result per location of f. sup, when set, marks
 // the results as suppressed by an ignore rule.
-func sarifResults(f scanner.Finding, ruleIndex map[scanner.Kind]int, sup *sarifSuppression) []sarifResult {
-	idx, ok := ruleIndex[f.Kind]
+func sarifResults(f sarifFinding, ruleIndex map[scanner.Kind]int, sup *sarifSuppression) []sarifResult {
+	idx, ok := ruleIndex[f.kind]
 	if !ok {
 		idx = 0
 	}
-	secretLen := len(f.Secret.Reveal())
-	// The headline and hint depend on all locations: compute them once,
-	// not once per location.
-	headline, hint := sarifEscape(Headline(f)), sarifEscape(RotateHint(f))
+	headline, hint := sarifEscape(f.headline), sarifEscape(f.hint)
 	var out []sarifResult
-	for _, l := range f.Locations {
+	for _, l := range f.locations {
 		line := max(l.Line, 1)
 		col := max(ColumnUTF16(l), 1)
 		res := sarifResult{
-			RuleID:    f.Kind.Rule(),
+			RuleID:    f.kind.Rule(),
 			RuleIndex: idx,
 			Level:     "error",
 			Message:   sarifText{Text: sarifMessage(headline, hint, l)},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: sarifURI(scrub(l.Path, f.Secret))},
-				Region:           sarifRegion{StartLine: line, StartColumn: col, EndLine: line, EndColumn: col + max(secretLen, 1)},
+				ArtifactLocation: sarifArtifact{URI: sarifURI(scrub(l.Path, f.secret))},
+				Region:           sarifRegion{StartLine: line, StartColumn: col, EndLine: line, EndColumn: col + max(f.secretLen, 1)},
 			}}},
 			PartialFingerprints: map[string]string{
-				FingerprintSecret:   f.ID,
-				FingerprintLocation: locationHash(f.ID, l),
+				FingerprintSecret:   f.id,
+				FingerprintLocation: locationHash(f.id, l),
 			},
 			Properties: sarifProperties(f, l),
 		}
@@ -341,11 +425,11 @@ func locationHash(id string, l scanner.Location) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func sarifProperties(f scanner.Finding, l scanner.Location) map[string]any {
+func sarifProperties(f sarifFinding, l scanner.Location) map[string]any {
 	p := map[string]any{
-		"kind":     string(f.Kind),
-		"severity": f.Kind.Severity(),
-		"redacted": f.Secret.Redacted(),
+		"kind":     string(f.kind),
+		"severity": f.kind.Severity(),
+		"redacted": f.redacted,
 		"source":   l.Source,
 	}
 	set := func(k, v string) {
@@ -353,9 +437,10 @@ func sarifProperties(f scanner.Finding, l scanner.Location) map[string]any {
 			p[k] = v
 		}
 	}
-	set("userId", f.UserID)
-	set("verification", string(f.Verification))
-	set("username", f.Username)
+	set("userId", f.userID)
+	set("verification", string(f.verification))
+	set("username", f.username)
+	set("repository", l.Repository)
 	set("innerPath", l.InnerPath)
 	set("encoding", l.Encoding)
 	set("key", l.Key)

@@ -44,7 +44,10 @@ type Match struct {
 // to a source are empty. Line and Column are 1-based (Column in bytes) and
 // refer to the decoded text.
 type Location struct {
-	Source SourceType `json:"source"`
+	// Repository is "OWNER/NAME" when the scan covered many repositories
+	// (org), empty otherwise.
+	Repository string     `json:"repository,omitempty"`
+	Source     SourceType `json:"source"`
 	// Path is slash-separated: the scanned PATH argument joined with the
 	// path below it, or the repository path of a blob.
 	Path      string `json:"path"`
@@ -170,7 +173,7 @@ func (c *Collector) AddLocation(kind Kind, secret Secret, userID string, loc Loc
 }
 
 func locationKey(l Location) string {
-	return string(l.Source) + "\x00" + l.Path + "\x00" + l.InnerPath + "\x00" + l.Commit + "\x00" + string(l.Change) + "\x00" + string(l.Object) +
+	return l.Repository + "\x00" + string(l.Source) + "\x00" + l.Path + "\x00" + l.InnerPath + "\x00" + l.Commit + "\x00" + string(l.Change) + "\x00" + string(l.Object) +
 		"\x00" + itoa(l.Line) + ":" + itoa(l.Column) + "\x00" + l.Encoding
 }
 
@@ -212,10 +215,12 @@ func (c *Collector) Findings() []Finding {
 	return out
 }
 
-// SortLocations orders locations by path, inner path, line, column, commit.
+// SortLocations orders locations by repository, path, inner path, line,
+// column, commit.
 func SortLocations(locs []Location) {
 	slices.SortStableFunc(locs, func(a, b Location) int {
 		return cmp.Or(
+			cmp.Compare(a.Repository, b.Repository),
 			cmp.Compare(a.Path, b.Path),
 			cmp.Compare(a.InnerPath, b.InnerPath),
 			cmp.Compare(a.Line, b.Line),

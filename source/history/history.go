@@ -65,11 +65,10 @@ var ErrBadRevision error = usage.Error{Err: errors.New("bad revision")}
 // Scan scans the repository's history and adds every match to col with
 // Source "history" and full provenance. Per-object problems (a corrupt or
 // missing object) are counted in sc's Stats and reported in Result.Warnings;
-// the scan goes on. Unless GOMEMLIMIT is set, the scan runs under a soft
-// memory limit (scanMemoryLimit) that keeps its peak heap near its live
-// heap.
+// the scan goes on. Scan leaves the process's memory limit alone: a
+// command sets it once for its run with LimitMemory, which keeps the peak
+// heap near the live heap.
 func Scan(ctx context.Context, opts Options, sc *scanner.Scanner, col *scanner.Collector) (Result, error) {
-	defer limitMemory()()
 	if opts.RepoPath == "" {
 		opts.RepoPath = "."
 	}

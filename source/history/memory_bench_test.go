@@ -74,6 +74,8 @@ func BenchmarkScanPeakHeap(b *testing.B) {
 	if repo == "" {
 		b.Skip("set CLICKUP_BENCH_HISTORY_REPO to a repository (bench/history.sh WORK=dir keeps dir/repo.git) to run this benchmark")
 	}
+	// The history command scans under this limit; measure what it does.
+	defer LimitMemory(1)()
 	var peak uint64
 	for b.Loop() {
 		runtime.GC()

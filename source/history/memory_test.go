@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -130,23 +131,66 @@ func TestMissingSubtreeCounted(t *testing.T) {
 	}
 }
 
-// TestLimitMemory checks that a scan sets its soft memory limit and puts
-// the previous one back, and leaves a limit the user set alone.
+// TestLimitMemory checks that LimitMemory sets the soft memory limit for
+// the number of scans asked for and puts the previous one back, and leaves
+// a limit the user set alone.
 func TestLimitMemory(t *testing.T) {
 	prev := debug.SetMemoryLimit(-1)
 	t.Setenv("GOMEMLIMIT", "")
 	os.Unsetenv("GOMEMLIMIT")
-	restore := limitMemory()
-	if got := debug.SetMemoryLimit(-1); got != scanMemoryLimit {
-		t.Errorf("limit during the scan %d, want %d", got, scanMemoryLimit)
-	}
-	restore()
-	if got := debug.SetMemoryLimit(-1); got != prev {
-		t.Errorf("limit after the scan %d, want the previous %d", got, prev)
+	for _, tc := range []struct{ scans, want int64 }{{1, ScanMemoryLimit}, {0, ScanMemoryLimit}, {4, 4 * ScanMemoryLimit}} {
+		restore := LimitMemory(int(tc.scans))
+		if got := debug.SetMemoryLimit(-1); got != tc.want {
+			t.Errorf("limit for %d scan(s) %d, want %d", tc.scans, got, tc.want)
+		}
+		restore()
+		if got := debug.SetMemoryLimit(-1); got != prev {
+			t.Errorf("limit after %d scan(s) %d, want the previous %d", tc.scans, got, prev)
+		}
 	}
 	t.Setenv("GOMEMLIMIT", "1GiB")
-	limitMemory()()
+	LimitMemory(1)()
 	if got := debug.SetMemoryLimit(-1); got != prev {
 		t.Errorf("with GOMEMLIMIT set the limit became %d, want %d kept", got, prev)
+	}
+}
+
+// TestScanLeavesMemoryLimitAlone checks that a scan does not touch the
+// process-wide limit, which concurrent scans (org) would otherwise set and
+// restore out of order.
+func TestScanLeavesMemoryLimitAlone(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	const want = 3 << 30
+	prev := debug.SetMemoryLimit(want)
+	defer debug.SetMemoryLimit(prev)
+	tok := fakeToken(32)
+	b := newBuilder(t)
+	b.ref("refs/heads/master", b.commit("add", map[string]string{"a.env": env(tok)}))
+	// Sample the limit for as long as the scan runs.
+	stop, seen := make(chan struct{}), make(chan int64)
+	go func() {
+		var other int64
+		for {
+			select {
+			case <-stop:
+				seen <- other
+				return
+			default:
+			}
+			if got := debug.SetMemoryLimit(-1); got != want {
+				other = got
+			}
+			runtime.Gosched()
+		}
+	}()
+	_, _, _, err := runScan(t, Options{RepoPath: b.dir})
+	close(stop)
+	during := <-seen
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetMemoryLimit(-1); got != want || during != 0 {
+		t.Errorf("memory limit changed by a scan: %d during, %d after, want %d", during, got, want)
 	}
 }
