@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
+	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 	"github.com/clickup-secret-scan/clickup-secret-scan/source/dir"
 )
 
@@ -35,7 +37,26 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	if isTerminal(stderr) {
 		src.Progress = stderr
 	}
-	return scanAndFinish(ctx, src, scanner.Options{MaxArchiveBytes: *maxArchive}, out, stdout, stderr)
+	rep, _, err := source.Run(ctx, src, scanner.Options{MaxArchiveBytes: *maxArchive})
+	if err != nil {
+		return err
+	}
+	if archiveCut(rep.Stats.Errors) {
+		fmt.Fprintln(stderr, "clickup-secret-scan: an archive was cut short; raise --max-archive-bytes to scan it whole")
+	}
+	return finish(ctx, out, rep, stdout, stderr)
+}
+
+// archiveCut reports whether a skip line says an archive hit the
+// decompression limit. The scanner words the limit generically, since
+// Action users have no such input; the flag name is the CLI's to add.
+func archiveCut(skips []string) bool {
+	for _, s := range skips {
+		if strings.HasSuffix(s, scanner.ErrArchiveLimit.Error()) {
+			return true
+		}
+	}
+	return false
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a

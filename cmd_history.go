@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
@@ -34,6 +35,9 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 		o.pipeline.RepoRoot = opts.RepoPath
 	}
 	rep, _, err := source.Run(ctx, history.Source(opts), scanner.Options{})
+	if errors.Is(err, history.ErrBadRevision) {
+		return fmt.Errorf("--since-commit: %w", err)
+	}
 	if err != nil && !errors.Is(err, history.ErrStateNotSaved) {
 		return err
 	}
