@@ -28,19 +28,7 @@ func HeadlineMarkdown(f scanner.Finding) string {
 		b.t("**LIVE** ")
 	}
 	b.t("**" + KindTitle(f.Kind) + "** ").c(f.Secret.Redacted())
-	if f.UserID != "" || f.Username != "" {
-		b.t(" (")
-		if f.UserID != "" {
-			b.t("user ").v(f.UserID)
-		}
-		if f.Username != "" {
-			if f.UserID != "" {
-				b.t(", ")
-			}
-			b.t("username ").v(f.Username)
-		}
-		b.t(")")
-	}
+	b.owner(f)
 	if f.Verification == scanner.VerifiedRevoked {
 		b.t(": revoked, remove it")
 	} else {

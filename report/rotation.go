@@ -58,19 +58,7 @@ func headlineParts(f scanner.Finding) (lead string, rest step) {
 	}
 	lead += KindTitle(f.Kind)
 	b := newStep().t(" ").c(f.Secret.Redacted())
-	if f.UserID != "" || f.Username != "" {
-		b.t(" (")
-		if f.UserID != "" {
-			b.t("user ").v(f.UserID)
-		}
-		if f.Username != "" {
-			if f.UserID != "" {
-				b.t(", ")
-			}
-			b.t("username ").v(f.Username)
-		}
-		b.t(")")
-	}
+	b.owner(f)
 	switch {
 	case f.Verification == scanner.VerifiedRevoked:
 		b.t(": revoked, remove it")

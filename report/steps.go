@@ -89,6 +89,25 @@ func (b *stepBuilder) values(vs []string) *stepBuilder {
 
 func newStep() *stepBuilder { return &stepBuilder{} }
 
+// owner appends " (user 123, username ada)" for what is known of the
+// owner of f's secret, and nothing when neither is known.
+func (b *stepBuilder) owner(f scanner.Finding) *stepBuilder {
+	if f.UserID == "" && f.Username == "" {
+		return b
+	}
+	b.t(" (")
+	if f.UserID != "" {
+		b.t("user ").v(f.UserID)
+	}
+	if f.Username != "" {
+		if f.UserID != "" {
+			b.t(", ")
+		}
+		b.t("username ").v(f.Username)
+	}
+	return b.t(")")
+}
+
 // display returns s unchanged when it is printable UTF-8, else quoted with
 // Go escapes, so that control characters (newlines, ANSI escapes, bidi
 // overrides) in a file name cannot fake output lines or hide text.
