@@ -87,11 +87,7 @@ func Guidance(f scanner.Finding) []string {
 // scanned content (paths, variable names, usernames) are rendered as code
 // spans, so a hostile file name cannot inject markup or @-mentions.
 func GuidanceMarkdown(f scanner.Finding) string {
-	var b strings.Builder
-	for i, s := range guidanceSteps(f) {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, s.markdown())
-	}
-	return scrub(b.String(), f.Secret)
+	return numberedMarkdown(guidanceSteps(f), f.Secret)
 }
 
 // where summarises the locations of a finding by source.

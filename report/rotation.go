@@ -159,11 +159,7 @@ func removeStep(f scanner.Finding, names []string) *stepBuilder {
 
 // shortMarkdown renders the short steps of f as a numbered markdown list.
 func shortMarkdown(f scanner.Finding) string {
-	var b strings.Builder
-	for i, s := range shortSteps(f) {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, s.markdown())
-	}
-	return scrub(b.String(), f.Secret)
+	return numberedMarkdown(shortSteps(f), f.Secret)
 }
 
 // kindGroup is the findings of one kind, for the per-kind blocks.

@@ -172,6 +172,16 @@ func codeSpan(s string) string {
 	return fence + s + fence
 }
 
+// numberedMarkdown renders steps as a numbered markdown list, one item a
+// line ending in a newline, with secret scrubbed from it.
+func numberedMarkdown(steps []step, secret scanner.Secret) string {
+	var b strings.Builder
+	for i, s := range steps {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, s.markdown())
+	}
+	return scrub(b.String(), secret)
+}
+
 // scrub replaces every raw occurrence of the given secrets in s by their
 // redacted form. Renderers build output from redacted values only; this is
 // the second line of defence against a secret that entered through a file
