@@ -331,13 +331,7 @@ func kindSteps(f scanner.Finding, w where) []step {
 
 	switch f.Kind {
 	case scanner.PersonalToken:
-		b := newStep().t("Regenerate the token in ClickUp")
-		if f.UserID != "" {
-			b.t(", signed in as user ").v(f.UserID)
-			if f.Username != "" {
-				b.t(" (").v(f.Username).t(")")
-			}
-		}
+		b := newStep().t("Regenerate the token in ClickUp").signedInAs(f)
 		add(oldValue(b.t(": Settings > Apps > API Token > Regenerate."), "token", " stops working at once."+live))
 		add(newStep().t("Put the new token in the environment (").values(names).t("), never in code or config files."))
 		add(newStep().t("Check the new token: ").

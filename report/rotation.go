@@ -95,13 +95,7 @@ func shortSteps(f scanner.Finding) []step {
 	} else {
 		switch f.Kind {
 		case scanner.PersonalToken:
-			b := newStep().t("Regenerate it in ClickUp")
-			if f.UserID != "" {
-				b.t(", signed in as user ").v(f.UserID)
-				if f.Username != "" {
-					b.t(" (").v(f.Username).t(")")
-				}
-			}
+			b := newStep().t("Regenerate it in ClickUp").signedInAs(f)
 			add(b.t(": Settings > Apps > API Token > Regenerate. The old token stops working at once." + live))
 		case scanner.OAuthClientSecret:
 			add(newStep().t("Regenerate the OAuth app's client secret in ClickUp: Settings > Apps, open the app, regenerate. The old secret stops working at once." + live))

@@ -172,6 +172,19 @@ func codeSpan(s string) string {
 	return fence + s + fence
 }
 
+// signedInAs appends ", signed in as user 123 (ada)" when f names the
+// user of its secret, and nothing otherwise.
+func (b *stepBuilder) signedInAs(f scanner.Finding) *stepBuilder {
+	if f.UserID == "" {
+		return b
+	}
+	b.t(", signed in as user ").v(f.UserID)
+	if f.Username != "" {
+		b.t(" (").v(f.Username).t(")")
+	}
+	return b
+}
+
 // numberedMarkdown renders steps as a numbered markdown list, one item a
 // line ending in a newline, with secret scrubbed from it.
 func numberedMarkdown(steps []step, secret scanner.Secret) string {
