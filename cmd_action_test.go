@@ -18,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/action"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -28,25 +29,11 @@ const actionToken = "pk_52718364_K3V9QZ2M7TXR4B8N1WJ6HD0PLC5YGE9A"
 // the workspace and both commit ids.
 func actionRepo(t *testing.T) (ws, base, head string) {
 	t.Helper()
-	ws = t.TempDir()
-	r, err := git.PlainInit(ws, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, _ := r.Worktree()
+	r := fixtures.NewRepo(t, fixtures.Identity{Name: "Dev", Email: "dev@example.com"}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 0)
+	ws = r.Dir
 	commit := func(content string) string {
-		if err := os.WriteFile(filepath.Join(ws, "app.js"), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := wt.Add("app.js"); err != nil {
-			t.Fatal(err)
-		}
-		sig := &object.Signature{Name: "Dev", Email: "dev@example.com", When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-		h, err := wt.Commit("c", &git.CommitOptions{Author: sig})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h.String()
+		r.Write("app.js", content)
+		return r.Commit("c")
 	}
 	base = commit("const a = 1;\n")
 	head = commit("const a = 1;\nconst token = '" + actionToken + "';\n")

@@ -5,37 +5,30 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 // vtGit runs git in dir with a fixed identity and no user or system config.
 func vtGit(t *testing.T, dir string, args ...string) {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.invalid",
-		"GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.invalid")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
+	r := &fixtures.Repo{T: t, Dir: dir, As: fixtures.Identity{Name: "Test", Email: "test@example.invalid"}}
+	r.Git(args...)
 }
 
 // vtRepo makes a git repository holding files in one commit.
 func vtRepo(t *testing.T, files map[string]string) string {
 	t.Helper()
-	root := t.TempDir()
-	vtGit(t, root, "init", "-q", "-b", "main")
-	vtWrite(t, root, files)
-	vtGit(t, root, "add", "-A")
-	vtGit(t, root, "commit", "-q", "--allow-empty", "-m", "init")
-	return root
+	r := fixtures.NewRepo(t, fixtures.Identity{Name: "Test", Email: "test@example.invalid"}, time.Time{}, 0)
+	vtWrite(t, r.Dir, files)
+	r.Commit("init")
+	return r.Dir
 }
 
 func vtRun(args ...string) (int, string, string) {

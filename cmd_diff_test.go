@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -33,10 +32,13 @@ func newDHRepo(t *testing.T) *dhRepo {
 }
 
 func (r *dhRepo) env() []string {
-	when := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.n) * time.Minute).Format(time.RFC3339)
-	return append(os.Environ(), "HOME="+r.home, "XDG_CONFIG_HOME="+r.home, "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Ada", "GIT_AUTHOR_EMAIL=ada@example.com", "GIT_COMMITTER_NAME=Ada", "GIT_COMMITTER_EMAIL=ada@example.com",
-		"GIT_AUTHOR_DATE="+when, "GIT_COMMITTER_DATE="+when)
+	return r.fx().Env()
+}
+
+// fx is the repository as a fixtures.Repo at its current commit count.
+func (r *dhRepo) fx() *fixtures.Repo {
+	return &fixtures.Repo{T: r.t, Dir: r.dir, Home: r.home, As: fixtures.Identity{Name: "Ada", Email: "ada@example.com"},
+		Date: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Step: time.Minute, Commits: r.n}
 }
 
 // run runs git and returns its exit code, stdout and stderr.
@@ -48,9 +50,8 @@ func (r *dhRepo) run(args ...string) (int, string, string) {
 // runWithEnv is run with extra environment variables.
 func (r *dhRepo) runWithEnv(extra []string, args ...string) (int, string, string) {
 	r.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = r.dir
-	cmd.Env = append(r.env(), extra...)
+	cmd := r.fx().Command(args...)
+	cmd.Env = append(cmd.Env, extra...)
 	return runExit(r.t, cmd)
 }
 
@@ -81,7 +82,7 @@ func (r *dhRepo) git(args ...string) string {
 
 func (r *dhRepo) write(path, content string) {
 	r.t.Helper()
-	fixtures.WriteFile(r.t, r.dir, path, content)
+	r.fx().Write(path, content)
 }
 
 func (r *dhRepo) commit(msg string) string {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
@@ -36,7 +37,26 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 	if slices.Contains(roots, "-") {
 		src = withStdin{dir: src.(dir.Source), stdin: stdinFrom(ctx)}
 	}
-	return scanAndFinish(ctx, src, scanner.Options{MaxArchiveBytes: int64(maxArchive)}, out, stdout, stderr)
+	rep, _, err := source.Run(ctx, src, scanner.Options{MaxArchiveBytes: int64(maxArchive)})
+	if err != nil {
+		return err
+	}
+	if archiveCut(rep.Stats.Errors) {
+		fmt.Fprintln(stderr, "clickup-secret-scan: an archive was cut short; raise --max-archive-bytes to scan it whole")
+	}
+	return finish(ctx, out, rep, stdout, stderr)
+}
+
+// archiveCut reports whether a skip line says an archive hit the
+// decompression limit. The scanner words the limit generically, since
+// Action users have no such input; the flag name is the CLI's to add.
+func archiveCut(skips []string) bool {
+	for _, s := range skips {
+		if strings.HasSuffix(s, scanner.ErrArchiveLimit.Error()) {
+			return true
+		}
+	}
+	return false
 }
 
 type stdinKey struct{}

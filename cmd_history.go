@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
@@ -36,6 +37,9 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 	// One scan at a time: the limit it is tuned for (see LimitMemory).
 	defer history.LimitMemory(1)()
 	rep, _, err := source.Run(ctx, withProgress(history.Source(opts), o.progress(stderr)), scanner.Options{})
+	if errors.Is(err, history.ErrBadRevision) {
+		return fmt.Errorf("--since-commit: %w", err)
+	}
 	if err != nil && !errors.Is(err, history.ErrStateNotSaved) {
 		return err
 	}

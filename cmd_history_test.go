@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
@@ -18,8 +19,8 @@ import (
 // commit and removed by the third; it returns the dir and the commit ids.
 func historyRepo(t *testing.T, tok string) (string, []string) {
 	t.Helper()
-	dir := t.TempDir()
-	fixtures.Git(t, dir, "init", "-q", "-b", "main")
+	r := fixtures.NewRepo(t, fixtures.DevOne, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), 0)
+	dir := r.Dir
 	var ids []string
 	steps := []func(){
 		func() { os.WriteFile(filepath.Join(dir, "README"), []byte("hello\n"), 0o644) },
@@ -30,9 +31,7 @@ func historyRepo(t *testing.T, tok string) (string, []string) {
 	}
 	for i, step := range steps {
 		step()
-		fixtures.Git(t, dir, "add", "-A")
-		fixtures.Git(t, dir, "commit", "-q", "-m", fmt.Sprintf("step %d", i))
-		ids = append(ids, fixtures.Git(t, dir, "rev-parse", "HEAD"))
+		ids = append(ids, r.Commit(fmt.Sprintf("step %d", i)))
 	}
 	return dir, ids
 }

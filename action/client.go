@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/retry"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -55,16 +56,12 @@ func redactBody(req *http.Request) (*http.Request, error) {
 // waits and to record what the client would have waited.
 type Sleeper func(ctx context.Context, d time.Duration) error
 
-func realSleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func realSleep(ctx context.Context, d time.Duration) error { return retry.Sleep(ctx, d) }
+
+// githubHeaders is how GitHub states a wait: X-RateLimit-Reset comes with
+// every response but means a wait only once the quota is spent, and a
+// second is added for clock skew.
+var githubHeaders = retry.Headers{ResetWhenSpent: true, ResetSlack: time.Second}
 
 // transport retries GitHub calls on 429, secondary rate limits, 5xx and
 // network errors, honouring Retry-After and X-RateLimit-Reset within a
@@ -74,8 +71,8 @@ type transport struct {
 	audit   *auditlog.Logger
 	sleep   Sleeper
 	now     func() time.Time
-	prefix  string // the path of GITHUB_API_URL, "" or "/api/v3"
-	waited  time.Duration
+	prefix  string        // the path of GITHUB_API_URL, "" or "/api/v3"
+	budget  *retry.Budget // the total wait of the run, maxTotalWait
 	retries int
 }
 
@@ -85,19 +82,23 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 1; ; attempt++ {
+	var resp *http.Response
+	policy := retry.Policy{MaxAttempts: maxAttempts, MaxWait: maxOneWait, Budget: t.budget, Sleep: t.sleep}
+	serr := retry.Do(req.Context(), policy, func(attempt int) retry.Attempt {
 		r := req
 		if attempt > 1 {
+			t.retries++
 			r = req.Clone(req.Context())
 			if req.GetBody != nil {
-				body, err := req.GetBody()
-				if err != nil {
-					return nil, fmt.Errorf("failed to replay the request body: %w", err)
+				body, berr := req.GetBody()
+				if berr != nil {
+					resp, err = nil, fmt.Errorf("failed to replay the request body: %w", berr)
+					return retry.Attempt{}
 				}
 				r.Body = body
 			}
 		}
-		resp, err := t.base.RoundTrip(r)
+		resp, err = t.base.RoundTrip(r)
 		entry := auditlog.Entry{Service: "github", Method: req.Method, Endpoint: endpoint, RateLimitRemaining: -1, Attempt: attempt}
 		if err != nil {
 			entry.Error = redactURLError(err)
@@ -109,22 +110,26 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		t.audit.Log(entry)
 
-		wait, retry := t.retryAfter(resp, err, attempt)
-		if !retry || attempt >= maxAttempts || t.waited+wait > maxTotalWait || req.Context().Err() != nil {
-			return resp, err
-		}
+		wait, again := t.retryAfter(resp, err, attempt)
+		a := retry.Attempt{Retry: again && req.Context().Err() == nil, Wait: wait}
 		if resp != nil {
+			body := resp.Body
 			// Drain so the connection can be reused; the body of a failed
 			// attempt is never shown.
-			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-			resp.Body.Close()
+			a.Discard = func() {
+				io.Copy(io.Discard, io.LimitReader(body, 1<<16))
+				body.Close()
+			}
 		}
-		if serr := t.sleep(req.Context(), wait); serr != nil {
-			return nil, serr
-		}
-		t.waited += wait
-		t.retries++
+		return a
+	})
+	// A wait beyond the policy leaves the last answer to the caller;
+	// only a cancelled wait replaces it.
+	var stop *retry.StopError
+	if serr != nil && !errors.As(serr, &stop) {
+		return nil, serr
 	}
+	return resp, err
 }
 
 // retryAfter decides whether an attempt is retried and after how long.
@@ -139,7 +144,7 @@ func (t *transport) retryAfter(resp *http.Response, err error, attempt int) (tim
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests,
 		resp.StatusCode == http.StatusForbidden && isRateLimited(resp):
-		if d, ok := t.headerWait(resp); ok {
+		if d, ok := githubHeaders.Wait(resp.Header, t.now()); ok {
 			return d, d <= maxOneWait
 		}
 		// A secondary rate limit without a hint: GitHub asks to wait at
@@ -155,25 +160,6 @@ func (t *transport) retryAfter(resp *http.Response, err error, attempt int) (tim
 // isRateLimited tells a rate-limit 403 from a permission 403 (fork PRs).
 func isRateLimited(resp *http.Response) bool {
 	return resp.Header.Get("Retry-After") != "" || resp.Header.Get("X-RateLimit-Remaining") == "0"
-}
-
-// headerWait reads Retry-After (seconds or an HTTP date), then
-// X-RateLimit-Reset (epoch seconds) when the quota is spent.
-func (t *transport) headerWait(resp *http.Response) (time.Duration, bool) {
-	if v := resp.Header.Get("Retry-After"); v != "" {
-		if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-			return time.Duration(s) * time.Second, true
-		}
-		if at, err := http.ParseTime(v); err == nil {
-			return max(at.Sub(t.now()), 0), true
-		}
-	}
-	if resp.Header.Get("X-RateLimit-Remaining") == "0" {
-		if s, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-			return max(time.Unix(s, 0).Sub(t.now())+time.Second, 0), true
-		}
-	}
-	return 0, false
 }
 
 // redactURLError keeps the error text but drops the URL's query, which
@@ -246,7 +232,7 @@ func newClient(apiURL, token string, base http.RoundTripper, audit *auditlog.Log
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	t := &transport{base: base, audit: audit, sleep: sleep, now: now, prefix: strings.TrimSuffix(u.Path, "/")}
+	t := &transport{base: base, audit: audit, sleep: sleep, now: now, prefix: strings.TrimSuffix(u.Path, "/"), budget: &retry.Budget{Total: maxTotalWait}}
 	c := github.NewClient(&http.Client{Transport: t, Timeout: 60 * time.Second})
 	if token != "" {
 		c = c.WithAuthToken(token)

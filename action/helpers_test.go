@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
@@ -35,49 +33,39 @@ type repo struct {
 
 func newRepo(t *testing.T) *repo {
 	t.Helper()
-	dir := t.TempDir()
-	r, err := git.PlainInit(dir, false)
+	fx := fixtures.NewRepo(t, fixtures.Identity{}, time.Time{}, 0)
+	r, err := git.PlainOpen(fx.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &repo{t: t, dir: dir, r: r}
+	return &repo{t: t, dir: fx.Dir, r: r}
 }
 
 // commit writes files (path -> content; "" deletes) and commits them,
 // returning the commit id.
 func (g *repo) commit(files map[string]string) string {
 	g.t.Helper()
-	wt, err := g.r.Worktree()
-	if err != nil {
-		g.t.Fatal(err)
-	}
+	fx := &fixtures.Repo{T: g.t, Dir: g.dir, As: fixtures.Identity{Name: "Dev", Email: "dev@example.com"},
+		Date: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Step: time.Minute, Commits: g.n}
+	// Only the named files are staged: tests keep event files in the
+	// work tree that are not part of the history.
 	for p, c := range files {
 		if c == "" {
-			if _, err := wt.Remove(p); err != nil {
-				g.t.Fatal(err)
-			}
+			fx.Git("rm", "-q", "--", p)
 			continue
 		}
-		fixtures.WriteFile(g.t, g.dir, p, c)
-		if _, err := wt.Add(p); err != nil {
-			g.t.Fatal(err)
-		}
+		fx.Write(p, c)
+		fx.Git("add", "--", p)
 	}
 	g.n++
-	sig := &object.Signature{Name: "Dev", Email: "dev@example.com", When: time.Date(2026, 1, 1, 0, g.n, 0, 0, time.UTC)}
-	h, err := wt.Commit("commit "+string(rune('a'+g.n)), &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true})
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	return h.String()
+	fx.Commits = g.n
+	fx.Git("commit", "-q", "--allow-empty", "-m", "commit "+string(rune('a'+g.n)))
+	return fx.Git("rev-parse", "HEAD")
 }
 
 func (g *repo) branch(name, sha string) {
 	g.t.Helper()
-	ref := plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), plumbing.NewHash(sha))
-	if err := g.r.Storer.SetReference(ref); err != nil {
-		g.t.Fatal(err)
-	}
+	(&fixtures.Repo{T: g.t, Dir: g.dir}).Branch(name, sha)
 }
 
 // payload copies a webhook example into dir with edits applied. The

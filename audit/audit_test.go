@@ -3,13 +3,13 @@ package audit
 import (
 	"context"
 	"fmt"
-	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -20,16 +20,9 @@ func fakeToken(seed uint64) string { return fixtures.NewGen(seed).PersonalToken(
 // gitRun runs git in dir with a fixed identity and no user or system config.
 func gitRun(t *testing.T, dir string, args ...string) {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.invalid",
-		"GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.invalid",
-		"GIT_AUTHOR_DATE=2026-01-02T03:04:05Z", "GIT_COMMITTER_DATE=2026-01-02T03:04:05Z")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
+	r := &fixtures.Repo{T: t, Dir: dir, As: fixtures.Identity{Name: "Test", Email: "test@example.invalid"},
+		Date: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	r.Git(args...)
 }
 
 func write(t *testing.T, root string, files map[string]string) {

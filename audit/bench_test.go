@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
@@ -17,10 +18,7 @@ import (
 // file, and one commit in 500 adds a .env that the next commit removes.
 func benchRepo(b testing.TB, commits, files int) string {
 	b.Helper()
-	root := b.TempDir()
-	if out, err := exec.Command("git", "init", "-q", "-b", "main", root).CombinedOutput(); err != nil {
-		b.Fatalf("git init: %v\n%s", err, out)
-	}
+	r := fixtures.NewRepo(b, fixtures.Identity{Name: "T", Email: "t@example.invalid"}, time.Time{}, 0)
 	var s bytes.Buffer
 	blob := func(mark int, content string) {
 		fmt.Fprintf(&s, "blob\nmark :%d\ndata %d\n%s\n", mark, len(content), content)
@@ -56,16 +54,8 @@ func benchRepo(b testing.TB, commits, files int) string {
 		mark++
 		commit(n, ops.String())
 	}
-	cmd := exec.Command("git", "fast-import", "--quiet")
-	cmd.Dir = root
-	cmd.Stdin = &s
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("git fast-import: %v\n%s", err, out)
-	}
-	if out, err := exec.Command("git", "-C", root, "reset", "-q", "--hard").CombinedOutput(); err != nil {
-		b.Fatalf("git reset: %v\n%s", err, out)
-	}
-	return root
+	r.FastImport(&s)
+	return r.Dir
 }
 
 // BenchmarkTrackedFiles measures the secrets-file history walk of the

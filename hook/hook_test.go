@@ -8,22 +8,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 )
 
 // gitEnv isolates git from the machine's config.
 func gitEnv(home string) []string {
-	return append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.com")
+	return (&fixtures.Repo{Home: home, As: fixtures.Identity{Name: "A", Email: "a@example.com"}}).Env()
 }
 
 func git(t *testing.T, dir, home string, args ...string) {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = gitEnv(home)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
+	r := &fixtures.Repo{T: t, Dir: dir, Home: home, As: fixtures.Identity{Name: "A", Email: "a@example.com"}}
+	r.Git(args...)
 }
 
 // env returns a Getenv that sees only HOME, so the machine's global config

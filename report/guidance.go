@@ -28,19 +28,7 @@ func HeadlineMarkdown(f scanner.Finding) string {
 		b.t("**LIVE** ")
 	}
 	b.t("**" + KindTitle(f.Kind) + "** ").c(f.Secret.Redacted())
-	if f.UserID != "" || f.Username != "" {
-		b.t(" (")
-		if f.UserID != "" {
-			b.t("user ").v(f.UserID)
-		}
-		if f.Username != "" {
-			if f.UserID != "" {
-				b.t(", ")
-			}
-			b.t("username ").v(f.Username)
-		}
-		b.t(")")
-	}
+	b.owner(f)
 	if f.Verification == scanner.VerifiedRevoked {
 		b.t(": revoked, remove it")
 	} else {
@@ -105,11 +93,7 @@ func Guidance(f scanner.Finding) []string {
 // scanned content (paths, variable names, usernames) are rendered as code
 // spans, so a hostile file name cannot inject markup or @-mentions.
 func GuidanceMarkdown(f scanner.Finding) string {
-	var b strings.Builder
-	for i, s := range guidanceSteps(f) {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, s.markdown())
-	}
-	return scrub(b.String(), f.Secret)
+	return numberedMarkdown(guidanceSteps(f), f.Secret)
 }
 
 // where summarises the locations of a finding by source.
@@ -395,13 +379,7 @@ func kindSteps(f scanner.Finding, w where) []step {
 
 	switch f.Kind {
 	case scanner.PersonalToken:
-		b := newStep().t("Regenerate the token in ClickUp")
-		if f.UserID != "" {
-			b.t(", signed in as user ").v(f.UserID)
-			if f.Username != "" {
-				b.t(" (").v(f.Username).t(")")
-			}
-		}
+		b := newStep().t("Regenerate the token in ClickUp").signedInAs(f)
 		add(oldValue(b.t(": Settings > Apps > API Token > Regenerate."), "token", " stops working at once."+live))
 		add(newStep().t("Put the new token in the environment (").values(names).t("), never in code or config files."))
 		add(newStep().t("Check the new token: ").

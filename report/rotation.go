@@ -58,19 +58,7 @@ func headlineParts(f scanner.Finding) (lead string, rest step) {
 	}
 	lead += KindTitle(f.Kind)
 	b := newStep().t(" ").c(f.Secret.Redacted())
-	if f.UserID != "" || f.Username != "" {
-		b.t(" (")
-		if f.UserID != "" {
-			b.t("user ").v(f.UserID)
-		}
-		if f.Username != "" {
-			if f.UserID != "" {
-				b.t(", ")
-			}
-			b.t("username ").v(f.Username)
-		}
-		b.t(")")
-	}
+	b.owner(f)
 	switch {
 	case f.Verification == scanner.VerifiedRevoked:
 		b.t(": revoked, remove it")
@@ -107,13 +95,7 @@ func shortSteps(f scanner.Finding) []step {
 	} else {
 		switch f.Kind {
 		case scanner.PersonalToken:
-			b := newStep().t("Regenerate it in ClickUp")
-			if f.UserID != "" {
-				b.t(", signed in as user ").v(f.UserID)
-				if f.Username != "" {
-					b.t(" (").v(f.Username).t(")")
-				}
-			}
+			b := newStep().t("Regenerate it in ClickUp").signedInAs(f)
 			add(b.t(": Settings > Apps > API Token > Regenerate. The old token stops working at once." + live))
 		case scanner.OAuthClientSecret:
 			add(newStep().t("Regenerate the OAuth app's client secret in ClickUp: Settings > Apps, open the app, regenerate. The old secret stops working at once." + live))
@@ -178,11 +160,7 @@ func removeStep(f scanner.Finding, names []string) *stepBuilder {
 
 // shortMarkdown renders the short steps of f as a numbered markdown list.
 func shortMarkdown(f scanner.Finding) string {
-	var b strings.Builder
-	for i, s := range shortSteps(f) {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, s.markdown())
-	}
-	return scrub(b.String(), f.Secret)
+	return numberedMarkdown(shortSteps(f), f.Secret)
 }
 
 // kindGroup is the findings of one kind, for the per-kind blocks.

@@ -89,6 +89,25 @@ func (b *stepBuilder) values(vs []string) *stepBuilder {
 
 func newStep() *stepBuilder { return &stepBuilder{} }
 
+// owner appends " (user 123, username ada)" for what is known of the
+// owner of f's secret, and nothing when neither is known.
+func (b *stepBuilder) owner(f scanner.Finding) *stepBuilder {
+	if f.UserID == "" && f.Username == "" {
+		return b
+	}
+	b.t(" (")
+	if f.UserID != "" {
+		b.t("user ").v(f.UserID)
+	}
+	if f.Username != "" {
+		if f.UserID != "" {
+			b.t(", ")
+		}
+		b.t("username ").v(f.Username)
+	}
+	return b.t(")")
+}
+
 // display returns s unchanged when it is printable UTF-8, else quoted with
 // Go escapes, so that control characters (newlines, ANSI escapes, bidi
 // overrides) in a file name cannot fake output lines or hide text.
@@ -151,6 +170,29 @@ func codeSpan(s string) string {
 		return fence + " " + s + " " + fence
 	}
 	return fence + s + fence
+}
+
+// signedInAs appends ", signed in as user 123 (ada)" when f names the
+// user of its secret, and nothing otherwise.
+func (b *stepBuilder) signedInAs(f scanner.Finding) *stepBuilder {
+	if f.UserID == "" {
+		return b
+	}
+	b.t(", signed in as user ").v(f.UserID)
+	if f.Username != "" {
+		b.t(" (").v(f.Username).t(")")
+	}
+	return b
+}
+
+// numberedMarkdown renders steps as a numbered markdown list, one item a
+// line ending in a newline, with secret scrubbed from it.
+func numberedMarkdown(steps []step, secret scanner.Secret) string {
+	var b strings.Builder
+	for i, s := range steps {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, s.markdown())
+	}
+	return scrub(b.String(), secret)
 }
 
 // scrub replaces every raw occurrence of the given secrets in s by their

@@ -64,7 +64,7 @@ func newZipFlate(r io.Reader) io.ReadCloser {
 
 // Errors recorded in Stats when an archive is cut short.
 var (
-	ErrArchiveLimit = errors.New("archive decompression limit reached; the rest was not scanned (raise --max-archive-bytes)")
+	ErrArchiveLimit = errors.New("archive decompression limit reached; the rest was not scanned (raise the limit on decompressed bytes per archive)")
 	ErrArchiveBomb  = errors.New("compression ratio too high (possible zip bomb); the rest of the member was not scanned")
 	ErrArchiveDepth = errors.New("archive nested too deep; scanned as raw bytes")
 )

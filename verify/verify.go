@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/retry"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -126,20 +127,6 @@ func (c *Client) httpClient() *http.Client {
 	}
 }
 
-func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.Sleep != nil {
-		return c.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // Check asks ClickUp whether secret, a personal token or an OAuth access
 // token, works. Errors are
 // not returned: whatever prevents an answer yields Unknown with a Detail.
@@ -158,25 +145,22 @@ func (c *Client) Check(ctx context.Context, secret scanner.Secret) Result {
 	}
 	backoff := defaultBackoff
 	var res Result
-	for attempt := 1; attempt <= attempts; attempt++ {
+	policy := retry.Policy{MaxAttempts: attempts, MaxWait: maxWait, Sleep: c.Sleep}
+	err := retry.Do(ctx, policy, func(attempt int) retry.Attempt {
 		var wait time.Duration
 		var final bool
 		res, wait, final = c.try(ctx, base, secret, attempt)
-		if final || attempt == attempts {
-			return res
+		if final {
+			return retry.Attempt{}
 		}
 		if wait == 0 {
 			wait = backoff
 			backoff *= 2
 		}
-		if wait > maxWait {
-			res.Detail += fmt.Sprintf("; retry asked in %s, more than the %s allowed", wait, maxWait)
-			return res
-		}
-		if err := c.sleep(ctx, wait); err != nil {
-			res.Detail += "; " + err.Error()
-			return res
-		}
+		return retry.Attempt{Retry: true, Wait: wait}
+	})
+	if err != nil {
+		res.Detail += "; " + err.Error()
 	}
 	return res
 }
@@ -228,7 +212,7 @@ func (c *Client) try(ctx context.Context, base string, secret scanner.Secret, at
 		return Result{Status: Live, Username: u.User.Username}, 0, true
 	case code == http.StatusUnauthorized:
 		return Result{Status: Revoked, Detail: ecode(body)}, 0, true
-	case code == http.StatusTooManyRequests || code >= 500:
+	case retry.Transient(code):
 		return Result{Status: Unknown, Detail: "HTTP " + strconv.Itoa(code)}, retryAfter(resp.Header, time.Now()), false
 	default:
 		return Result{Status: Unknown, Detail: "HTTP " + strconv.Itoa(code)}, 0, true
@@ -271,23 +255,15 @@ func headerInt(h http.Header, key string, def int) int {
 	return n
 }
 
+// clickupHeaders is how ClickUp states a wait: X-RateLimit-Reset only
+// when it throttles, and a Retry-After date is worth at least a second.
+var clickupHeaders = retry.Headers{DateFloor: time.Second, ResetFutureOnly: true}
+
 // retryAfter reads Retry-After (seconds or an HTTP date), falling back to
 // ClickUp's X-RateLimit-Reset (a Unix time in seconds); 0 when absent.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-			return time.Duration(s) * time.Second
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), time.Second)
-		}
-	}
-	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-		if s, err := strconv.ParseInt(v, 10, 64); err == nil && s > now.Unix() {
-			return time.Unix(s, 0).Sub(now)
-		}
-	}
-	return 0
+	d, _ := clickupHeaders.Wait(h, now)
+	return d
 }
 
 // Summary counts the outcomes of Findings.

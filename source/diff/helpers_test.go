@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,19 +19,20 @@ func redact(tok string) string { return scanner.NewSecret(tok).Redacted() }
 type testRepo struct {
 	t   testing.TB
 	dir string
-	env []string
-	n   int // commits so far, to give each a distinct, increasing date
+	env []string // HOME and XDG_CONFIG_HOME, isolated
+	n   int      // commits so far, to give each a distinct, increasing date
+}
+
+// fx is the repository as a fixtures.Repo at its current commit count.
+func (r *testRepo) fx() *fixtures.Repo {
+	return &fixtures.Repo{T: r.t, Dir: r.dir, Extra: r.env, As: fixtures.Identity{Name: "Ada Lovelace", Email: "ada@example.com"},
+		Date: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Step: time.Minute, Commits: r.n}
 }
 
 func newRepo(t testing.TB) *testRepo {
 	t.Helper()
-	r := &testRepo{t: t, dir: t.TempDir()}
 	home := t.TempDir()
-	r.env = append(os.Environ(),
-		"HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Ada Lovelace", "GIT_AUTHOR_EMAIL=ada@example.com",
-		"GIT_COMMITTER_NAME=Ada Lovelace", "GIT_COMMITTER_EMAIL=ada@example.com",
-	)
+	r := &testRepo{t: t, dir: t.TempDir(), env: []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home}}
 	r.git("init", "-q", "-b", "main")
 	return r
 }
@@ -42,38 +40,25 @@ func newRepo(t testing.TB) *testRepo {
 // git runs git in the repository and returns its trimmed stdout.
 func (r *testRepo) git(args ...string) string {
 	r.t.Helper()
-	out, err := r.gitErr(args...)
-	if err != nil {
-		r.t.Fatalf("git %s: %v", strings.Join(args, " "), err)
-	}
-	return out
+	return r.fx().Git(args...)
 }
 
 func (r *testRepo) gitErr(args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = r.dir
-	when := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.n) * time.Minute).Format(time.RFC3339)
-	cmd.Env = append(r.env, "GIT_AUTHOR_DATE="+when, "GIT_COMMITTER_DATE="+when)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("%w: %s", err, stderr.String())
-	}
-	return strings.TrimSpace(stdout.String()), nil
+	return r.fx().GitErr(args...)
 }
 
 func (r *testRepo) write(path, content string) {
 	r.t.Helper()
-	fixtures.WriteFile(r.t, r.dir, path, content)
+	r.fx().Write(path, content)
 }
 
 // commit stages everything and commits; it returns the new commit id.
 func (r *testRepo) commit(msg string) string {
 	r.t.Helper()
-	r.git("add", "-A")
-	r.n++
-	r.git("commit", "-q", "--allow-empty", "-m", msg)
-	return r.git("rev-parse", "HEAD")
+	fx := r.fx()
+	id := fx.Commit(msg)
+	r.n = fx.Commits
+	return id
 }
 
 // scanRange runs ScanRange and returns the findings.

@@ -57,7 +57,7 @@ func (s *scan) provenance(headKeys map[string]struct{}) {
 					continue
 				}
 				_, at := headKeys[key]
-				loc := scanner.Location{Source: "history", Path: hh.path, Commit: h.String(), Author: ci.author, Date: ci.date,
+				loc := scanner.Location{Source: scanner.SourceHistory, Path: hh.path, Commit: h.String(), Author: ci.author, Date: ci.date,
 					AtHead: &at, Unreachable: ci.unreachable}
 				s.add(m, loc, hh.blob)
 			}
@@ -77,7 +77,7 @@ func (s *scan) provenance(headKeys map[string]struct{}) {
 				continue
 			}
 			for _, m := range s.matched[h] {
-				s.add(m, scanner.Location{Source: "history", Path: h.String(), Object: "blob", Unreachable: true}, h)
+				s.add(m, scanner.Location{Source: scanner.SourceHistory, Path: h.String(), Object: scanner.ObjectBlob, Unreachable: true}, h)
 			}
 		}
 	}
@@ -209,10 +209,10 @@ func (s *scan) restoreOpen(st *state, recompute bool, headKeys map[string]struct
 		obj := plumbing.NewHash(o.Object)
 		var ms []scanner.Match
 		switch loc.Object {
-		case "commit-message", "tag-message":
+		case scanner.ObjectCommitMessage, scanner.ObjectTagMessage:
 			var ok bool
 			if ms, ok = msgs[obj]; !ok {
-				if loc.Object == "commit-message" {
+				if loc.Object == scanner.ObjectCommitMessage {
 					if c, err := s.readCommit(obj); err == nil {
 						ms = s.sc.ScanBytes([]byte(c.Message))
 					}

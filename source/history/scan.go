@@ -348,11 +348,11 @@ func (s *scan) peelToCommit(h plumbing.Hash) plumbing.Hash {
 func (s *scan) resolve(rev string) (plumbing.Hash, error) {
 	h, err := s.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("failed to resolve --since-commit %q: %w: %v", rev, ErrBadRevision, err)
+		return plumbing.ZeroHash, fmt.Errorf("failed to resolve the revision %q to start after: %w: %v", rev, ErrBadRevision, err)
 	}
 	c := s.peelToCommit(*h)
 	if c.IsZero() {
-		return plumbing.ZeroHash, fmt.Errorf("failed to resolve --since-commit %q: %w: not a commit", rev, ErrBadRevision)
+		return plumbing.ZeroHash, fmt.Errorf("failed to resolve the revision %q to start after: %w: not a commit", rev, ErrBadRevision)
 	}
 	return c, nil
 }
@@ -424,7 +424,7 @@ func (s *scan) scanTag(h plumbing.Hash, tag *object.Tag, unreachable bool) {
 		target = c.String()
 	}
 	for _, m := range s.sc.ScanBytes([]byte(tag.Message)) {
-		loc := scanner.Location{Source: "history", Path: "refs/tags/" + tag.Name, Object: "tag-message", Commit: target,
+		loc := scanner.Location{Source: scanner.SourceHistory, Path: "refs/tags/" + tag.Name, Object: scanner.ObjectTagMessage, Commit: target,
 			Author: author, Date: date, Unreachable: unreachable}
 		s.add(m, loc, h)
 	}
@@ -460,7 +460,7 @@ func (s *scan) walk(ctx context.Context, roots []plumbing.Hash, stop map[plumbin
 		}
 		s.commits[h] = ci
 		for _, m := range pc.msg {
-			loc := scanner.Location{Source: "history", Object: "commit-message", Commit: h.String(), Author: author, Date: date, Unreachable: unreachable}
+			loc := scanner.Location{Source: scanner.SourceHistory, Object: scanner.ObjectCommitMessage, Commit: h.String(), Author: author, Date: date, Unreachable: unreachable}
 			s.add(m, loc, h)
 		}
 		queue = append(queue, ci.parents...)

@@ -123,7 +123,7 @@ func loadState(path string) (*state, error) {
 		}
 	}
 	for _, o := range st.Open {
-		if !valid(o.Object) || len(o.SecretID) != 64 || o.Location.Source != "history" {
+		if !valid(o.Object) || len(o.SecretID) != 64 || o.Location.Source != scanner.SourceHistory {
 			return nil, bad("malformed open location")
 		}
 	}
