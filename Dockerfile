@@ -10,10 +10,11 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-# VERSION is stamped into the binary (clickup-secret-scan version).
-ARG VERSION=dev
+# VERSION is stamped into the binary (clickup-secret-scan version); when it is
+# empty the binary calls itself "dev", since .git is not in the build context.
+ARG VERSION=
 # CGO_ENABLED=0: the final stage is scratch, with no libc to link against.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped=${VERSION}" \
         -o /out/clickup-secret-scan . && \
     /out/clickup-secret-scan version && \
     mkdir -p /out/tmp && chmod 1777 /out/tmp

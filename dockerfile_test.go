@@ -189,6 +189,10 @@ var (
 // caBundle is where Go's crypto/x509 looks first on Linux.
 const caBundle = "/etc/ssl/certs/ca-certificates.crt"
 
+// versionStamp is the linker flag that sets the version `version` prints
+// (internal/version).
+const versionStamp = "-X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped="
+
 // dockerfileProblems returns what in the parsed Dockerfile breaks the
 // Action's packaging rules (see "The container image" in README.md), one sentence each.
 func dockerfileProblems(pre []dockerInstruction, stages []dockerStage) []string {
@@ -243,7 +247,7 @@ func dockerfileProblems(pre []dockerInstruction, stages []dockerStage) []string 
 				if !cgoOff && !cgoOffRun.MatchString(inst.Args) {
 					add("line %d: go build without CGO_ENABLED=0: the scratch image has no libc", inst.Line)
 				}
-				for _, want := range []string{"-trimpath", "-s", "-w", "-X main.version="} {
+				for _, want := range []string{"-trimpath", "-s", "-w", versionStamp} {
 					if !strings.Contains(inst.Args, want) {
 						add("line %d: go build lacks %s", inst.Line, want)
 					}
@@ -324,7 +328,7 @@ ARG GO=1.26
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=dev" \
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped=dev" \
     # a comment inside a continuation is dropped
     -o /out/clickup-secret-scan .
 FROM scratch
@@ -352,7 +356,7 @@ func TestDockerfileProblems(t *testing.T) {
 		{name: "cgo on", old: "CGO_ENABLED=0 ", new: "", want: "CGO_ENABLED=0"},
 		{name: "cgo off via ENV", old: "CGO_ENABLED=0 go", new: "go", want: ""},
 		{name: "no trimpath", old: "-trimpath ", new: "", want: "lacks -trimpath"},
-		{name: "no version stamp", old: " -X main.version=dev", new: "", want: "lacks -X main.version="},
+		{name: "no version stamp", old: " -X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped=dev", new: "", want: "lacks " + versionStamp},
 		{name: "shell-form entrypoint", old: `["/clickup-secret-scan", "action"]`, new: "/clickup-secret-scan action", want: "shell form"},
 		{name: "wrong subcommand", old: `"action"]`, new: `"dir"]`, want: "want [\"/clickup-secret-scan\" \"action\"]"},
 		{name: "entrypoint binary not copied", old: "/out/clickup-secret-scan /clickup-secret-scan\n", new: "/out/clickup-secret-scan /bin/scan\n", want: "does not copy in"},

@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	buildversion "github.com/clickup-secret-scan/clickup-secret-scan/internal/version"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -117,8 +118,8 @@ func dispatch(ctx context.Context, args []string, env Env, stdout, stderr io.Wri
 	return exitUsage
 }
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is the release, module or development version (internal/version).
+var version = buildversion.String()
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: clickup-secret-scan <command> [flags] [args]")
