@@ -98,8 +98,8 @@ func TestActionYMLValidates(t *testing.T) {
 	if err := yaml.Unmarshal(data, &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Runs.Using != "docker" || a.Runs.Image != "Dockerfile" {
-		t.Errorf("runs = %+v, want docker with image Dockerfile", a.Runs)
+	if a.Runs.Using != "docker" || !releaseImageRef.MatchString(a.Runs.Image) {
+		t.Errorf("runs = %+v, want docker with image %s", a.Runs, releaseImageRef)
 	}
 	if a.Branding["icon"] == "" || a.Branding["color"] == "" {
 		t.Errorf("branding = %v, want icon and color", a.Branding)
