@@ -1,8 +1,9 @@
-# The GitHub Action's image: action.yml says `runs: using: docker, image: Dockerfile`,
-# so the runner builds this file on every job. Keep it to syntax that BuildKit, the
+# The Action's image built from source, for people who build it themselves
+# (action.yml runs the prebuilt image of Dockerfile.release; a fork can point
+# runs.image back at this file). Keep it to syntax that BuildKit, the
 # legacy docker builder (runners whose docker has no buildx) and buildah 1.28 (podman,
 # used by .ci/run) all accept: no heredocs, no RUN --mount. Cache mounts would not help
-# on GitHub anyway, where every job starts with an empty builder cache.
+# a runner anyway, where every job starts with an empty builder cache.
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
@@ -10,10 +11,11 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-# VERSION is stamped into the binary (clickup-secret-scan version).
-ARG VERSION=dev
+# VERSION is stamped into the binary (clickup-secret-scan version); when it is
+# empty the binary calls itself "dev", since .git is not in the build context.
+ARG VERSION=
 # CGO_ENABLED=0: the final stage is scratch, with no libc to link against.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped=${VERSION}" \
         -o /out/clickup-secret-scan . && \
     /out/clickup-secret-scan version && \
     mkdir -p /out/tmp && chmod 1777 /out/tmp

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -98,8 +100,8 @@ func TestActionYMLValidates(t *testing.T) {
 	if err := yaml.Unmarshal(data, &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Runs.Using != "docker" || a.Runs.Image != "Dockerfile" {
-		t.Errorf("runs = %+v, want docker with image Dockerfile", a.Runs)
+	if a.Runs.Using != "docker" || !releaseImageRef.MatchString(a.Runs.Image) {
+		t.Errorf("runs = %+v, want docker with image %s", a.Runs, releaseImageRef)
 	}
 	if a.Branding["icon"] == "" || a.Branding["color"] == "" {
 		t.Errorf("branding = %v, want icon and color", a.Branding)
@@ -156,5 +158,78 @@ func TestActionYMLInputsMatchTheCode(t *testing.T) {
 	}
 	if in.Mode != "auto" || !in.FailOnFindings || !in.Comment || !in.Summary || in.TrackingIssue || in.Verify || in.SARIFFile != "clickup-secret-scan.sarif" || in.HistoryState != "" {
 		t.Errorf("defaults read as %+v", in)
+	}
+}
+
+// pinnedUses is how a workflow must name a third-party action: by full
+// commit SHA, with the release it is in a comment (which dependabot keeps
+// in step with the SHA).
+var pinnedUses = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?@[0-9a-f]{40} # v[0-9]+\.[0-9]+\.[0-9]+$`)
+
+// TestWorkflowsPinActionsAndPermissions checks every workflow: each
+// third-party action pinned by commit SHA with a version comment, and
+// each job naming its own least permissions instead of the repository's
+// default token scope.
+func TestWorkflowsPinActionsAndPermissions(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(".github/workflows/*.yml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no workflow in .github/workflows (%v)", err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			_, ref, ok := strings.Cut(line, "uses: ")
+			if !ok || strings.HasPrefix(strings.TrimSpace(line), "#") {
+				continue
+			}
+			ref = strings.TrimSpace(ref)
+			if strings.HasPrefix(ref, "./") {
+				continue
+			}
+			if !pinnedUses.MatchString(ref) {
+				t.Errorf("%s:%d: uses %q, want owner/repo@<40-hex SHA> # vX.Y.Z", f, i+1, ref)
+			}
+		}
+		var wf struct {
+			Jobs map[string]struct {
+				Permissions map[string]string
+			}
+		}
+		if err := yaml.Unmarshal(data, &wf); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if len(wf.Jobs) == 0 {
+			t.Errorf("%s: no jobs", f)
+		}
+		for name, job := range wf.Jobs {
+			if len(job.Permissions) == 0 {
+				t.Errorf("%s: job %s names no permissions", f, name)
+			}
+			for scope, level := range job.Permissions {
+				if level == "write" && !slices.Contains([]string{"contents", "packages", "id-token", "attestations", "pull-requests", "security-events"}, scope) {
+					t.Errorf("%s: job %s asks %s: write, which no step here needs", f, name, scope)
+				}
+			}
+		}
+	}
+}
+
+func TestPinnedUses(t *testing.T) {
+	t.Parallel()
+	for ref, want := range map[string]bool{
+		"actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1":                   true,
+		"github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2": true,
+		"actions/checkout@v7":                                                false,
+		"actions/checkout@3d3c42e5":                                          false,
+		"actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1":          false,
+		"actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # latest": false,
+	} {
+		if got := pinnedUses.MatchString(ref); got != want {
+			t.Errorf("pinnedUses matches %q = %v, want %v", ref, got, want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
-// Static checks of the Action's Dockerfile and of action.yml's pointer to it.
+// Static checks of the from-source Dockerfile, of the release image's
+// Dockerfile.release and of action.yml's pointer to the released image.
 // They need no container engine: e2e/container.sh builds and runs the image
 // for real, while these run in every `go test ./...` and say precisely which
 // rule a change broke. The parser is a small stdlib one that knows what the
@@ -189,6 +190,10 @@ var (
 // caBundle is where Go's crypto/x509 looks first on Linux.
 const caBundle = "/etc/ssl/certs/ca-certificates.crt"
 
+// versionStamp is the linker flag that sets the version `version` prints
+// (internal/version).
+const versionStamp = "-X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped="
+
 // dockerfileProblems returns what in the parsed Dockerfile breaks the
 // Action's packaging rules (see "The container image" in README.md), one sentence each.
 func dockerfileProblems(pre []dockerInstruction, stages []dockerStage) []string {
@@ -243,7 +248,7 @@ func dockerfileProblems(pre []dockerInstruction, stages []dockerStage) []string 
 				if !cgoOff && !cgoOffRun.MatchString(inst.Args) {
 					add("line %d: go build without CGO_ENABLED=0: the scratch image has no libc", inst.Line)
 				}
-				for _, want := range []string{"-trimpath", "-s", "-w", "-X main.version="} {
+				for _, want := range []string{"-trimpath", "-s", "-w", versionStamp} {
 					if !strings.Contains(inst.Args, want) {
 						add("line %d: go build lacks %s", inst.Line, want)
 					}
@@ -324,7 +329,7 @@ ARG GO=1.26
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=dev" \
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped=dev" \
     # a comment inside a continuation is dropped
     -o /out/clickup-secret-scan .
 FROM scratch
@@ -352,7 +357,7 @@ func TestDockerfileProblems(t *testing.T) {
 		{name: "cgo on", old: "CGO_ENABLED=0 ", new: "", want: "CGO_ENABLED=0"},
 		{name: "cgo off via ENV", old: "CGO_ENABLED=0 go", new: "go", want: ""},
 		{name: "no trimpath", old: "-trimpath ", new: "", want: "lacks -trimpath"},
-		{name: "no version stamp", old: " -X main.version=dev", new: "", want: "lacks -X main.version="},
+		{name: "no version stamp", old: " -X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped=dev", new: "", want: "lacks " + versionStamp},
 		{name: "shell-form entrypoint", old: `["/clickup-secret-scan", "action"]`, new: "/clickup-secret-scan action", want: "shell form"},
 		{name: "wrong subcommand", old: `"action"]`, new: `"dir"]`, want: "want [\"/clickup-secret-scan\" \"action\"]"},
 		{name: "entrypoint binary not copied", old: "/out/clickup-secret-scan /clickup-secret-scan\n", new: "/out/clickup-secret-scan /bin/scan\n", want: "does not copy in"},
@@ -548,7 +553,12 @@ func actionRuns(src string) map[string]string {
 	return runs
 }
 
-func TestActionYMLRunsDockerfile(t *testing.T) {
+// releaseImageRef is what action.yml's runs.image must be: the prebuilt
+// image of one release, by its exact semver tag (never latest or the
+// moving major tag, which would run another release's code).
+var releaseImageRef = regexp.MustCompile(`^docker://ghcr\.io/clickup-secret-scan/clickup-secret-scan:v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
+
+func TestActionYMLRunsReleaseImage(t *testing.T) {
 	t.Parallel()
 	src, err := os.ReadFile("action.yml")
 	if err != nil {
@@ -558,11 +568,180 @@ func TestActionYMLRunsDockerfile(t *testing.T) {
 	if runs["using"] != "docker" {
 		t.Errorf("action.yml runs.using = %q, want docker", runs["using"])
 	}
-	if runs["image"] != "Dockerfile" {
-		t.Errorf("action.yml runs.image = %q, want Dockerfile (the runner builds it on every job)", runs["image"])
+	if !releaseImageRef.MatchString(runs["image"]) {
+		t.Errorf("action.yml runs.image = %q, want the prebuilt image of one release, %s", runs["image"], releaseImageRef)
 	}
-	if _, err := os.Stat(runs["image"]); err != nil {
-		t.Errorf("action.yml runs.image %q: %v", runs["image"], err)
+}
+
+func TestReleaseImageRef(t *testing.T) {
+	t.Parallel()
+	for ref, want := range map[string]bool{
+		"docker://ghcr.io/clickup-secret-scan/clickup-secret-scan:v1.0.0":      true,
+		"docker://ghcr.io/clickup-secret-scan/clickup-secret-scan:v1.2.3-rc.1": true,
+		"docker://ghcr.io/clickup-secret-scan/clickup-secret-scan:v1":          false,
+		"docker://ghcr.io/clickup-secret-scan/clickup-secret-scan:latest":      false,
+		"docker://ghcr.io/clickup-secret-scan/clickup-secret-scan:1.0.0":       false,
+		"docker://ghcr.io/someone/clickup-secret-scan:v1.0.0":                  false,
+		"Dockerfile": false,
+	} {
+		if got := releaseImageRef.MatchString(ref); got != want {
+			t.Errorf("releaseImageRef matches %q = %v, want %v", ref, got, want)
+		}
+	}
+}
+
+// releaseDockerfileProblems returns what breaks the rules of the released
+// image (Dockerfile.release): one scratch stage that only copies the
+// prebuilt binary of the target architecture, the CA bundle and /tmp, with
+// the OCI labels GHCR and scanners read, and the Action's entrypoint.
+func releaseDockerfileProblems(pre []dockerInstruction, stages []dockerStage) []string {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if len(stages) != 1 {
+		add("%d stages, want one FROM scratch stage (no Go toolchain in the image build)", len(stages))
+		if len(stages) == 0 {
+			return problems
+		}
+	}
+	for _, inst := range pre {
+		add("line %d: %s before FROM", inst.Line, inst.Cmd)
+	}
+	st := stages[len(stages)-1]
+	if st.From != "scratch" {
+		add("line %d: FROM %s, want FROM scratch", st.Line, st.From)
+	}
+	args := map[string]bool{}
+	labels := ""
+	copied := map[string]string{}
+	var entrypoint *dockerInstruction
+	for _, inst := range st.Instructions {
+		switch inst.Cmd {
+		case "ARG":
+			name, _, _ := strings.Cut(inst.Args, "=")
+			args[name] = true
+		case "LABEL":
+			labels += " " + inst.Args
+		case "COPY":
+			if f := strings.Fields(inst.Args); len(f) == 2 {
+				copied[f[1]] = f[0]
+			}
+			if _, ok := inst.flagValue("from"); ok {
+				add("line %d: COPY --from: the image packs release.sh's binaries, not another stage's", inst.Line)
+			}
+		case "RUN", "ADD":
+			add("line %d: %s: scratch has no shell, and the image holds only what release.sh built", inst.Line, inst.Cmd)
+		case "USER":
+			add("line %d: USER %s: Docker actions run as root, and another user cannot write /github/file_commands", inst.Line, inst.Args)
+		case "ENTRYPOINT":
+			entrypoint = &inst
+		}
+	}
+	if !args["TARGETARCH"] {
+		add("no ARG TARGETARCH: a multi-arch build would copy one architecture's binary into every image")
+	}
+	if src := copied["/clickup-secret-scan"]; src != "linux_${TARGETARCH}/clickup-secret-scan" {
+		add("/clickup-secret-scan is copied from %q, want linux_${TARGETARCH}/clickup-secret-scan (release.sh's OUTDIR)", src)
+	}
+	if copied[caBundle] == "" {
+		add("the CA bundle is not copied to %s (the ClickUp live check and the GitHub API need TLS)", caBundle)
+	}
+	if copied["/tmp"] == "" {
+		add("no /tmp (scratch has none; big nested zips are spilled to a temporary file)")
+	}
+	for _, l := range []string{
+		`org.opencontainers.image.source="https://github.com/clickup-secret-scan/clickup-secret-scan"`,
+		`org.opencontainers.image.version="${VERSION}"`,
+		`org.opencontainers.image.revision="${REVISION}"`,
+		`org.opencontainers.image.licenses="Apache-2.0"`,
+	} {
+		if !strings.Contains(labels, l) {
+			add("no LABEL %s", l)
+		}
+	}
+	for _, a := range []string{"VERSION", "REVISION"} {
+		if !args[a] {
+			add("no ARG %s: its label would be empty", a)
+		}
+	}
+	switch {
+	case entrypoint == nil:
+		add("no ENTRYPOINT")
+	case strings.Join(entrypoint.Exec, " ") != "/clickup-secret-scan action":
+		add("line %d: ENTRYPOINT %q, want exec form [\"/clickup-secret-scan\", \"action\"]", entrypoint.Line, entrypoint.Args)
+	}
+	return problems
+}
+
+func TestDockerfileRelease(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("Dockerfile.release")
+	if err != nil {
+		t.Fatalf("failed to read Dockerfile.release: %v", err)
+	}
+	pre, stages, err := parseDockerfile(string(src))
+	if err != nil {
+		t.Fatalf("failed to parse Dockerfile.release: %v", err)
+	}
+	for _, p := range releaseDockerfileProblems(pre, stages) {
+		t.Errorf("Dockerfile.release: %s", p)
+	}
+}
+
+const goodReleaseDockerfile = `FROM scratch
+ARG TARGETARCH
+ARG VERSION
+ARG REVISION
+LABEL org.opencontainers.image.source="https://github.com/clickup-secret-scan/clickup-secret-scan" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY linux_${TARGETARCH}/clickup-secret-scan /clickup-secret-scan
+COPY tmp /tmp
+ENTRYPOINT ["/clickup-secret-scan", "action"]
+`
+
+func TestReleaseDockerfileProblems(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, old, new, want string }{
+		{name: "good"},
+		{name: "one arch for all", old: "linux_${TARGETARCH}/", new: "linux_amd64/", want: "want linux_${TARGETARCH}"},
+		{name: "no TARGETARCH arg", old: "ARG TARGETARCH\n", new: "", want: "no ARG TARGETARCH"},
+		{name: "toolchain stage", old: "FROM scratch\n", new: "FROM golang:1.26 AS build\nRUN go build\nFROM scratch\n", want: "want one FROM scratch stage"},
+		{name: "base image", old: "FROM scratch", new: "FROM alpine:3", want: "want FROM scratch"},
+		{name: "RUN", old: "COPY tmp /tmp", new: "COPY tmp /tmp\nRUN chmod 1777 /tmp", want: "scratch has no shell"},
+		{name: "USER", old: "ENTRYPOINT", new: "USER 1000\nENTRYPOINT", want: "USER 1000"},
+		{name: "no CA bundle", old: "COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n", new: "", want: "CA bundle"},
+		{name: "no tmp", old: "COPY tmp /tmp\n", new: "", want: "no /tmp"},
+		{name: "no licence label", old: `      org.opencontainers.image.licenses="Apache-2.0"`, new: `      org.example=1`, want: "licenses"},
+		{name: "no revision arg", old: "ARG REVISION\n", new: "", want: "no ARG REVISION"},
+		{name: "shell entrypoint", old: `["/clickup-secret-scan", "action"]`, new: "/clickup-secret-scan action", want: "want exec form"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			src := goodReleaseDockerfile
+			if tt.old != "" {
+				if !strings.Contains(src, tt.old) {
+					t.Fatalf("test case: %q is not in goodReleaseDockerfile", tt.old)
+				}
+				src = strings.Replace(src, tt.old, tt.new, 1)
+			}
+			pre, stages, err := parseDockerfile(src)
+			if err != nil {
+				t.Fatalf("parseDockerfile: %v", err)
+			}
+			got := releaseDockerfileProblems(pre, stages)
+			if tt.want == "" {
+				if len(got) != 0 {
+					t.Fatalf("problems = %q, want none", got)
+				}
+				return
+			}
+			if len(got) != 1 || !strings.Contains(got[0], tt.want) {
+				t.Fatalf("problems = %q, want one containing %q", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
+	buildversion "github.com/clickup-secret-scan/clickup-secret-scan/internal/version"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -133,8 +134,8 @@ func dispatch(ctx context.Context, args []string, env Env, stdout, stderr io.Wri
 	}}
 }
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is the release, module or development version (internal/version).
+var version = buildversion.String()
 
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: clickup-secret-scan <command> [flags] [args]")

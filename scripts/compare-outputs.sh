@@ -28,7 +28,7 @@ build() {
 		mkdir -p "$src"
 		git -C "$ROOT" archive "$rev" | tar -x -C "$src"
 	fi
-	(cd "$src" && CGO_ENABLED=0 go build -ldflags "-X main.version=compare" -o "$out" .)
+	(cd "$src" && CGO_ENABLED=0 go build -ldflags "-X main.version=compare -X github.com/clickup-secret-scan/clickup-secret-scan/internal/version.stamped=compare" -o "$out" .)
 }
 build "$OLD" "$WORK/bin-old"
 build "$NEW" "$WORK/bin-new"
