@@ -306,6 +306,9 @@ func findInvocations(text string, line int) []Invocation {
 		case prevIsFlag:
 			// "go build -o clickup-secret-scan", "docker build -t clickup-secret-scan":
 			// the name is a flag's value, not a command being run.
+		case strings.Contains(w.text, "://"):
+			// "oci://ghcr.io/.../clickup-secret-scan:v1": a reference another
+			// tool reads, not the image being run.
 		case base == Binary,
 			strings.Contains(w.text, "/") && strings.HasPrefix(base, Binary+":"):
 			out = append(out, parseArgs(words, i+1, line, text))

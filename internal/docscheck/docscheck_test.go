@@ -176,6 +176,7 @@ func TestInvocations(t *testing.T) {
 		{"span that starts with a command", "Write `dir --format json dist`, or `history`, or `git diff --stat`.\n",
 			[]string{"1 dir [] [format]"}},
 		{"triple backticks on one line are a span", "``` `clickup-secret-scan dir --x` ```\n", []string{"1 dir [] [x]"}},
+		{"an image in another tool's URL is not run", "`gh attestation verify oci://ghcr.io/o/clickup-secret-scan:v1 --repo o/clickup-secret-scan`\n", nil},
 		{"uses: and file names are not runs", "`uses: clickup-secret-scan/clickup-secret-scan@v1` and `.clickup-secret-scan-ignore`\n", nil},
 	}
 	for _, tt := range tests {
