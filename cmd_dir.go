@@ -33,11 +33,11 @@ func runDir(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 		return fs.usageErrorf("dir needs at least one PATH (- for standard input)")
 	}
 	roots := fs.Args()
-	var src source.Source = dir.Source{Roots: slices.DeleteFunc(slices.Clone(roots), func(r string) bool { return r == "-" }), Include: include, Exclude: exclude, Progress: out.progress(stderr)}
+	var src source.Source = dir.Source{Roots: slices.DeleteFunc(slices.Clone(roots), func(r string) bool { return r == "-" }), Include: include, Exclude: exclude}
 	if slices.Contains(roots, "-") {
 		src = withStdin{dir: src.(dir.Source), stdin: stdinFrom(ctx)}
 	}
-	rep, _, err := source.Run(ctx, src, scanner.Options{MaxArchiveBytes: int64(maxArchive)})
+	rep, _, err := source.Run(ctx, source.WithProgress(src, out.progress(stderr), progressAfter), scanner.Options{MaxArchiveBytes: int64(maxArchive)})
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func runHistory(ctx context.Context, args []string, env Env, stdout, stderr io.W
 	}
 	// One scan at a time: the limit it is tuned for (see LimitMemory).
 	defer history.LimitMemory(1)()
-	rep, _, err := source.Run(ctx, withProgress(history.Source(opts), o.progress(stderr)), scanner.Options{})
+	rep, _, err := source.Run(ctx, source.WithProgress(history.Source(opts), o.progress(stderr), progressAfter), scanner.Options{})
 	if errors.Is(err, history.ErrBadRevision) {
 		return fmt.Errorf("--since-commit: %w", err)
 	}

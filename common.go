@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/auditlog"
 	"github.com/clickup-secret-scan/clickup-secret-scan/ignore"
@@ -61,6 +62,10 @@ func (o *outputOptions) validate(fs *flagSet, env Env, stdout io.Writer) error {
 	o.color = o.format == "text" && o.output == "" && !o.noColor && env("NO_COLOR") == "" && isTerminal(stdout)
 	return nil
 }
+
+// progressAfter is how long a scan runs before its progress line appears:
+// a quick scan prints none.
+const progressAfter = 2 * time.Second
 
 // progress returns where a command's progress line goes: stderr on a
 // terminal unless --quiet, else nowhere.

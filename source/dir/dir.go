@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -15,8 +14,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -41,10 +38,6 @@ type Options struct {
 	Include, Exclude []string
 	// Workers is the number of files scanned at once; 0 means one per core.
 	Workers int
-	// Progress, when not nil, receives a progress line once the scan has
-	// run for ProgressAfter (default 2 s), refreshed twice a second.
-	Progress      io.Writer
-	ProgressAfter time.Duration
 }
 
 // Result holds scan-level notices.
@@ -78,18 +71,15 @@ func Scan(ctx context.Context, opts Options, sc *scanner.Scanner, col *scanner.C
 	}
 	jobs := make(chan job, 4*workers)
 	var wg sync.WaitGroup
-	var done atomic.Int64
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
 				scanFile(ctx, j, sc, col)
-				done.Add(1)
 			}
 		}()
 	}
-	stopProgress := startProgress(opts, sc.Stats(), &done)
 	var res Result
 	for _, root := range opts.Roots {
 		w := walker{ctx: ctx, opts: opts, stats: sc.Stats(), jobs: jobs, visited: map[dirID]bool{}}
@@ -98,7 +88,6 @@ func Scan(ctx context.Context, opts Options, sc *scanner.Scanner, col *scanner.C
 	}
 	close(jobs)
 	wg.Wait()
-	stopProgress()
 	if err := ctx.Err(); err != nil {
 		return res, fmt.Errorf("scan interrupted: %w", err)
 	}
@@ -276,43 +265,5 @@ func (w *walker) send(j job) {
 	select {
 	case w.jobs <- j:
 	case <-w.ctx.Done():
-	}
-}
-
-// startProgress prints a progress line to opts.Progress while the scan runs
-// past opts.ProgressAfter, and returns the function that stops it.
-func startProgress(opts Options, stats *scanner.Stats, done *atomic.Int64) func() {
-	if opts.Progress == nil {
-		return func() {}
-	}
-	after := opts.ProgressAfter
-	if after <= 0 {
-		after = 2 * time.Second
-	}
-	stop := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		select {
-		case <-stop:
-			return
-		case <-time.After(after):
-		}
-		tick := time.NewTicker(500 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			snap := stats.Snapshot()
-			fmt.Fprintf(opts.Progress, "\rscanned %d files, %d MB, %d skipped", done.Load(), snap.Bytes>>20, snap.Skipped)
-			select {
-			case <-stop:
-				fmt.Fprintln(opts.Progress)
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() {
-		close(stop)
-		<-finished
 	}
 }

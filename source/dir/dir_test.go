@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -212,42 +210,6 @@ func TestBadArguments(t *testing.T) {
 	_, err = Scan(context.Background(), Options{Roots: []string{t.TempDir()}, Include: []string{"a/[b"}}, sc, scanner.NewCollector())
 	if !errors.Is(err, ErrBadGlob) {
 		t.Errorf("bad glob: want ErrBadGlob, got %v", err)
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the progress goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func TestProgressLineAfterDelay(t *testing.T) {
-	t.Parallel()
-	root := t.TempDir()
-	for i := range 50 {
-		os.WriteFile(filepath.Join(root, fmt.Sprintf("f%d.js", i)), bytes.Repeat([]byte("var a=1;"), 1<<16), 0o644)
-	}
-	var progress syncBuffer
-	scanTree(t, Options{Roots: []string{root}, Progress: &progress, ProgressAfter: time.Nanosecond})
-	if !strings.Contains(progress.String(), "scanned") {
-		t.Errorf("want a progress line, got %q", progress.String())
-	}
-	var silent syncBuffer
-	scanTree(t, Options{Roots: []string{root}, Progress: &silent, ProgressAfter: time.Hour})
-	if silent.String() != "" {
-		t.Errorf("a scan shorter than the delay must print nothing, got %q", silent.String())
 	}
 }
 

@@ -1,4 +1,4 @@
-package main
+package source
 
 import (
 	"context"
@@ -8,32 +8,28 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
-	"github.com/clickup-secret-scan/clickup-secret-scan/source"
 )
 
-// progressAfter is how long a scan runs before its progress line appears:
-// a quick scan prints none.
-const progressAfter = 2 * time.Second
-
-// withProgress wraps src so that a progress line (items and megabytes
-// scanned, from the scanner's stats) is refreshed on w twice a second once
-// the scan has run for progressAfter; a nil w returns src unchanged.
-func withProgress(src source.Source, w io.Writer) source.Source {
+// WithProgress wraps src so that, once its scan has run for after, a
+// progress line (items and megabytes scanned, items skipped, from the
+// scanner's stats) is refreshed on w twice a second and ended by a newline.
+// A quick scan prints nothing; a nil w returns src unchanged.
+func WithProgress(src Source, w io.Writer, after time.Duration) Source {
 	if w == nil {
 		return src
 	}
-	return progressSource{Source: src, w: w, after: progressAfter}
+	return progressSource{Source: src, w: w, after: after}
 }
 
 type progressSource struct {
-	source.Source
+	Source
 	w     io.Writer
 	after time.Duration
 }
 
 func (p progressSource) Mode() report.Mode { return p.Source.Mode() }
 
-func (p progressSource) Scan(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (source.Result, error) {
+func (p progressSource) Scan(ctx context.Context, sc *scanner.Scanner, col *scanner.Collector) (Result, error) {
 	stop := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
