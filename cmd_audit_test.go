@@ -59,11 +59,13 @@ func TestRunAudit(t *testing.T) {
 	}{
 		{"clean repo passes", []string{"--repo", clean}, exitClean, []string{"[PASS] no ClickUp credential in the tree or history", "7 checks: 7 passed, 0 failed"}, ""},
 		{"leaky repo fails", []string{"--repo", leaky}, exitFindings, []string{"[FAIL] no ClickUp credential", "[FAIL] no .env", ".env is tracked now", scanner.NewSecret(tok).Redacted(), "Credentials found, and how to rotate them"}, ""},
+		{"leaky repo with --exit-zero", []string{"--repo", leaky, "--exit-zero"}, exitClean, []string{"[FAIL] no ClickUp credential", scanner.NewSecret(tok).Redacted()}, ""},
 		{"json", []string{"--repo", leaky, "--format", "json"}, exitFindings, []string{`"passed": false`, `"id": "no-credentials"`}, ""},
 		{"inline marker ignores", []string{"--repo", allowed}, exitClean, []string{"1 finding(s) ignored by rules", "does not make a leaked token safe"}, ""},
 		{"bad format", []string{"--repo", clean, "--format", "sarif"}, exitUsage, nil, "unknown --format"},
 		{"missing repo", []string{"--repo", filepath.Join(clean, "nope")}, exitUsage, nil, "not a directory"},
 		{"stray argument", []string{clean}, exitUsage, nil, "takes no arguments"},
+		{"stray argument with --exit-zero", []string{clean, "--exit-zero"}, exitUsage, nil, "takes no arguments"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
