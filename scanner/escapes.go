@@ -47,7 +47,8 @@ func swarEq(w uint64, c byte) uint64 {
 const exhaustiveESC = 64 << 10
 
 // escapeProbe gathers what the probes saw of a window: whether a probed
-// word held ESC (looked at only for windows above exhaustiveESC), and the
+// word held an ESC that opens a CSI or OSC sequence (looked at only for
+// windows above exhaustiveESC), and the
 // regions, as byte offsets [lo, hi), whose escapes are to be checked one by
 // one.
 type escapeProbe struct {
@@ -65,10 +66,16 @@ func (p *escapeProbe) scan(buf []byte) {
 	}
 }
 
-// word probes w, the 8 bytes of buf at q (little-endian).
+// word probes w, the 8 bytes of buf at q (little-endian). Callers may skip
+// a word that holds no backslash, ampersand or ESC.
 func (p *escapeProbe) word(buf []byte, q int, w uint64) {
-	if p.large && !p.esc && swarEq(w, 0x1b) != 0 {
-		p.esc = true
+	if p.large && !p.esc {
+		for e := swarEq(w, 0x1b); e != 0; e &= e - 1 {
+			if sequenceAt(buf, q+bits.TrailingZeros64(e)/8) {
+				p.esc = true
+				break
+			}
+		}
 	}
 	m := swarEq(w, '\\') | swarEq(w, '&')
 	if m == 0 || q+probeWidth <= p.done {
@@ -88,6 +95,15 @@ func (p *escapeProbe) word(buf []byte, q int, w uint64) {
 		p.regions = append(p.regions, [2]int{lo, hi})
 	}
 	p.done = hi
+}
+
+// sequenceAt reports whether a CSI or OSC sequence, as stripANSI removes
+// it, starts at buf[i] (a probed byte, possibly not ESC). Binary data holds
+// an ESC every 256 bytes, and the stripping pass that a probed ESC sets off
+// reads the whole window; one that opens a sequence is rarer by a hundred
+// times there, while nearly every ESC of a terminal log opens one.
+func sequenceAt(buf []byte, i int) bool {
+	return i+1 < len(buf) && buf[i] == 0x1b && (buf[i+1] == '[' || buf[i+1] == ']') && ansiLen(buf[i:]) > 0
 }
 
 // matchStrippedSmall scans a window of up to exhaustiveESC bytes with its

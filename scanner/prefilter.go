@@ -69,6 +69,11 @@ func probeLongRuns(buf []byte, minLen int, probe *escapeProbe, fn func(start, en
 		probe.scan(buf)
 		probe = nil
 	}
+	// pq is the offset of the next word to probe, -1 for none.
+	pq := -1
+	if probe != nil {
+		pq = 0
+	}
 	for off := 0; off+8 <= len(buf); off += stride {
 		// base64Lanes(x) != laneHigh, written out: the compiler does not
 		// inline it, and the call would cost as much as the test.
@@ -79,8 +84,14 @@ func probeLongRuns(buf []byte, minLen int, probe *escapeProbe, fn func(start, en
 		if ((folded+(0x80-'a')*laneLow)&^(folded+(0x80-'z'-1)*laneLow)|
 			(x7+(0x80-'/')*laneLow)&^(x7+(0x80-'9'-1)*laneLow)|
 			^(plus+0x7F*laneLow)|^(minus+0x7F*laneLow)|^(under+0x7F*laneLow))&^x&laneHigh != laneHigh {
-			if probe != nil && off%probeStride == 0 {
-				probe.word(buf, off, x)
+			if off == pq {
+				pq += probeStride
+				// Is a lane of x '\\', '&' or ESC? laneEq three times over,
+				// with the final masks shared.
+				bs, amp, esc := x7^'\\'*laneLow, x7^'&'*laneLow, x7^0x1b*laneLow
+				if ^((bs+0x7F*laneLow)&(amp+0x7F*laneLow)&(esc+0x7F*laneLow))&^x&laneHigh != 0 {
+					probe.word(buf, off, x)
+				}
 			}
 			continue
 		}
@@ -101,6 +112,10 @@ func probeLongRuns(buf []byte, minLen int, probe *escapeProbe, fn func(start, en
 		// run starts after buf[end], which is outside the alphabet.
 		if next := (end + stride - 1) / stride * stride; next > off {
 			off = next - stride
+		}
+		if pq >= 0 && pq < off+stride {
+			// Probe positions skipped inside the run hold base64 only.
+			pq = (off + stride + probeStride - 1) / probeStride * probeStride
 		}
 	}
 }
