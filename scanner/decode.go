@@ -81,9 +81,15 @@ func encodedLiteral(lit string, align int) blobLiteral {
 // the full matcher. Matches inside point at the first character of the
 // 4-character group that encodes them.
 func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
+	matchBase64BlobsProbing(buf, depth, nil, emit)
+}
+
+// matchBase64BlobsProbing is matchBase64Blobs that feeds probe (when not
+// nil) the words the run search loads.
+func matchBase64BlobsProbing(buf []byte, depth int, probe *escapeProbe, emit func(rawMatch)) {
 	skip := 0
-	// forEachLongRun is forEachRun over all of buf, faster on text.
-	forEachLongRun(buf, minBlobRun, func(start, end int) {
+	// probeLongRuns is forEachRun over all of buf, faster on text.
+	probeLongRuns(buf, minBlobRun, probe, func(start, end int) {
 		if start < skip {
 			return // a line of a wrapped block scanned whole
 		}

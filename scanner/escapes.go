@@ -22,10 +22,12 @@ const maxEscapedToken = 45 * 9
 // bytes in minified JavaScript (&&, \n), which cost more than the rest of
 // the matcher. A token wholly in escapes spans at least 172 bytes (43
 // characters of 4 bytes or more) with an escape at least every 8 bytes, so
-// looking at 8 bytes every probeStride bytes (160 + 8 <= 172) cannot miss one; only around
-// a probe that sees an escape opener are the escapes checked one by one.
+// looking at 8 bytes every probeStride bytes (144 + 8 <= 172) cannot miss
+// one; only around a probe that sees an escape opener are the escapes
+// checked one by one. probeStride is a multiple of the run search's stride
+// (48 bytes), so that the probes read words the run search loads anyway.
 const (
-	probeStride = 160
+	probeStride = 144
 	probeWidth  = 8
 )
 
@@ -44,51 +46,80 @@ func swarEq(w uint64, c byte) uint64 {
 // codes in a large file that is otherwise plain can be missed.
 const exhaustiveESC = 64 << 10
 
-// matchEncodings runs the passes for encodings the literal prefilter
-// cannot see. It reports true when it has already scanned buf whole, with
-// terminal escape sequences stripped; matchWindow then stops.
-func matchEncodings(buf []byte, depth int, emit func(rawMatch)) bool {
-	small := len(buf) <= exhaustiveESC
-	if small && bytes.IndexByte(buf, 0x1b) >= 0 && matchStrippedANSI(buf, depth, emit) {
-		return true
-	}
-	// Probe first, act after: a window found to hold colour codes is
-	// scanned whole, stripped, and must not report escapes twice.
-	var spare [8][2]int
-	regions := spare[:0]
-	esc := false
-	done := 0 // escapes are to be checked one by one up to here
+// escapeProbe gathers what the probes saw of a window: whether a probed
+// word held an ESC that opens a CSI or OSC sequence (looked at only for
+// windows above exhaustiveESC), and the
+// regions, as byte offsets [lo, hi), whose escapes are to be checked one by
+// one.
+type escapeProbe struct {
+	large   bool
+	esc     bool
+	regions [][2]int
+	done    int // escapes are to be checked one by one up to here
+}
+
+// scan probes every word at a multiple of probeStride, for when no run
+// search loads them.
+func (p *escapeProbe) scan(buf []byte) {
 	for q := 0; q+probeWidth <= len(buf); q += probeStride {
-		w := binary.LittleEndian.Uint64(buf[q:])
-		if !small && !esc && swarEq(w, 0x1b) != 0 {
-			esc = true
-		}
-		m := swarEq(w, '\\') | swarEq(w, '&')
-		if m == 0 || q+probeWidth <= done {
-			continue
-		}
-		opener := false
-		for ; m != 0 && !opener; m &= m - 1 {
-			opener = escapeOpenerAt(buf, q+bits.TrailingZeros64(m)/8)
-		}
-		if opener {
-			lo, hi := max(done, q-maxEscapedToken), min(len(buf), q+probeWidth+maxEscapedToken)
-			if n := len(regions); n > 0 && regions[n-1][1] == lo {
-				regions[n-1][1] = hi
-			} else {
-				regions = append(regions, [2]int{lo, hi})
+		p.word(buf, q, binary.LittleEndian.Uint64(buf[q:]))
+	}
+}
+
+// word probes w, the 8 bytes of buf at q (little-endian). Callers may skip
+// a word that holds no backslash, ampersand or ESC.
+func (p *escapeProbe) word(buf []byte, q int, w uint64) {
+	if p.large && !p.esc {
+		for e := swarEq(w, 0x1b); e != 0; e &= e - 1 {
+			if sequenceAt(buf, q+bits.TrailingZeros64(e)/8) {
+				p.esc = true
+				break
 			}
-			done = hi
 		}
 	}
-	if esc && matchStrippedANSI(buf, depth, emit) {
-		return true
+	m := swarEq(w, '\\') | swarEq(w, '&')
+	if m == 0 || q+probeWidth <= p.done {
+		return
 	}
-	for _, r := range regions {
+	opener := false
+	for ; m != 0 && !opener; m &= m - 1 {
+		opener = escapeOpenerAt(buf, q+bits.TrailingZeros64(m)/8)
+	}
+	if !opener {
+		return
+	}
+	lo, hi := max(p.done, q-maxEscapedToken), min(len(buf), q+probeWidth+maxEscapedToken)
+	if n := len(p.regions); n > 0 && p.regions[n-1][1] == lo {
+		p.regions[n-1][1] = hi
+	} else {
+		p.regions = append(p.regions, [2]int{lo, hi})
+	}
+	p.done = hi
+}
+
+// sequenceAt reports whether a CSI or OSC sequence, as stripANSI removes
+// it, starts at buf[i] (a probed byte, possibly not ESC). Binary data holds
+// an ESC every 256 bytes, and the stripping pass that a probed ESC sets off
+// reads the whole window; one that opens a sequence is rarer by a hundred
+// times there, while nearly every ESC of a terminal log opens one.
+func sequenceAt(buf []byte, i int) bool {
+	return i+1 < len(buf) && buf[i] == 0x1b && (buf[i+1] == '[' || buf[i+1] == ']') && ansiLen(buf[i:]) > 0
+}
+
+// matchStrippedSmall scans a window of up to exhaustiveESC bytes with its
+// terminal escape sequences stripped, when it holds any, and reports
+// whether it did; matchWindow then stops. Every byte is looked at: such a
+// window is cheap to search for the rare ESC byte.
+func matchStrippedSmall(buf []byte, depth int, emit func(rawMatch)) bool {
+	return len(buf) <= exhaustiveESC && bytes.IndexByte(buf, 0x1b) >= 0 && matchStrippedANSI(buf, depth, emit)
+}
+
+// matchEscapes checks the escapes of the regions the probes marked.
+func matchEscapes(buf []byte, p *escapeProbe, emit func(rawMatch)) {
+	for _, r := range p.regions {
 		matchEscapedTokens(buf, r[0], r[1], '\\', emit)
 		matchEscapedTokens(buf, r[0], r[1], '&', emit)
 	}
-	return false
 }
 
 // escapeOpenerAt reports whether buf[i:] starts an escape that can write

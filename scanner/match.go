@@ -79,16 +79,34 @@ func is(b byte, cls uint8) bool { return classes[b]&cls != 0 }
 // matchWindow finds every credential in buf. depth counts the decodings
 // already applied (0 for raw bytes).
 func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
-	if matchEncodings(buf, depth, emit) {
+	if matchStrippedSmall(buf, depth, emit) {
 		return
 	}
-	keywords := findAnchors(buf, func(p int) { matchPersonalAt(buf, p, emit) })
+	// The escape and ESC probes ride on the run search, the last pass. A
+	// large window learns only then whether it holds colour codes, and is
+	// then scanned whole, stripped: until then its matches are held back.
+	probe := escapeProbe{large: len(buf) > exhaustiveESC}
+	out := emit
+	var held []rawMatch
+	if probe.large {
+		out = func(m rawMatch) { held = append(held, m) }
+	}
+	keywords := findAnchors(buf, func(p int) { matchPersonalAt(buf, p, out) })
 	if len(keywords) > 0 {
-		matchContext(buf, keywords, emit)
+		matchContext(buf, keywords, out)
 	}
 	if depth < maxDecodeDepth {
-		matchBase64Blobs(buf, depth, emit)
+		matchBase64BlobsProbing(buf, depth, &probe, out)
+	} else {
+		probe.scan(buf)
 	}
+	if probe.esc && matchStrippedANSI(buf, depth, emit) {
+		return
+	}
+	for _, m := range held {
+		emit(m)
+	}
+	matchEscapes(buf, &probe, emit)
 }
 
 // findAnchors makes one pass over buf per 'k' and 'K', the rarest letter
