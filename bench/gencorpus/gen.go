@@ -1,3 +1,8 @@
+// gen.go is over 500 lines on purpose: it is the benchmark corpus's one
+// recipe (the generator's state, every file shape it writes and where each
+// fake token is planted), and the manifest checks depend on it as a whole.
+// It is a benchmark tool, not part of the scanner.
+
 package main
 
 import (
