@@ -48,7 +48,7 @@ func reviewTargets(fs []scanner.Finding, added map[string][]LineRange, done, ref
 				lines = append(lines, l.Line)
 			}
 			for _, n := range lines {
-				if inRanges(added[l.Path], n) && !refused[refusedKey(f.ID, l.Path, n)] {
+				if inRanges(added[l.Path], n) && !refused[refusedKey(f.ID, pathDigest(l.Path), n)] {
 					out = append(out, reviewTarget{f, l.Path, n})
 					break locations
 				}
@@ -165,7 +165,7 @@ func (p *prPoster) postReview(ctx context.Context, targets []reviewTarget, extra
 
 // refuse records and reports a review comment GitHub refused with a 422.
 func (p *prPoster) refuse(t reviewTarget, err error) refusal {
-	r := refusal{ID: t.finding.ID, Path: t.path, Line: t.line, Reason: ghReason(err)}
+	r := newRefusal(t.finding.ID, t.path, t.line, ghReason(err))
 	p.warn(fmt.Sprintf("GitHub refused the review comment on %s line %d (422: %s); the finding is in the summary comment, the annotations and the job summary, and later runs do not post this comment again", t.path, t.line, r.Reason))
 	return r
 }

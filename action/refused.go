@@ -1,25 +1,46 @@
 package action
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 // refusal is a review comment GitHub refused with a 422. The sticky
 // comment keeps every refusal in a hidden marker, so that a re-run does
 // not post the same doomed comment again.
+//
+// The marker is part of a public comment, so it holds the path's SHA-256
+// digest, never the path: a file may be named after the very token it
+// holds. Path is kept in memory for the notes of this run only.
 type refusal struct {
-	ID     string `json:"id"`
-	Path   string `json:"path"`
-	Line   int    `json:"line"`
+	ID         string `json:"id"`
+	PathDigest string `json:"path_sha256"`
+	Path       string `json:"-"`
+	Line       int    `json:"line"`
+	// Reason is GitHub's reason, with token shapes redacted.
 	Reason string `json:"reason"`
 }
 
-// refusedKey identifies a review comment by finding, path and 1-based line:
-// the same finding on another line may well be accepted.
-func refusedKey(id, path string, line int) string {
-	return fmt.Sprintf("%s\x00%s\x00%d", id, path, line)
+// newRefusal records the refused comment on path at the 1-based line.
+func newRefusal(id, path string, line int, reason string) refusal {
+	return refusal{ID: id, PathDigest: pathDigest(path), Path: path, Line: line, Reason: scanner.RedactShapesString(reason)}
+}
+
+// pathDigest is the hex SHA-256 of a repository path.
+func pathDigest(path string) string {
+	sum := sha256.Sum256([]byte(path))
+	return hex.EncodeToString(sum[:])
+}
+
+// refusedKey identifies a review comment by finding, path digest and
+// 1-based line: the same finding on another line may well be accepted.
+func refusedKey(id, pathDigest string, line int) string {
+	return fmt.Sprintf("%s\x00%s\x00%d", id, pathDigest, line)
 }
 
 const refusedPrefix = "<!-- clickup-secret-scan:refused "
@@ -69,9 +90,32 @@ func refusalNotes(rs []refusal) []string {
 			out = append(out, fmt.Sprintf("GitHub refused %d more review comment(s); see the job summary.", len(rs)-i))
 			break
 		}
-		out = append(out, fmt.Sprintf("GitHub refused the review comment on %s line %d: %s. The finding is listed above.", r.Path, r.Line, r.Reason))
+		where := r.Path
+		if where == "" {
+			where = "a file" // refused on an earlier run: the marker keeps no path
+		}
+		out = append(out, fmt.Sprintf("GitHub refused the review comment on %s line %d: %s. The finding is listed above.", where, r.Line, r.Reason))
 	}
 	return out
+}
+
+// restorePaths gives each refusal read back from a marker the path of the
+// finding's location whose digest it holds, for the notes; a refusal
+// whose location is gone keeps an empty path.
+func restorePaths(rs []refusal, fs []scanner.Finding) []refusal {
+	for i := range rs {
+		for _, f := range fs {
+			if f.ID != rs[i].ID {
+				continue
+			}
+			for _, l := range f.Locations {
+				if pathDigest(l.Path) == rs[i].PathDigest {
+					rs[i].Path = l.Path
+				}
+			}
+		}
+	}
+	return rs
 }
 
 // keepRefused returns the earlier refusals whose finding is still present
@@ -80,7 +124,7 @@ func keepRefused(before, now []refusal, ids map[string]bool) []refusal {
 	var out []refusal
 	seen := map[string]bool{}
 	for _, r := range append(before, now...) {
-		k := refusedKey(r.ID, r.Path, r.Line)
+		k := refusedKey(r.ID, r.PathDigest, r.Line)
 		if !ids[r.ID] || seen[k] {
 			continue
 		}

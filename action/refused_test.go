@@ -8,26 +8,43 @@ import (
 	"testing"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 )
 
 func TestRefusedMarkerRoundTrip(t *testing.T) {
 	t.Parallel()
+	tok := fixtures.NewGen(1601).PersonalToken()
 	rs := []refusal{
-		{ID: strings.Repeat("a", 64), Path: "big.js", Line: 1, Reason: "Line could not be resolved"},
+		newRefusal(strings.Repeat("a", 64), "big.js", 1, "Line could not be resolved"),
 		// A hostile path must not end the HTML comment early.
-		{ID: strings.Repeat("b", 64), Path: "x --> <b>y</b>.js", Line: 7, Reason: "Path could not be resolved"},
+		newRefusal(strings.Repeat("b", 64), "x --> <b>y</b>.js", 7, "Path could not be resolved"),
+		// The marker is public: a path or reason that holds a token
+		// must not put it there.
+		newRefusal(strings.Repeat("c", 64), "cfg/"+tok+".env", 3, "Path cfg/"+tok+".env could not be resolved"),
 	}
 	body := withRefused("### headline\n", rs)
 	if strings.Count(body, "-->") != 1 {
 		t.Errorf("the marker can be ended early:\n%s", body)
 	}
-	if got := parseRefused(body); !reflect.DeepEqual(got, rs) {
-		t.Errorf("parseRefused = %+v, want %+v", got, rs)
+	if strings.Contains(body, tok) || strings.Contains(body, tok[len(tok)-8:]) {
+		t.Errorf("the refused marker holds the raw token")
+	}
+	want := make([]refusal, len(rs))
+	for i, r := range rs {
+		r.Path = "" // the marker keeps the path's digest only
+		want[i] = r
+	}
+	if got := parseRefused(body); !reflect.DeepEqual(got, want) {
+		t.Errorf("parseRefused = %+v, want %+v", got, want)
+	}
+	if refusedKey(want[2].ID, want[2].PathDigest, 3) != refusedKey(rs[2].ID, pathDigest("cfg/"+tok+".env"), 3) {
+		t.Errorf("a parsed refusal does not match the comment it was made for")
 	}
 	if withRefused("x", nil) != "x" || parseRefused("no marker") != nil {
 		t.Errorf("no refusals must leave the body alone")
 	}
-	kept := keepRefused(rs[:1], rs[1:], map[string]bool{rs[1].ID: true})
+	kept := keepRefused(rs[:1], rs[1:2], map[string]bool{rs[1].ID: true})
 	if len(kept) != 1 || kept[0].ID != rs[1].ID {
 		t.Errorf("keepRefused kept %+v, want only the finding still present", kept)
 	}

@@ -383,10 +383,10 @@ func (r *runner) postPR(ctx context.Context, rep report.Report) {
 	if serr != nil {
 		p.warn(degraded("could not read the pull request's comments, so the summary comment was not updated", serr))
 	}
-	before := parseRefused(existing.GetBody())
+	before := restorePaths(parseRefused(existing.GetBody()), rep.Findings)
 	refused := map[string]bool{}
 	for _, x := range before {
-		refused[refusedKey(x.ID, x.Path, x.Line)] = true
+		refused[refusedKey(x.ID, x.PathDigest, x.Line)] = true
 	}
 	now := p.review(ctx, rep.Findings, r.added, refused)
 	if serr != nil {
