@@ -257,7 +257,7 @@ func encodeSARIF(w io.Writer, r sarifInput, limit int) error {
 	if n := len(omitted); n > 0 {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "warning",
-			Message: sarifText{Text: strconv.Itoa(n) + " finding location(s) in commit or tag messages are not results here: code scanning " +
+			Message: sarifText{Text: strconv.Itoa(n) + " finding location(s) in commit or tag messages or pull request text are not results here: code scanning " +
 				"places a result in a file only. run.properties.omittedMessageFindings lists them; the text and JSON reports show them in full. Rotate those tokens too."},
 		})
 	}

@@ -20,6 +20,8 @@ func TestSARIFLeavesOutMessages(t *testing.T) {
 		{Source: scanner.SourceHistory, Object: scanner.ObjectCommitMessage, Commit: "1a2b3c4d5e6f", Line: 1, Column: 5},
 		{Source: scanner.SourceHistory, Object: scanner.ObjectTagMessage, Path: "refs/tags/v0.1", Commit: "1a2b3c4d5e6f", Line: 2, Column: 1},
 		{Source: scanner.SourceHistory, Path: "config/app.env", Commit: "1a2b3c4d5e6f", Line: 3, Column: 7},
+		{Source: scanner.SourceDiff, Object: scanner.ObjectPRTitle, Line: 1, Column: 5},
+		{Source: scanner.SourceDiff, Object: scanner.ObjectPRBody, Line: 4, Column: 2},
 	}}
 	var buf bytes.Buffer
 	if err := Write(&buf, "sarif", Report{Mode: ModeHistory, Findings: []scanner.Finding{f}}); err != nil {
@@ -56,11 +58,18 @@ func TestSARIFLeavesOutMessages(t *testing.T) {
 		t.Fatalf("results %+v, want only the file location", run.Results)
 	}
 	om := run.Properties.OmittedMessageFindings
-	if len(om) != 2 || om[0].Object != "commit-message" || om[1].Ref != "refs/tags/v0.1" || om[0].ID != sec.ID() || om[0].Redacted != sec.Redacted() {
-		t.Errorf("omittedMessageFindings = %+v", om)
+	objects := map[string]string{}
+	for _, o := range om {
+		objects[o.Object] = o.Ref
+		if o.ID != sec.ID() || o.Redacted != sec.Redacted() {
+			t.Errorf("omitted %+v, want id %s and the redacted value", o, sec.ID())
+		}
+	}
+	if len(om) != 4 || len(objects) != 4 || objects["tag-message"] != "refs/tags/v0.1" {
+		t.Errorf("omittedMessageFindings = %+v, want the commit message, the tag message, the PR title and body", om)
 	}
 	notes := run.Invocations[0].ToolExecutionNotifications
-	if len(notes) == 0 || !strings.Contains(notes[0].Message.Text, "2 finding location(s) in commit or tag messages") {
+	if len(notes) == 0 || !strings.Contains(notes[0].Message.Text, "4 finding location(s) in commit or tag messages or pull request text") {
 		t.Errorf("notifications %+v, want one counting the left-out locations", notes)
 	}
 }

@@ -15,7 +15,7 @@ import (
 type sarifOmitted struct {
 	ID     string `json:"id"`
 	RuleID string `json:"ruleId"`
-	// Object is "commit-message" or "tag-message".
+	// Object is "commit-message", "tag-message", "pr-title" or "pr-body".
 	Object string `json:"object"`
 	Commit string `json:"commit,omitempty"`
 	// Ref is the tag of a tag message.
@@ -24,13 +24,16 @@ type sarifOmitted struct {
 	Redacted string `json:"redacted"`
 }
 
-// splitFileless returns f without its commit- and tag-message locations,
-// and those locations as omitted entries.
+// splitFileless returns f without its locations in no file (commit and
+// tag messages, a pull request's title and body), and those locations as
+// omitted entries.
 func splitFileless(f sarifFinding) (sarifFinding, []sarifOmitted) {
 	var keep []scanner.Location
 	var om []sarifOmitted
 	for _, l := range f.locations {
-		if l.Object != scanner.ObjectCommitMessage && l.Object != scanner.ObjectTagMessage {
+		switch l.Object {
+		case scanner.ObjectCommitMessage, scanner.ObjectTagMessage, scanner.ObjectPRTitle, scanner.ObjectPRBody:
+		default:
 			keep = append(keep, l)
 			continue
 		}
