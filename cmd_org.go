@@ -87,10 +87,14 @@ func runOrg(ctx context.Context, args []string, env Env, stdout, stderr io.Write
 			return err
 		}
 	}
+	// One line per repository; --quiet keeps only the failures, which the
+	// exit code alone would not explain.
 	opts.Progress = func(done, total int, rr org.RepoResult) {
 		status := fmt.Sprintf("%d finding(s)", len(rr.Findings))
 		if rr.Err != nil {
 			status = "FAILED: " + rr.Err.Error()
+		} else if o.quiet {
+			return
 		}
 		fmt.Fprintf(stderr, "org: [%d/%d] %s: %s (%.1f s)\n", done, total, rr.Repo.FullName(), status, rr.Duration.Seconds())
 	}

@@ -345,3 +345,17 @@ func TestOrgOutcomeExitZero(t *testing.T) {
 		}
 	}
 }
+
+// TestOrgQuiet: --quiet prints nothing for a clean run, and keeps the line
+// of a repository that failed, which the exit code alone would not explain.
+func TestOrgQuiet(t *testing.T) {
+	t.Parallel()
+	c := newOrgCLI(t)
+	if code, stdout, stderr := c.run("org", "--quiet", "--repo", "clean", "acme"); code != exitClean || stdout != "" || stderr != "" {
+		t.Errorf("org --quiet on a clean repository: exit %d, stdout %q, stderr %q; want nothing", code, stdout, stderr)
+	}
+	code, _, stderr := c.run("org", "-q", "--repo", "gone", "acme")
+	if code != exitInternal || !strings.Contains(stderr, "acme/gone: FAILED") {
+		t.Errorf("org -q with a failed repository: exit %d, stderr %q; want its FAILED line", code, stderr)
+	}
+}

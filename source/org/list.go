@@ -2,6 +2,8 @@ package org
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 // Repo is one repository as the listing API describes it.
@@ -33,8 +36,18 @@ func (r Repo) FullName() string { return r.Owner + "/" + r.Name }
 
 // FileStem returns "OWNER__NAME", the stem of every per-repository file
 // (clone, state, SARIF); safe as a file name because List refuses names
-// outside GitHub's alphabet.
-func (r Repo) FileStem() string { return r.Owner + "__" + r.Name }
+// outside GitHub's alphabet. A repository named after a token (a name may
+// hold one: pk_..._... is a valid name) gets "OWNER__repo-" and 16 hex
+// digits of the name's SHA-256 instead, since file names end up in
+// listings, artifact names and upload logs.
+func (r Repo) FileStem() string {
+	stem := r.Owner + "__" + r.Name
+	if scanner.RedactShapesString(stem) == stem {
+		return stem
+	}
+	sum := sha256.Sum256([]byte(r.Name))
+	return r.Owner + "__repo-" + hex.EncodeToString(sum[:8])
+}
 
 // ErrOwnerNotFound is returned (wrapped) when the API answers 404 for the
 // owner itself: a typo or an owner the token cannot see. It is the user's
