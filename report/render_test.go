@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -127,7 +128,13 @@ func cmarkGFM(t *testing.T, md string, comment bool) string {
 	t.Helper()
 	bin, err := exec.LookPath("cmark-gfm")
 	if err != nil {
-		t.Fatalf("cmark-gfm is not installed: install it with scripts/install-render-tools.sh (Debian package cmark-gfm); the rendering test needs GitHub's markdown renderer: %v", err)
+		const why = "cmark-gfm is not installed: install it with scripts/install-render-tools.sh (Debian package cmark-gfm); the rendering test needs GitHub's markdown renderer"
+		// The tests need only Go and git on a developer's machine; CI
+		// installs the renderer, so there a missing one is a failure.
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s: %v", why, err)
+		}
+		t.Skipf("SKIPPED outside CI: %s", why)
 	}
 	args := []string{"--unsafe", "-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tagfilter", "-e", "tasklist"}
 	if comment {
