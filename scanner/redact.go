@@ -65,7 +65,11 @@ func redactSpelled(b []byte, secrets []Secret) []byte {
 		} else {
 			end += off
 		}
-		hits = findSpelled(b[off:end], off, secrets, hits)
+		line := b[off:end]
+		hits = findSpelled(line, off, secrets, hits, false)
+		if bytes.ContainsAny(line, spellingOpeners) {
+			hits = findSpelled(line, off, secrets, hits, true)
+		}
 		off = end + 1
 	}
 	if len(hits) == 0 {
@@ -88,8 +92,12 @@ func redactSpelled(b []byte, secrets []Secret) []byte {
 }
 
 // findSpelled appends to hits the tokens that line (at byte offset off of
-// the text) spells in its raw form and in each layer decoded from it.
-func findSpelled(line []byte, off int, secrets []Secret, hits []spelledHit) []spelledHit {
+// the text) spells in its raw form and in each layer decoded from it. It
+// runs twice over a line that holds escapes: once with terminal escape
+// sequences stripped (strip), which joins a token split by colour codes,
+// and once without, as a sequence next to a token may end in the token's
+// first bytes (ESC ( &, ESC [ 1 ; 3 p) and cut it short when stripped.
+func findSpelled(line []byte, off int, secrets []Secret, hits []spelledHit, strip bool) []spelledHit {
 	text := line
 	var from, to []int32 // raw span of each byte of text; nil: text is line
 	for layer := 0; ; layer++ {
@@ -130,18 +138,18 @@ func findSpelled(line []byte, off int, secrets []Secret, hits []spelledHit) []sp
 			return hits
 		}
 		var changed bool
-		text, from, to, changed = decodeLayer(text, from, to)
+		text, from, to, changed = decodeLayer(text, from, to, strip)
 		if !changed {
 			return hits
 		}
 	}
 }
 
-// decodeLayer decodes one layer of the spellings in text and strips its
-// terminal escape sequences. from and to give each byte of text the raw
+// decodeLayer decodes one layer of the spellings in text and, with strip,
+// strips its terminal escape sequences. from and to give each byte of text the raw
 // span it came from (nil: itself); the result carries the same for its own
 // bytes. changed is false when there was nothing to decode.
-func decodeLayer(text []byte, from, to []int32) (out []byte, oFrom, oTo []int32, changed bool) {
+func decodeLayer(text []byte, from, to []int32, strip bool) (out []byte, oFrom, oTo []int32, changed bool) {
 	out = make([]byte, 0, len(text))
 	oFrom = make([]int32, 0, len(text))
 	oTo = make([]int32, 0, len(text))
@@ -154,7 +162,7 @@ func decodeLayer(text []byte, from, to []int32) (out []byte, oFrom, oTo []int32,
 		}
 	}
 	for i := 0; i < len(text); {
-		c, n := spelledChar(text[i:])
+		c, n := spelledChar(text[i:], strip)
 		switch {
 		case n < 0: // a terminal escape sequence: stripped
 			i -= n
@@ -174,11 +182,20 @@ func decodeLayer(text []byte, from, to []int32) (out []byte, oFrom, oTo []int32,
 // spelledChar decodes the one spelled character at the start of b and
 // returns it with the spelling's length in bytes; n is 0 when b starts
 // with a plain byte, and -length for a terminal escape sequence (CSI, OSC)
-// that stands for no character at all.
-func spelledChar(b []byte) (c byte, n int) {
+// that stands for no character at all (only with strip).
+func spelledChar(b []byte, strip bool) (c byte, n int) {
 	switch b[0] {
 	case 0x1b:
-		return 0, -ansiLen(b)
+		if !strip {
+			return 0, 0
+		}
+		n := ansiLen(b)
+		if n > 0 && b[n-1] == 'p' {
+			// A token right after "ESC [ 1 ; 3" would give its "p" to
+			// the sequence as its final byte, and the rest would show.
+			n--
+		}
+		return 0, -n
 	case '%':
 		i := 1
 		for i+3 < len(b) && b[i] == '2' && b[i+1] == '5' && isHexDigit(b[i+2]) && isHexDigit(b[i+3]) {
@@ -237,12 +254,15 @@ func backslashEscape(b []byte) (c byte, n int) {
 // shapeSeparators are examples of the spellings of a token's underscores
 // that RedactShapes recognises (the fuzz test plants each): plain,
 // percent-encoded once or more (each layer adds a 25, as SARIF's URI
-// encoding does), and escaped behind any run of backslashes (each JSON
-// encoding doubles them).
+// encoding does), escaped behind any run of backslashes (each JSON
+// encoding doubles them), in octal or braced unicode, and as HTML
+// character references.
 var shapeSeparators = [][]byte{
 	[]byte("_"), []byte(`\_`), []byte(`\\_`), []byte("%5F"), []byte("%5f"), []byte("%255F"), []byte("%25255f"),
 	[]byte(`\u005f`), []byte(`\u005F`), []byte(`\x5f`), []byte(`\x5F`),
 	[]byte(`\\u005f`), []byte(`\\u005F`), []byte(`\\x5f`), []byte(`\\\\x5F`),
+	[]byte(`\137`), []byte(`\u{5f}`), []byte(`\u{005F}`), []byte("&#95;"), []byte("&#x5f;"), []byte("&#X5F;"),
+	[]byte("&lowbar;"), []byte("&UnderBar;"), []byte(`\\137`), []byte("%5C137"), []byte("&%2395%3B"),
 }
 
 // separatorLen returns the length of the underscore spelling at the start
