@@ -52,6 +52,12 @@ var tokenSpellings = []struct {
 	{"ANSI in a URI of JSON", func(t string) string { return t[:10] + "%5Cu001b%5B0m" + t[10:] }},
 	{"double HTML", func(t string) string { return strings.ReplaceAll(t, "_", "&amp;#95;") }},
 	{"every char percent", func(t string) string { return everyChar(t, "%%%02X") }},
+	// Only the second byte (the "k") escaped: no "pk", no code of "p".
+	{"second byte escaped", func(t string) string { return t[:1] + everyChar(t[1:2], `\x%02x`) + t[2:] }},
+	{"second byte as a reference", func(t string) string { return t[:1] + everyChar(t[1:2], "&#%d;") + t[2:] }},
+	{"second byte in octal, the rest in references", func(t string) string {
+		return t[:1] + everyChar(t[1:2], `\%03o`) + everyChar(t[2:], "&#%d;")
+	}},
 }
 
 // tail is the part of testToken that must never show.
