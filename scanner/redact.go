@@ -3,60 +3,289 @@ package scanner
 import (
 	"bytes"
 	"io"
+	"sort"
 	"strings"
 )
 
 // RedactShapes returns b with every substring in the shape of a personal
 // token (pk_ + 7 to 9 digits + _ + 32 of [0-9A-Z]) replaced by its redacted
 // form, whatever surrounds it and whether or not it was a finding. The
-// underscores may also be spelled as a reader would decode them back:
-// markdown-escaped (\_), URL-encoded (%5F) or JSON/JS-escaped (\u005f,
-// \x5f). It is the last line of defence for text that did not come from a
-// Secret: file and archive member names, commit authors, ref names, error
-// messages and ignore reasons. b is returned unchanged (not copied) when it
-// holds no such shape.
+// token may be spelled in any way the scanner decodes, and in the way an
+// output format then re-encodes that: underscores or every character as
+// backslash escapes (\_, \u005f, \u{5f}, \x5f, octal \137, behind any run
+// of backslashes), percent-encoded once or more (%5F, %255F), as HTML
+// character references (&#95;, &#x5f;, &lowbar;, &UnderBar;), and split by
+// terminal escape sequences (ESC [ 0 m, also spelled \x1b[0m, \u001b[0m or
+// %1B%5B0m). The whole raw span of such a token is replaced. It is the last
+// line of defence for text that did not come from a Secret: file and
+// archive member names, commit authors, ref names, error messages and
+// ignore reasons. b is returned unchanged (not copied) when it holds no
+// such shape.
 func RedactShapes(b []byte) []byte {
-	var out []byte
-	last := 0
-	for i := 0; ; {
-		j := bytes.Index(b[i:], []byte("pk"))
-		if j < 0 {
-			break
-		}
-		p := i + j
-		n, token := tokenShapeAt(b[p:])
-		if n == 0 {
-			i = p + 2
-			continue
-		}
-		out = append(out, b[last:p]...)
-		out = append(out, NewSecret(token).Redacted()...)
-		last = p + n
-		i = last
-	}
-	if out == nil {
-		return b
-	}
-	return append(out, b[last:]...)
+	return redactSpelled(b, nil)
 }
 
 // RedactShapesString is RedactShapes for strings.
 func RedactShapesString(s string) string {
-	if !strings.Contains(s, "pk") {
+	if !strings.Contains(s, "pk") && !strings.ContainsAny(s, spellingOpeners) {
 		return s
 	}
 	return string(RedactShapes([]byte(s)))
 }
 
+// spellingOpeners are the bytes that can open a spelling redactSpelled
+// decodes; a line without any is searched as it is.
+const spellingOpeners = "\\%&\x1b"
+
+// maxDecodeLayers bounds the layers of encoding peeled off a line: the
+// scanner decodes up to two, an output format adds one or two (JSON
+// doubles backslashes, SARIF percent-encodes its URIs).
+const maxDecodeLayers = 8
+
+// spelledHit is a token found in a decoded layer, as the raw byte span
+// [start, end) of the original text and the redacted form to put there.
+type spelledHit struct {
+	start, end int
+	redacted   string
+}
+
+// redactSpelled replaces every personal-token shape, and every raw value of
+// secrets, that b spells in any layer of decoding by its redacted form. It
+// works line by line (no spelling holds a raw newline), so that the offset
+// maps stay as small as a line.
+func redactSpelled(b []byte, secrets []Secret) []byte {
+	if !bytes.Contains(b, []byte("pk")) && !bytes.ContainsAny(b, spellingOpeners) && secrets == nil {
+		return b
+	}
+	var hits []spelledHit
+	for off := 0; off < len(b); {
+		end := bytes.IndexByte(b[off:], '\n')
+		if end < 0 {
+			end = len(b)
+		} else {
+			end += off
+		}
+		line := b[off:end]
+		if secrets == nil && !mayHoldP(line) {
+			off = end + 1
+			continue
+		}
+		hits = findSpelled(line, off, secrets, hits, false)
+		if bytes.ContainsAny(line, spellingOpeners) {
+			hits = findSpelled(line, off, secrets, hits, true)
+		}
+		off = end + 1
+	}
+	if len(hits) == 0 {
+		return b
+	}
+	sort.Slice(hits, func(i, j int) bool { return hits[i].start < hits[j].start })
+	var out []byte
+	last := 0
+	for i := 0; i < len(hits); {
+		h := hits[i]
+		end := h.end
+		for i++; i < len(hits) && hits[i].start < end; i++ {
+			end = max(end, hits[i].end)
+		}
+		out = append(out, b[last:h.start]...)
+		out = append(out, h.redacted...)
+		last = end
+	}
+	return append(out, b[last:]...)
+}
+
+// pkCodes are the codes of "p" and "k" in hex, decimal and octal, as an
+// escape writes them in any layer of encoding.
+var pkCodes = [][]byte{[]byte("70"), []byte("112"), []byte("160"), []byte("6b"), []byte("6B"), []byte("107"), []byte("153")}
+
+// mayHoldP reports whether line may spell a token's "pk": literally, or
+// with either letter in an escape. Most lines of a report hold none, and
+// are not decoded at all.
+func mayHoldP(line []byte) bool {
+	if bytes.Contains(line, []byte("pk")) {
+		return true
+	}
+	for _, c := range pkCodes {
+		if bytes.Contains(line, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// findSpelled appends to hits the tokens that line (at byte offset off of
+// the text) spells in its raw form and in each layer decoded from it. It
+// runs twice over a line that holds escapes: once with terminal escape
+// sequences stripped (strip), which joins a token split by colour codes,
+// and once without, as a sequence next to a token may end in the token's
+// first bytes (ESC ( &, ESC [ 1 ; 3 p) and cut it short when stripped.
+func findSpelled(line []byte, off int, secrets []Secret, hits []spelledHit, strip bool) []spelledHit {
+	text := line
+	var from, to []int32 // raw span of each byte of text; nil: text is line
+	for layer := 0; ; layer++ {
+		span := func(s, e int) (int, int) {
+			if from == nil {
+				return off + s, off + e
+			}
+			return off + int(from[s]), off + int(to[e-1])
+		}
+		for i := 0; ; {
+			j := bytes.Index(text[i:], []byte("pk"))
+			if j < 0 {
+				break
+			}
+			p := i + j
+			n, token := tokenShapeAt(text[p:])
+			if n == 0 {
+				i = p + 2
+				continue
+			}
+			s, e := span(p, p+n)
+			hits = append(hits, spelledHit{s, e, NewSecret(token).Redacted()})
+			i = p + n
+		}
+		for _, sec := range secrets {
+			raw := sec.Reveal()
+			for i := 0; ; {
+				j := bytes.Index(text[i:], []byte(raw))
+				if j < 0 {
+					break
+				}
+				s, e := span(i+j, i+j+len(raw))
+				hits = append(hits, spelledHit{s, e, sec.Redacted()})
+				i += j + len(raw)
+			}
+		}
+		if layer == maxDecodeLayers || !bytes.ContainsAny(text, spellingOpeners) {
+			return hits
+		}
+		var changed bool
+		text, from, to, changed = decodeLayer(text, from, to, strip)
+		if !changed {
+			return hits
+		}
+	}
+}
+
+// decodeLayer decodes one layer of the spellings in text and, with strip,
+// strips its terminal escape sequences. from and to give each byte of text the raw
+// span it came from (nil: itself); the result carries the same for its own
+// bytes. changed is false when there was nothing to decode.
+func decodeLayer(text []byte, from, to []int32, strip bool) (out []byte, oFrom, oTo []int32, changed bool) {
+	out = make([]byte, 0, len(text))
+	oFrom = make([]int32, 0, len(text))
+	oTo = make([]int32, 0, len(text))
+	emit := func(c byte, s, e int) {
+		out = append(out, c)
+		if from == nil {
+			oFrom, oTo = append(oFrom, int32(s)), append(oTo, int32(e))
+		} else {
+			oFrom, oTo = append(oFrom, from[s]), append(oTo, to[e-1])
+		}
+	}
+	for i := 0; i < len(text); {
+		c, n := spelledChar(text[i:], strip)
+		switch {
+		case n < 0: // a terminal escape sequence: stripped
+			i -= n
+			changed = true
+		case n == 0:
+			emit(text[i], i, i+1)
+			i++
+		default:
+			emit(c, i, i+n)
+			i += n
+			changed = true
+		}
+	}
+	return out, oFrom, oTo, changed
+}
+
+// spelledChar decodes the one spelled character at the start of b and
+// returns it with the spelling's length in bytes; n is 0 when b starts
+// with a plain byte, and -length for a terminal escape sequence (CSI, OSC)
+// that stands for no character at all (only with strip).
+func spelledChar(b []byte, strip bool) (c byte, n int) {
+	switch b[0] {
+	case 0x1b:
+		if !strip {
+			return 0, 0
+		}
+		n := ansiLen(b)
+		if n > 0 && b[n-1] == 'p' {
+			// A token right after "ESC [ 1 ; 3" would give its "p" to
+			// the sequence as its final byte, and the rest would show.
+			n--
+		}
+		return 0, -n
+	case '%':
+		i := 1
+		for i+3 < len(b) && b[i] == '2' && b[i+1] == '5' && isHexDigit(b[i+2]) && isHexDigit(b[i+3]) {
+			i += 2
+		}
+		if i+2 <= len(b) {
+			if v, ok := parseHex(b[i : i+2]); ok {
+				return byte(v), i + 2
+			}
+		}
+		return 0, 0
+	case '&':
+		if bytes.HasPrefix(b, []byte("&amp;")) {
+			return '&', 5
+		}
+		return decodeRef(b)
+	case '\\':
+	default:
+		return 0, 0
+	}
+	r := 0
+	for r < len(b) && b[r] == '\\' {
+		r++
+	}
+	k := r - 1 // the backslash that opens the escape
+	if c, n := backslashEscape(b[k:]); n > 0 {
+		return c, k + n
+	}
+	if r >= 2 {
+		return '\\', 2 // an escaped backslash
+	}
+	return 0, 0
+}
+
+// backslashEscape decodes the escape at the start of b (b[0] is a
+// backslash): \uXXXX, \u{X...}, \xXX, octal \ooo, \e and \a (shell and Go
+// quoting of ESC and BEL), and a backslash before punctuation (markdown,
+// JSON). n is 0 when it is none of those.
+func backslashEscape(b []byte) (c byte, n int) {
+	if len(b) < 2 {
+		return 0, 0
+	}
+	switch e := b[1]; {
+	case e == 'e' || e == 'E':
+		return 0x1b, 2
+	case e == 'a':
+		return 0x07, 2
+	case e == 'u' || e == 'x' || e >= '0' && e <= '7':
+		return decodeEscape(b)
+	case e == '_' || e > ' ' && e < 0x7f && !is(e, clsWord) && e != '\\':
+		return e, 2
+	}
+	return 0, 0
+}
+
 // shapeSeparators are examples of the spellings of a token's underscores
 // that RedactShapes recognises (the fuzz test plants each): plain,
 // percent-encoded once or more (each layer adds a 25, as SARIF's URI
-// encoding does), and escaped behind any run of backslashes (each JSON
-// encoding doubles them).
+// encoding does), escaped behind any run of backslashes (each JSON
+// encoding doubles them), in octal or braced unicode, and as HTML
+// character references.
 var shapeSeparators = [][]byte{
 	[]byte("_"), []byte(`\_`), []byte(`\\_`), []byte("%5F"), []byte("%5f"), []byte("%255F"), []byte("%25255f"),
 	[]byte(`\u005f`), []byte(`\u005F`), []byte(`\x5f`), []byte(`\x5F`),
 	[]byte(`\\u005f`), []byte(`\\u005F`), []byte(`\\x5f`), []byte(`\\\\x5F`),
+	[]byte(`\137`), []byte(`\u{5f}`), []byte(`\u{005F}`), []byte("&#95;"), []byte("&#x5f;"), []byte("&#X5F;"),
+	[]byte("&lowbar;"), []byte("&UnderBar;"), []byte(`\\137`), []byte("%5C137"), []byte("&%2395%3B"),
 }
 
 // separatorLen returns the length of the underscore spelling at the start
@@ -187,20 +416,25 @@ func (r *RedactingWriter) emit(lines []byte) error {
 }
 
 // Scrubber replaces known secrets in text by their redacted forms, raw and
-// with their underscores spelled as the escapes a reason or a file name may
-// quote them in (\_, %5F, \u005f, \x5f: an access token has no shape
+// in every spelling RedactShapes decodes (an access token has no shape
 // RedactShapes would know), then every personal-token shape. One
-// strings.Replacer serves any number of secrets in a single pass.
-type Scrubber struct{ r *strings.Replacer }
+// strings.Replacer serves the raw values and their common escapes in a
+// single pass; only lines that hold an escape are decoded further.
+type Scrubber struct {
+	r       *strings.Replacer
+	secrets []Secret
+}
 
 // NewScrubber returns the Scrubber for secrets.
 func NewScrubber(secrets ...Secret) Scrubber {
 	var pairs []string
+	var kept []Secret
 	for _, s := range secrets {
 		raw := s.Reveal()
 		if len(raw) < 8 {
 			continue
 		}
+		kept = append(kept, s)
 		pairs = append(pairs, raw, s.Redacted())
 		if strings.Contains(raw, "_") {
 			for _, esc := range []string{`\_`, "%5F", "%5f", `\u005f`, `\u005F`, `\x5f`, `\x5F`} {
@@ -211,21 +445,25 @@ func NewScrubber(secrets ...Secret) Scrubber {
 	if len(pairs) == 0 {
 		return Scrubber{}
 	}
-	return Scrubber{strings.NewReplacer(pairs...)}
+	return Scrubber{strings.NewReplacer(pairs...), kept}
 }
 
 // String scrubs s.
 func (sc Scrubber) String(s string) string {
-	if sc.r != nil {
-		s = sc.r.Replace(s)
+	if sc.r == nil {
+		return RedactShapesString(s)
 	}
-	return RedactShapesString(s)
+	return string(sc.Bytes([]byte(s)))
 }
 
 // Bytes scrubs b.
 func (sc Scrubber) Bytes(b []byte) []byte {
-	if sc.r != nil {
-		b = []byte(sc.r.Replace(string(b)))
+	if sc.r == nil {
+		return RedactShapes(b)
 	}
-	return RedactShapes(b)
+	b = []byte(sc.r.Replace(string(b)))
+	if !bytes.ContainsAny(b, spellingOpeners) {
+		return RedactShapes(b)
+	}
+	return redactSpelled(b, sc.secrets)
 }

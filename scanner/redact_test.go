@@ -52,26 +52,31 @@ func TestRedactingWriterKeepsAddMaskAndJoinsSplitWrites(t *testing.T) {
 }
 
 // FuzzRedactShapes feeds arbitrary output text, with a token planted at
-// pos under one of the underscore spellings: the token must come out
-// redacted, text without "pk" must come out unchanged, and redacting
+// pos under one of the underscore spellings, or (sep past those) spelled
+// whole in one of tokenSpellings: the token must come out redacted, text
+// with neither "pk" nor an escape must come out unchanged, and redacting
 // twice must change nothing more.
 func FuzzRedactShapes(f *testing.F) {
 	f.Add([]byte("dist/app.js: nothing here"), uint16(0), uint8(0))
 	f.Add([]byte("reason: rotated, see pk\\_ and pk%5F"), uint16(8), uint8(1))
 	f.Add([]byte("pkpkpk_pk_1234567_ pk\\u005f"), uint16(3), uint8(5))
 	f.Fuzz(func(t *testing.T, text []byte, pos uint16, sep uint8) {
-		if !bytes.Contains(text, []byte("pk")) {
+		if !bytes.Contains(text, []byte("pk")) && !bytes.ContainsAny(text, spellingOpeners) {
 			if got := RedactShapes(text); !bytes.Equal(got, text) {
 				t.Fatalf("text without pk changed: %q -> %q", text, got)
 			}
 		}
-		spelling := shapeSeparators[int(sep)%len(shapeSeparators)]
-		planted := bytes.ReplaceAll([]byte(testToken), []byte("_"), spelling)
+		var planted []byte
+		if k := int(sep) % (len(shapeSeparators) + len(tokenSpellings)); k < len(shapeSeparators) {
+			planted = bytes.ReplaceAll([]byte(testToken), []byte("_"), shapeSeparators[k])
+		} else {
+			planted = []byte(tokenSpellings[k-len(shapeSeparators)].spell(testToken))
+		}
 		at := int(pos) % (len(text) + 1)
 		in := append(append(append([]byte{}, text[:at]...), planted...), text[at:]...)
 		out := RedactShapes(in)
-		if bytes.Contains(out, planted) || bytes.Contains(out, []byte(testToken)) {
-			t.Fatalf("planted token (separator %q) survived redaction", spelling)
+		if bytes.Contains(out, planted) || bytes.Contains(out, []byte(testToken)) || bytes.Contains(out, []byte(tail)) {
+			t.Fatalf("planted token (spelled %q) survived redaction", RedactShapes(planted))
 		}
 		if again := RedactShapes(out); !bytes.Equal(again, out) {
 			t.Fatalf("redacting twice changed the text")
