@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/retry"
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
@@ -162,19 +163,18 @@ func (c *Client) List(ctx context.Context, owner string, user bool) ([]Repo, err
 // spent, waiting c.Backoff before the first retry and twice as long before
 // each next one.
 func (c *Client) retry(ctx context.Context, transient func(error) bool, fn func() error) error {
+	var err error
 	wait := c.Backoff
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		if err == nil || attempt >= c.Retries || !transient(err) || ctx.Err() != nil {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
+	stop := retry.Do(ctx, retry.Policy{MaxAttempts: c.Retries + 1}, func(int) retry.Attempt {
+		err = fn()
+		a := retry.Attempt{Retry: err != nil && transient(err) && ctx.Err() == nil, Wait: wait}
 		wait *= 2
+		return a
+	})
+	if stop != nil {
+		return stop
 	}
+	return err
 }
 
 // transient reports whether err is worth retrying: a 5xx from the API or
