@@ -179,12 +179,7 @@ func Merge(reps []Report) Report {
 				}
 			}
 		}
-		out.Stats.Files += r.Stats.Files
-		out.Stats.Bytes += r.Stats.Bytes
-		out.Stats.Skipped += r.Stats.Skipped
-		out.Stats.Placeholders += r.Stats.Placeholders
-		out.Stats.ErrorCount += r.Stats.ErrorCount
-		out.Stats.Errors = append(out.Stats.Errors, r.Stats.Errors...)
+		out.Stats.Add(r.Stats, "")
 		out.Warnings = append(out.Warnings, r.Warnings...)
 	}
 	for i := range out.Findings {

@@ -86,3 +86,16 @@ type StatsSnapshot struct {
 	ErrorCount   int64    `json:"error_count"`
 	Errors       []string `json:"errors"`
 }
+
+// Add adds o's counters to s and appends o's errors, each behind prefix
+// ("" for none): how the reports of several scans sum up.
+func (s *StatsSnapshot) Add(o StatsSnapshot, prefix string) {
+	s.Files += o.Files
+	s.Bytes += o.Bytes
+	s.Skipped += o.Skipped
+	s.Placeholders += o.Placeholders
+	s.ErrorCount += o.ErrorCount
+	for _, e := range o.Errors {
+		s.Errors = append(s.Errors, prefix+e)
+	}
+}

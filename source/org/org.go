@@ -232,15 +232,7 @@ func (r Result) Report() report.Report {
 				col.AddLocation(f.Kind, f.Secret, f.UserID, l)
 			}
 		}
-		s := rr.Stats
-		rep.Stats.Files += s.Files
-		rep.Stats.Bytes += s.Bytes
-		rep.Stats.Skipped += s.Skipped
-		rep.Stats.Placeholders += s.Placeholders
-		rep.Stats.ErrorCount += s.ErrorCount
-		for _, e := range s.Errors {
-			rep.Stats.Errors = append(rep.Stats.Errors, name+": "+e)
-		}
+		rep.Stats.Add(rr.Stats, name+": ")
 		if rr.Err != nil {
 			rep.Stats.ErrorCount++
 			rep.Stats.Errors = append(rep.Stats.Errors, name+": "+rr.Err.Error())
