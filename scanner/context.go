@@ -17,7 +17,22 @@ var keywordVariants = [][]byte{[]byte("clickup"), []byte("CLICKUP"), []byte("Cli
 // keywords at the sorted offsets hits. The keyword may sit in the value's
 // own name (CLICKUP_CLIENT_SECRET=...), in an enclosing object
 // ("clickup": {...}) or in an API call close by (https://api.clickup.com).
-func matchContext(buf []byte, hits []int, emit func(rawMatch)) {
+//
+// masks, when not nil, are buf's byte masks, for a faster run search.
+func matchContext(buf []byte, hits []int, masks *byteMasks, emit func(rawMatch)) {
+	runs := func(lo, hi, minLen int, fn func(start, end int)) { forEachRun(buf, lo, hi, minLen, fn) }
+	if masks != nil {
+		runs = masks.forEachRun
+	}
+	// One closure for all hits: a closure made per hit cost more than
+	// the search in a file dense with keywords.
+	judge := func(start, end int) {
+		padEnd := end
+		for padEnd < len(buf) && padEnd-end < 2 && buf[padEnd] == '=' {
+			padEnd++
+		}
+		judgeContextValue(buf, start, end, padEnd, emit)
+	}
 	// Merge the reach of every hit into disjoint regions so that each
 	// candidate is judged once.
 	done := -1
@@ -32,13 +47,7 @@ func matchContext(buf []byte, hits []int, emit func(rawMatch)) {
 		if lo >= hi {
 			continue
 		}
-		forEachRun(buf, lo, hi, longSecretLen, func(start, end int) {
-			padEnd := end
-			for padEnd < len(buf) && padEnd-end < 2 && buf[padEnd] == '=' {
-				padEnd++
-			}
-			judgeContextValue(buf, start, end, padEnd, emit)
-		})
+		runs(lo, hi, longSecretLen, judge)
 		done = hi
 	}
 }
@@ -134,7 +143,7 @@ func judgeContextValue(buf []byte, start, end, padEnd int, emit func(rawMatch)) 
 	}
 	// base64 of a 64-byte value is 86 (raw) or 88 (padded) characters;
 	// of <id>_<64 hex> up to 104.
-	if n < 84 || n > 104 {
+	if n < 84 || n > 104 || !decodesToShapeStart(word) {
 		return
 	}
 	decoded, err := decodeBase64Lenient(buf[start:padEnd])
@@ -146,6 +155,37 @@ func judgeContextValue(buf []byte, start, end, padEnd int, emit func(rawMatch)) 
 			emit(m)
 		}
 	}
+}
+
+// decodesToShapeStart reports whether the base64 run b decodes to a first
+// byte that may open a context credential: a digit or an upper-case
+// letter, as both shapes of contextShape start. Most long runs near a
+// keyword (images, fonts) fail here without being decoded.
+func decodesToShapeStart(b []byte) bool {
+	hi, lo := base64Index(b[0]), base64Index(b[1])
+	if hi < 0 || lo < 0 {
+		return true // left to the decoder to judge
+	}
+	c := byte(hi<<2 | lo>>4)
+	return is(c, clsDigit|clsUpper)
+}
+
+// base64Index returns the 6-bit value of a base64 character of either
+// alphabet, or -1.
+func base64Index(c byte) int {
+	switch {
+	case c >= 'A' && c <= 'Z':
+		return int(c - 'A')
+	case c >= 'a' && c <= 'z':
+		return int(c-'a') + 26
+	case c >= '0' && c <= '9':
+		return int(c-'0') + 52
+	case c == '+' || c == '-':
+		return 62
+	case c == '/' || c == '_':
+		return 63
+	}
+	return -1
 }
 
 // contextShape classifies a value by shape alone: 64 of [0-9A-Z] is a

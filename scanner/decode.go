@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"io"
 	"slices"
+	"strings"
 )
 
 // minBlobRun is the shortest base64 run worth decoding. The shortest
@@ -81,15 +82,24 @@ func encodedLiteral(lit string, align int) blobLiteral {
 // the full matcher. Matches inside point at the first character of the
 // 4-character group that encodes them.
 func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
-	matchBase64BlobsProbing(buf, depth, nil, emit)
+	matchBase64BlobsProbing(buf, depth, nil, nil, emit)
 }
 
 // matchBase64BlobsProbing is matchBase64Blobs that feeds probe (when not
-// nil) the words the run search loads.
-func matchBase64BlobsProbing(buf []byte, depth int, probe *escapeProbe, emit func(rawMatch)) {
+// nil) the words the run search loads. masks, when not nil, are buf's
+// byte masks: the runs are then read from them, and probe scans on its
+// own.
+func matchBase64BlobsProbing(buf []byte, depth int, probe *escapeProbe, masks *byteMasks, emit func(rawMatch)) {
 	skip := 0
 	// probeLongRuns is forEachRun over all of buf, faster on text.
-	probeLongRuns(buf, minBlobRun, probe, func(start, end int) {
+	runs := func(fn func(start, end int)) { probeLongRuns(buf, minBlobRun, probe, fn) }
+	if masks != nil {
+		if probe != nil {
+			probe.scan(buf)
+		}
+		runs = func(fn func(start, end int)) { masks.forEachRun(0, len(buf), minBlobRun, fn) }
+	}
+	runs(func(start, end int) {
 		if start < skip {
 			return // a line of a wrapped block scanned whole
 		}
@@ -368,7 +378,10 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 // -EncodedCommand): checked on its first 24 characters, so that other
 // runs cost one short decode.
 func utf16Blob(run []byte) bool {
-	if len(run) < 24 {
+	// The second character holds the top bits of the first character's
+	// high byte, zero for ASCII: one of "AQgw". Most runs fail here
+	// without a decode.
+	if len(run) < 24 || strings.IndexByte("AQgw", run[1]) < 0 {
 		return false
 	}
 	var head [18]byte

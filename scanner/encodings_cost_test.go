@@ -12,7 +12,7 @@ import (
 func matchWindowPlain(buf []byte, depth int, emit func(rawMatch)) {
 	keywords := findAnchors(buf, func(p int) { matchPersonalAt(buf, p, emit) })
 	if len(keywords) > 0 {
-		matchContext(buf, keywords, emit)
+		matchContext(buf, keywords, nil, emit)
 	}
 	if depth < maxDecodeDepth {
 		matchBase64Blobs(buf, depth, emit)

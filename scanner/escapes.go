@@ -62,7 +62,9 @@ type escapeProbe struct {
 // search loads them.
 func (p *escapeProbe) scan(buf []byte) {
 	for q := 0; q+probeWidth <= len(buf); q += probeStride {
-		p.word(buf, q, binary.LittleEndian.Uint64(buf[q:]))
+		if w := binary.LittleEndian.Uint64(buf[q:]); swarEq(w, '\\')|swarEq(w, '&')|swarEq(w, 0x1b) != 0 {
+			p.word(buf, q, w)
+		}
 	}
 }
 

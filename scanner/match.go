@@ -79,6 +79,12 @@ func is(b byte, cls uint8) bool { return classes[b]&cls != 0 }
 // matchWindow finds every credential in buf. depth counts the decodings
 // already applied (0 for raw bytes).
 func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
+	matchWindowWith(buf, depth, fastClassifier, emit)
+}
+
+// matchWindowWith is matchWindow with the byte masks built by classify,
+// or with byte-wise searches when classify is nil.
+func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMatch)) {
 	if matchStrippedSmall(buf, depth, emit) {
 		return
 	}
@@ -91,12 +97,23 @@ func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
 	if probe.large {
 		out = func(m rawMatch) { held = append(held, m) }
 	}
-	keywords := findAnchors(buf, func(p int) { matchPersonalAt(buf, p, out) })
+	var masks *byteMasks
+	if classify != nil && len(buf) >= minClassified {
+		masks = classifyWindow(buf, classify)
+		defer releaseMasks(masks)
+	}
+	personal := func(p int) { matchPersonalAt(buf, p, out) }
+	var keywords []int
+	if masks != nil {
+		keywords = masks.eachAnchor(buf, personal)
+	} else {
+		keywords = findAnchors(buf, personal)
+	}
 	if len(keywords) > 0 {
-		matchContext(buf, keywords, out)
+		matchContext(buf, keywords, masks, out)
 	}
 	if depth < maxDecodeDepth {
-		matchBase64BlobsProbing(buf, depth, &probe, out)
+		matchBase64BlobsProbing(buf, depth, &probe, masks, out)
 	} else {
 		probe.scan(buf)
 	}
@@ -180,6 +197,9 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 			emit(personalMatch(string(buf[p:p+n]), uid, keyBefore(buf, p), p, ""))
 			return
 		}
+		if !escapeMayFollow(buf[p+3:]) {
+			return // pk_live_, pk_test_, pk_id: no escape can make a token
+		}
 	}
 	// Escaped somewhere: the first underscore, the second, or the body.
 	window := buf[p:min(len(buf), p+escapedWindow)]
@@ -202,6 +222,28 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 	if buf[p+2] == '\\' || buf[p+2] == '&' {
 		matchEscapedAt(buf, p, emit)
 	}
+}
+
+// escapeMayFollow reports whether an escape sequence may still make a
+// personal token of "pk_" followed by b, whose plain reading is not one:
+// literal digits and a literal underscore cannot be escaped after the
+// fact, so the user id must run on into an escape, or be of a valid length
+// and end in an underscore (the body then holds the escape).
+func escapeMayFollow(b []byte) bool {
+	digits := 0
+	for digits < len(b) && digits <= maxUserIDLen && is(b[digits], clsDigit) {
+		digits++
+	}
+	if digits == len(b) || digits > maxUserIDLen {
+		return digits == len(b)
+	}
+	switch b[digits] {
+	case '\\', '%', '&':
+		return true
+	case '_':
+		return digits >= minUserIDLen
+	}
+	return false
 }
 
 // escapedWordAfter reports whether b starts with an escape sequence, single

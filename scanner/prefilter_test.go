@@ -27,7 +27,7 @@ func refMatchWindow(buf []byte, depth int, emit func(rawMatch)) {
 		}
 	}
 	if len(keywords) > 0 {
-		matchContext(buf, keywords, emit)
+		matchContext(buf, keywords, nil, emit)
 	}
 	if depth < maxDecodeDepth {
 		refForEachRun(buf, 0, len(buf), minBlobRun, func(start, end int) {
@@ -38,10 +38,11 @@ func refMatchWindow(buf []byte, depth int, emit func(rawMatch)) {
 
 // checkPrefilter asserts that matchWindow and refMatchWindow emit the same
 // matches (as a multiset: the emission order of the two differs).
+// It does so on every path: byte-wise, and on the masks of every
+// classifier this build has.
 func checkPrefilter(t *testing.T, buf []byte) {
 	t.Helper()
-	var got, want []rawMatch
-	matchWindow(buf, 0, func(m rawMatch) { got = append(got, m) })
+	var want []rawMatch
 	refMatchWindow(buf, 0, func(m rawMatch) { want = append(want, m) })
 	order := func(a, b rawMatch) int {
 		if a.start != b.start {
@@ -49,10 +50,16 @@ func checkPrefilter(t *testing.T, buf []byte) {
 		}
 		return bytes.Compare([]byte(a.value+"\x00"+a.encoding+"\x00"+a.key), []byte(b.value+"\x00"+b.encoding+"\x00"+b.key))
 	}
-	slices.SortStableFunc(got, order)
 	slices.SortStableFunc(want, order)
-	if !slices.Equal(got, want) {
-		t.Fatalf("prefiltered matcher emitted\n%s\nreference emitted\n%s", describeRaw(got), describeRaw(want))
+	paths := classifiers()
+	paths["byte-wise"] = nil
+	for name, classify := range paths {
+		var got []rawMatch
+		matchWindowWith(buf, 0, classify, func(m rawMatch) { got = append(got, m) })
+		slices.SortStableFunc(got, order)
+		if !slices.Equal(got, want) {
+			t.Fatalf("prefiltered matcher (%s) emitted\n%s\nreference emitted\n%s", name, describeRaw(got), describeRaw(want))
+		}
 	}
 }
 
@@ -82,8 +89,14 @@ func prefilterCases() [][]byte {
 			}
 		}
 	}
+	clientSecret := []byte(randomRun(longSecretLen))
+	for i := range clientSecret {
+		clientSecret[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[r.IntN(36)]
+	}
 	cases = append(cases,
 		[]byte(`const CLICKUP_CLIENT_SECRET = "`+secret+`"; ClickUp clickUp CLICKUP`),
+		[]byte(`clickup: {client_secret: "`+string(clientSecret)+`"}`),
+		[]byte(`CLICKUP_CLIENT_SECRET=`+string(clientSecret)+"\nClickUp.secret="+base64.StdEncoding.EncodeToString(clientSecret)),
 		[]byte(`{"token":"pk\u005f`+testToken[3:]+`"} url=pk%5F`+testToken[3:]),
 		[]byte(`pk_ pk pk\ pk% pK_ `+testToken+testToken),
 	)
@@ -102,6 +115,13 @@ func prefilterCases() [][]byte {
 		}
 		cases = append(cases, b)
 	}
+	// Each case again past the size from which the masks are used, at
+	// every offset in a 64-byte block, and all of them in one window.
+	pad := bytes.Repeat([]byte("var x = 1; "), 60)
+	for i, c := range cases[:len(cases):len(cases)] {
+		cases = append(cases, append(slices.Clip(pad[:minClassified+i%64]), c...))
+	}
+	cases = append(cases, bytes.Join(cases, []byte("\n")))
 	return cases
 }
 

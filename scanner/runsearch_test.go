@@ -105,6 +105,17 @@ func checkRunSearch(t *testing.T, buf []byte, lo, hi int) {
 			}
 		}
 	}
+	for name, classify := range classifiers() {
+		masks := classifyWindow(buf, classify)
+		for _, minLen := range []int{minMaskedRun, minBlobRun, longSecretLen} {
+			want := collectRuns(refForEachRun, buf, lo, hi, minLen)
+			got := collectRuns(func(_ []byte, lo, hi, minLen int, fn func(int, int)) { masks.forEachRun(lo, hi, minLen, fn) }, buf, lo, hi, minLen)
+			if !slices.Equal(got, want) {
+				t.Fatalf("forEachRun on %s masks (len %d, lo %d, hi %d, minLen %d) = %v, want %v", name, len(buf), lo, hi, minLen, got, want)
+			}
+		}
+		releaseMasks(masks)
+	}
 	want := collectBlobs(refScanBlob, buf)
 	got := collectBlobs(scanBlob, buf)
 	if !slices.Equal(got, want) {

@@ -1,0 +1,227 @@
+package scanner
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// byteMasks holds one bit per byte of a window: bit i%64 of word i/64
+// stands for buf[i]. Bits past the window's end are clear.
+//
+// The matcher asks two questions of nearly every byte: is it in the
+// base64 alphabet (the run searches), and is it the 'k' of "pk" or of a
+// ClickUp keyword (the anchors). Answering both for a whole window in one
+// vectorised pass, then reading the answers 64 bytes per word, costs a
+// fraction of asking byte by byte.
+type byteMasks struct {
+	n int
+	// b64 marks the base64 alphabet: letters, digits, + / - _.
+	b64 []uint64
+	// anchors marks every 'k' or 'K' right after 'p', 'c' or 'C'.
+	anchors []uint64
+	// flags sums up each 64-byte block, so that the searches skip eight
+	// blocks a load: flagAnchors when it has an anchor, flagLongRun when
+	// two 16-bit lanes of the b64 masks side by side are whole, both in
+	// the block or its first lane and the last of the block before.
+	flags []byte
+}
+
+// Block flags.
+const (
+	flagAnchors = 1 << iota
+	flagLongRun
+)
+
+// classifier fills the masks of whole 64-byte blocks: b64[i], anchors[i]
+// and flags[i] for src[64i:64i+64]. carry tells of the bytes before src:
+// bit 0 is set when the last is 'p', 'c' or 'C', bit 1 when the last 16
+// are all in the base64 alphabet. The result tells the same of src's end.
+type classifier func(src []byte, b64, anchors []uint64, flags []byte, carry uint64) uint64
+
+// minClassified is the smallest window the masks are built for; below it
+// the byte-wise searches cost less than setting the masks up.
+const minClassified = 512
+
+// fastClassifier is the vectorised classifier of this CPU, nil where there
+// is none: matchWindow then searches byte by byte, as the reference does.
+var fastClassifier = vectorClassifier()
+
+var maskPool = newFreeList(16, func() *byteMasks { return &byteMasks{} })
+
+// classifyWindow returns the masks of buf built with classify, to be given
+// back with releaseMasks.
+func classifyWindow(buf []byte, classify classifier) *byteMasks {
+	m := maskPool.get()
+	words := (len(buf) + 63) / 64
+	if cap(m.b64) < words {
+		m.b64 = make([]uint64, words)
+		m.anchors = make([]uint64, words)
+		// Rounded up to whole words of flags, kept zero past the end.
+		m.flags = make([]byte, (words+7)/8*8)
+	}
+	m.n, m.b64, m.anchors, m.flags = len(buf), m.b64[:words], m.anchors[:words], m.flags[:(words+7)/8*8]
+	clear(m.flags[words:])
+	whole := len(buf) / 64
+	carry := classify(buf[:whole*64], m.b64[:whole], m.anchors[:whole], m.flags[:whole], 0)
+	if tail := buf[whole*64:]; len(tail) > 0 {
+		// Zero bytes are neither base64 nor anchors, so a zero-padded
+		// copy leaves the bits past the end clear.
+		var block [64]byte
+		copy(block[:], tail)
+		classify(block[:], m.b64[whole:], m.anchors[whole:], m.flags[whole:], carry)
+	}
+	return m
+}
+
+func releaseMasks(m *byteMasks) { maskPool.put(m) }
+
+// classifyGeneric is the classifier in plain Go: the reference the
+// vectorised ones are tested against, and the tail of a window.
+func classifyGeneric(src []byte, b64, anchors []uint64, flags []byte, carry uint64) uint64 {
+	lastWhole := carry&2 != 0
+	carry &= 1
+	for blk := range len(src) / 64 {
+		var w, a uint64
+		for i, c := range src[blk*64 : blk*64+64] {
+			if is(c, clsB64) {
+				w |= 1 << i
+			}
+			if c|0x20 == 'k' && carry != 0 {
+				a |= 1 << i
+			}
+			carry = 0
+			if c == 'p' || c|0x20 == 'c' {
+				carry = 1
+			}
+		}
+		b64[blk], anchors[blk], flags[blk] = w, a, 0
+		if a != 0 {
+			flags[blk] |= flagAnchors
+		}
+		full := lane16Full(w)
+		if full&(full>>16) != 0 || lastWhole && full&(1<<15) != 0 {
+			flags[blk] |= flagLongRun
+		}
+		lastWhole = full>>63 != 0
+	}
+	if lastWhole {
+		carry |= 2
+	}
+	return carry
+}
+
+// eachAnchor calls personal with the offset of each "pk" that may open a
+// personal token and returns the sorted offsets of the ClickUp keywords:
+// findAnchors, read from the masks.
+func (m *byteMasks) eachAnchor(buf []byte, personal func(p int)) []int {
+	var keywords []int
+	for wi := m.nextFlagged(0, len(m.anchors), flagAnchors); wi < len(m.anchors); wi = m.nextFlagged(wi+1, len(m.anchors), flagAnchors) {
+		for w := m.anchors[wi]; w != 0; w &= w - 1 {
+			k := wi*64 + bits.TrailingZeros64(w)
+			if buf[k] == 'k' && buf[k-1] == 'p' && k+1 < len(buf) {
+				personal(k - 1)
+			}
+			if isKeywordAt(buf, k-4) {
+				keywords = append(keywords, k-4)
+			}
+		}
+	}
+	return keywords
+}
+
+// lane16Full has the high bit of each 16-bit lane of a word set where
+// every bit of that lane of w is set, and every other bit clear.
+func lane16Full(w uint64) uint64 {
+	const low15 = 0x7fff7fff7fff7fff
+	v := ^w
+	// Adding low15 to a lane's low 15 bits carries into its high bit
+	// exactly when they are not all zero, and never into the next lane.
+	return ^((v&low15 + low15) | v | low15)
+}
+
+// forEachRun is forEachRun(buf, lo, hi, minLen, fn) read from the masks,
+// for minLen >= minMaskedRun: such a run holds two 16-bit aligned lanes of
+// the mask side by side, so only the blocks flagged flagLongRun are looked
+// at, and the run is measured from there a word at a time.
+func (m *byteMasks) forEachRun(lo, hi, minLen int, fn func(start, end int)) {
+	if lo >= hi {
+		return
+	}
+	// skip is where the last reported or rejected run ended: every lane
+	// before it has been looked at.
+	skip := lo
+	// A run that starts before hi and is minLen long has a whole lane
+	// before hi+minLen.
+	limit := min(len(m.b64), (hi+minLen+63)/64)
+	for wi := m.nextFlagged(lo/64, limit, flagLongRun); wi < limit; wi = m.nextFlagged(wi+1, limit, flagLongRun) {
+		full := lane16Full(m.b64[wi])
+		for ; full != 0; full &= full - 1 {
+			at := wi*64 + bits.TrailingZeros64(full) - 15
+			if at < skip {
+				continue
+			}
+			start, end := m.runStart(at), m.runEnd(at)
+			skip = end
+			if end-start < minLen {
+				continue
+			}
+			if start >= lo && start < hi || start < lo && end >= lo+minLen {
+				fn(start, end)
+			}
+		}
+		if skip > (wi+1)*64 {
+			wi = skip/64 - 1
+		}
+	}
+}
+
+// nextFlagged returns the first block in [block, limit) with flag set, or
+// a block at or past limit when there is none.
+func (m *byteMasks) nextFlagged(block, limit int, flag byte) int {
+	spread := uint64(flag) * laneLow
+	for block < limit {
+		// Eight blocks' flags a load, from the word holding block.
+		word := block / 8 * 8
+		hits := binary.LittleEndian.Uint64(m.flags[word:]) & spread
+		hits &^= 1<<(8*(block-word)) - 1
+		if hits != 0 {
+			return word + bits.TrailingZeros64(hits)/8
+		}
+		block = word + 8
+	}
+	return block
+}
+
+// minMaskedRun is the shortest run byteMasks.forEachRun finds: any run of
+// 47 bytes holds two whole 16-bit aligned lanes side by side.
+const minMaskedRun = 47
+
+// runStart returns where the run of set b64 bits holding bit at starts.
+func (m *byteMasks) runStart(at int) int {
+	wi, bit := at/64, uint(at%64)
+	// Clear bits at and above at: the first clear bit below it ends the
+	// walk back.
+	gaps := ^m.b64[wi] & (1<<bit - 1)
+	for gaps == 0 {
+		if wi == 0 {
+			return 0
+		}
+		wi--
+		gaps = ^m.b64[wi]
+	}
+	return wi*64 + 63 - bits.LeadingZeros64(gaps) + 1
+}
+
+// runEnd returns where the run of set b64 bits holding bit at ends.
+func (m *byteMasks) runEnd(at int) int {
+	wi, bit := at/64, uint(at%64)
+	gaps := ^m.b64[wi] >> bit << bit
+	for gaps == 0 {
+		wi++
+		if wi == len(m.b64) {
+			return m.n
+		}
+		gaps = ^m.b64[wi]
+	}
+	return min(m.n, wi*64+bits.TrailingZeros64(gaps))
+}

@@ -1,0 +1,146 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The base64 alphabet as two nibble tables: a byte is in it when
+// nibbleHigh[c>>4] & nibbleLow[c&15] != 0. Each bit of an entry stands for
+// a group of high nibbles (2; 3; 4 and 6; 5; 7), so that the low nibble
+// says which groups hold that column of the alphabet.
+DATA nibbleHigh<>+0(SB)/8, $0x1004080402010000
+DATA nibbleHigh<>+8(SB)/8, $0x0000000000000000
+GLOBL nibbleHigh<>(SB), RODATA|NOPTR, $16
+DATA nibbleLow<>+0(SB)/8, $0x1e1e1e1e1e1e1e1a
+DATA nibbleLow<>+8(SB)/8, $0x0d040504051c1e1e
+GLOBL nibbleLow<>(SB), RODATA|NOPTR, $16
+
+// func classifyBlocksAVX2(src *byte, blocks int, b64, anchors *uint64, flags *byte, carry uint64) uint64
+TEXT ·classifyBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVQ src+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ b64+16(FP), DI
+	MOVQ anchors+24(FP), R8
+	MOVQ flags+32(FP), R14
+	MOVQ carry+40(FP), R9
+	MOVQ $0x7fff7fff7fff7fff, R15
+	// DX bit 63: the last lane of the block before was whole (carry bit
+	// 1); R9: the byte before was 'p', 'c' or 'C' (carry bit 0).
+	MOVQ R9, DX
+	SHRQ $1, DX
+	SHLQ $63, DX
+	ANDQ $1, R9
+
+	MOVQ $0x0f, AX
+	MOVQ AX, X15
+	VPBROADCASTB X15, Y15 // low nibble mask
+	VBROADCASTI128 nibbleHigh<>(SB), Y14
+	VBROADCASTI128 nibbleLow<>(SB), Y13
+	VPXOR Y12, Y12, Y12   // zero
+	MOVQ $0x20, AX
+	MOVQ AX, X11
+	VPBROADCASTB X11, Y11 // case bit
+	MOVQ $'k', AX
+	MOVQ AX, X10
+	VPBROADCASTB X10, Y10
+	MOVQ $'c', AX
+	MOVQ AX, X9
+	VPBROADCASTB X9, Y9
+	MOVQ $'p', AX
+	MOVQ AX, X8
+	VPBROADCASTB X8, Y8
+
+loop:
+	VMOVDQU 0(SI), Y0
+	VMOVDQU 32(SI), Y1
+
+	// Base64 class, as the bytes outside the alphabet.
+	VPSRLW $4, Y0, Y2
+	VPAND Y15, Y2, Y2
+	VPSHUFB Y2, Y14, Y2
+	VPAND Y15, Y0, Y3
+	VPSHUFB Y3, Y13, Y3
+	VPAND Y2, Y3, Y2
+	VPCMPEQB Y12, Y2, Y2
+	VPMOVMSKB Y2, AX
+
+	VPSRLW $4, Y1, Y4
+	VPAND Y15, Y4, Y4
+	VPSHUFB Y4, Y14, Y4
+	VPAND Y15, Y1, Y5
+	VPSHUFB Y5, Y13, Y5
+	VPAND Y4, Y5, Y4
+	VPCMPEQB Y12, Y4, Y4
+	VPMOVMSKB Y4, BX
+
+	SHLQ $32, BX
+	ORQ BX, AX // outside the alphabet
+	// A 16-bit lane of AX is zero, wholly in the alphabet, when adding
+	// 0x7fff to its low 15 bits does not carry into its high bit and
+	// that bit is clear: lane16Full.
+	MOVQ AX, R12
+	ANDQ R15, R12
+	ADDQ R15, R12
+	ORQ AX, R12
+	ORQ R15, R12
+	NOTQ R12 // the high bit of each whole lane
+	// flagLongRun: two whole lanes side by side, in this block or
+	// across its start.
+	MOVQ R12, BX
+	SHRQ $16, BX
+	ANDQ R12, BX
+	SHRQ $63, DX
+	SHLQ $15, DX
+	ANDQ R12, DX
+	ORQ DX, BX
+	MOVQ R12, DX
+	TESTQ BX, BX
+	SETNE R13
+	SHLB $1, R13
+	NOTQ AX
+	MOVQ AX, (DI)
+
+	// Anchors: 'k' or 'K' after 'p', 'c' or 'C'.
+	VPOR Y11, Y0, Y2
+	VPCMPEQB Y10, Y2, Y3 // k or K
+	VPCMPEQB Y9, Y2, Y2  // c or C
+	VPCMPEQB Y8, Y0, Y4  // p
+	VPOR Y4, Y2, Y2
+	VPMOVMSKB Y3, AX
+	VPMOVMSKB Y2, BX
+
+	VPOR Y11, Y1, Y4
+	VPCMPEQB Y10, Y4, Y5
+	VPCMPEQB Y9, Y4, Y4
+	VPCMPEQB Y8, Y1, Y6
+	VPOR Y6, Y4, Y4
+	VPMOVMSKB Y5, R10
+	VPMOVMSKB Y4, R11
+
+	SHLQ $32, R10
+	ORQ R10, AX // k
+	SHLQ $32, R11
+	ORQ R11, BX // p, c or C
+	MOVQ BX, R10
+	SHLQ $1, BX
+	ORQ R9, BX
+	SHRQ $63, R10
+	MOVQ R10, R9
+	ANDQ BX, AX
+	MOVQ AX, (R8)
+	TESTQ AX, AX
+	SETNE R12
+	ORB R12, R13
+	MOVB R13, (R14)
+
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, R8
+	INCQ R14
+	DECQ CX
+	JNZ loop
+
+	VZEROUPPER
+	SHRQ $63, DX
+	SHLQ $1, DX
+	ORQ DX, R9
+	MOVQ R9, ret+48(FP)
+	RET

@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package scanner
+
+// vectorClassifier reports that this build has no vectorised classifier:
+// the matcher searches byte by byte. Build with -tags purego to take this
+// path on amd64 too.
+func vectorClassifier() classifier { return nil }

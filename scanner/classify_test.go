@@ -1,0 +1,96 @@
+package scanner
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// classifiers lists every classifier this build can run: the plain Go one
+// everywhere, and the vectorised one where the CPU has it.
+func classifiers() map[string]classifier {
+	all := map[string]classifier{"generic": classifyGeneric}
+	if fastClassifier != nil {
+		all["vector"] = fastClassifier
+	}
+	return all
+}
+
+// checkClassifiers asserts that every classifier builds the masks the
+// byte-wise definition gives for buf.
+func checkClassifiers(t *testing.T, buf []byte) {
+	t.Helper()
+	want := &byteMasks{n: len(buf), b64: make([]uint64, (len(buf)+63)/64), anchors: make([]uint64, (len(buf)+63)/64)}
+	for i, c := range buf {
+		if is(c, clsB64) {
+			want.b64[i/64] |= 1 << (i % 64)
+		}
+		if i > 0 && c|0x20 == 'k' && (buf[i-1] == 'p' || buf[i-1]|0x20 == 'c') {
+			want.anchors[i/64] |= 1 << (i % 64)
+		}
+	}
+	want.flags = make([]byte, (len(want.b64)+7)/8*8)
+	whole := func(i, lane int) bool { return i >= 0 && want.b64[i]>>(16*lane)&0xffff == 0xffff }
+	for i := range want.b64 {
+		if whole(i-1, 3) && whole(i, 0) || whole(i, 0) && whole(i, 1) || whole(i, 1) && whole(i, 2) || whole(i, 2) && whole(i, 3) {
+			want.flags[i] |= flagLongRun
+		}
+		if want.anchors[i] != 0 {
+			want.flags[i] |= flagAnchors
+		}
+	}
+	for name, classify := range classifiers() {
+		// A window of another size first, so that what it leaves in the
+		// pooled masks must not show.
+		releaseMasks(classifyWindow(bytes.Repeat([]byte("pkA"), 2000), classify))
+		got := classifyWindow(buf, classify)
+		if got.n != want.n || !slices.Equal(got.b64, want.b64) || !slices.Equal(got.anchors, want.anchors) || !slices.Equal(got.flags, want.flags) {
+			t.Fatalf("%s classifier on %d bytes: b64 %x anchors %x flags %x, want b64 %x anchors %x flags %x", name, len(buf), got.b64, got.anchors, got.flags, want.b64, want.anchors, want.flags)
+		}
+		releaseMasks(got)
+	}
+}
+
+func TestClassifiersAgree(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 129, 1000, 4096 + 17} {
+		// Every byte value, and text dense with the anchor letters so that
+		// pairs straddle block edges.
+		all := make([]byte, n)
+		dense := make([]byte, n)
+		for i := range all {
+			all[i] = byte(r.UintN(256))
+			dense[i] = "pkcCKk_+/-=aZ09 \x80\xff"[r.UintN(18)]
+		}
+		checkClassifiers(t, all)
+		checkClassifiers(t, dense)
+	}
+	// Long runs that start and end at every offset around block edges,
+	// also into a window's last, partial block.
+	for start := 0; start < 140; start += 5 {
+		for _, n := range []int{46, 47, 50, 64, 70} {
+			for _, size := range []int{start + n, start + n + 9, 200} {
+				if size < start+n {
+					continue
+				}
+				buf := bytes.Repeat([]byte{' '}, size)
+				copy(buf[start:], bytes.Repeat([]byte{'A'}, n))
+				checkClassifiers(t, buf)
+			}
+		}
+	}
+	every := make([]byte, 256*3)
+	for i := range every {
+		every[i] = byte(i)
+	}
+	checkClassifiers(t, every)
+}
+
+// FuzzClassify checks the classifiers on any bytes; FuzzRunSearch checks
+// the run search on the masks.
+func FuzzClassify(f *testing.F) {
+	f.Add([]byte("pk_1234567_ABCDEFGHIJKLMNOPQRSTUVWXYZ012345 clickup CLICKUP ck pK"))
+	f.Fuzz(func(t *testing.T, buf []byte) { checkClassifiers(t, buf) })
+}
