@@ -22,14 +22,24 @@ type byteMasks struct {
 	// flags sums up each 64-byte block, so that the searches skip eight
 	// blocks a load: flagAnchors when it has an anchor, flagLongRun when
 	// two 16-bit lanes of the b64 masks side by side are whole, both in
-	// the block or its first lane and the last of the block before.
+	// the block or its first lane and the last of the block before,
+	// flagEscape when it holds a backslash, an ampersand or ESC.
 	flags []byte
+	// longRuns caches every maximal base64 run of at least minBlobRun
+	// bytes, in order, once known: the blob and context searches both
+	// ask for them.
+	longRuns    [][2]int
+	runsCounted bool
+	// runCursor is where the last search of longRuns started: the context
+	// search asks in increasing order, one region per keyword.
+	runCursor int
 }
 
 // Block flags.
 const (
 	flagAnchors = 1 << iota
 	flagLongRun
+	flagEscape
 )
 
 // classifier fills the masks of whole 64-byte blocks: b64[i], anchors[i]
@@ -60,6 +70,7 @@ func classifyWindow(buf []byte, classify classifier) *byteMasks {
 		m.flags = make([]byte, (words+7)/8*8)
 	}
 	m.n, m.b64, m.anchors, m.flags = len(buf), m.b64[:words], m.anchors[:words], m.flags[:(words+7)/8*8]
+	m.longRuns, m.runsCounted, m.runCursor = m.longRuns[:0], false, 0
 	clear(m.flags[words:])
 	whole := len(buf) / 64
 	carry := classify(buf[:whole*64], m.b64[:whole], m.anchors[:whole], m.flags[:whole], 0)
@@ -82,7 +93,9 @@ func classifyGeneric(src []byte, b64, anchors []uint64, flags []byte, carry uint
 	carry &= 1
 	for blk := range len(src) / 64 {
 		var w, a uint64
+		var escapes bool
 		for i, c := range src[blk*64 : blk*64+64] {
+			escapes = escapes || c == '\\' || c == '&' || c == 0x1b
 			if is(c, clsB64) {
 				w |= 1 << i
 			}
@@ -97,6 +110,9 @@ func classifyGeneric(src []byte, b64, anchors []uint64, flags []byte, carry uint
 		b64[blk], anchors[blk], flags[blk] = w, a, 0
 		if a != 0 {
 			flags[blk] |= flagAnchors
+		}
+		if escapes {
+			flags[blk] |= flagEscape
 		}
 		full := lane16Full(w)
 		if full&(full>>16) != 0 || lastWhole && full&(1<<15) != 0 {
@@ -144,6 +160,58 @@ func lane16Full(w uint64) uint64 {
 // the mask side by side, so only the blocks flagged flagLongRun are looked
 // at, and the run is measured from there a word at a time.
 func (m *byteMasks) forEachRun(lo, hi, minLen int, fn func(start, end int)) {
+	if lo >= hi {
+		return
+	}
+	if minLen < minBlobRun {
+		m.walkRuns(lo, hi, minLen, fn)
+		return
+	}
+	if !m.runsCounted {
+		m.walkRuns(0, m.n, minBlobRun, func(start, end int) { m.longRuns = append(m.longRuns, [2]int{start, end}) })
+		m.runsCounted = true
+	}
+	i := m.firstRunEndingAfter(lo)
+	for ; i < len(m.longRuns) && m.longRuns[i][0] < hi; i++ {
+		start, end := m.longRuns[i][0], m.longRuns[i][1]
+		if end-start >= minLen && (start >= lo || end >= lo+minLen) {
+			fn(start, end)
+		}
+	}
+}
+
+// firstRunEndingAfter returns the index of the first long run that ends
+// after lo (runs end in the order they start): from the last search on
+// when lo is past it, else by binary search.
+func (m *byteMasks) firstRunEndingAfter(lo int) int {
+	runs := m.longRuns
+	i, j := 0, len(runs)
+	if c := m.runCursor; c < len(runs) && (c == 0 || runs[c-1][1] <= lo) {
+		// A few steps forward, then halving what is left.
+		i = c
+		for i < len(runs) && i < c+4 && runs[i][1] <= lo {
+			i++
+		}
+		if i < len(runs) && runs[i][1] <= lo {
+			i++
+		} else {
+			j = i
+		}
+	}
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if runs[h][1] <= lo {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	m.runCursor = i
+	return i
+}
+
+// walkRuns is forEachRun, walking the masks.
+func (m *byteMasks) walkRuns(lo, hi, minLen int, fn func(start, end int)) {
 	if lo >= hi {
 		return
 	}

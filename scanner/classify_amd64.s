@@ -13,6 +13,23 @@ DATA nibbleLow<>+0(SB)/8, $0x1e1e1e1e1e1e1e1a
 DATA nibbleLow<>+8(SB)/8, $0x0d040504051c1e1e
 GLOBL nibbleLow<>(SB), RODATA|NOPTR, $16
 
+// The bytes that may open an escape or a terminal sequence, 32 of each.
+DATA backslash<>+0(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslash<>+8(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslash<>+16(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslash<>+24(SB)/8, $0x5c5c5c5c5c5c5c5c
+GLOBL backslash<>(SB), RODATA|NOPTR, $32
+DATA ampersand<>+0(SB)/8, $0x2626262626262626
+DATA ampersand<>+8(SB)/8, $0x2626262626262626
+DATA ampersand<>+16(SB)/8, $0x2626262626262626
+DATA ampersand<>+24(SB)/8, $0x2626262626262626
+GLOBL ampersand<>(SB), RODATA|NOPTR, $32
+DATA escape<>+0(SB)/8, $0x1b1b1b1b1b1b1b1b
+DATA escape<>+8(SB)/8, $0x1b1b1b1b1b1b1b1b
+DATA escape<>+16(SB)/8, $0x1b1b1b1b1b1b1b1b
+DATA escape<>+24(SB)/8, $0x1b1b1b1b1b1b1b1b
+GLOBL escape<>(SB), RODATA|NOPTR, $32
+
 // func classifyBlocksAVX2(src *byte, blocks int, b64, anchors *uint64, flags *byte, carry uint64) uint64
 TEXT ·classifyBlocksAVX2(SB), NOSPLIT, $0-56
 	MOVQ src+0(FP), SI
@@ -128,6 +145,23 @@ loop:
 	MOVQ AX, (R8)
 	TESTQ AX, AX
 	SETNE R12
+	ORB R12, R13
+
+	// flagEscape: a backslash, ampersand or ESC anywhere in the block.
+	VPCMPEQB backslash<>(SB), Y0, Y2
+	VPCMPEQB ampersand<>(SB), Y0, Y3
+	VPCMPEQB escape<>(SB), Y0, Y4
+	VPOR Y2, Y3, Y2
+	VPOR Y2, Y4, Y2
+	VPCMPEQB backslash<>(SB), Y1, Y3
+	VPCMPEQB ampersand<>(SB), Y1, Y4
+	VPCMPEQB escape<>(SB), Y1, Y5
+	VPOR Y3, Y4, Y3
+	VPOR Y3, Y5, Y3
+	VPOR Y2, Y3, Y2
+	VPTEST Y2, Y2
+	SETNE R12
+	SHLB $2, R12
 	ORB R12, R13
 	MOVB R13, (R14)
 

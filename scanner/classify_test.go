@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -39,8 +40,12 @@ func checkClassifiers(t *testing.T, buf []byte) {
 		if want.anchors[i] != 0 {
 			want.flags[i] |= flagAnchors
 		}
+		if bytes.ContainsAny(buf[i*64:min(len(buf), i*64+64)], "\\&\x1b") {
+			want.flags[i] |= flagEscape
+		}
 	}
 	for name, classify := range classifiers() {
+		checkProbes(t, name, buf, classify)
 		// A window of another size first, so that what it leaves in the
 		// pooled masks must not show.
 		releaseMasks(classifyWindow(bytes.Repeat([]byte("pkA"), 2000), classify))
@@ -49,6 +54,23 @@ func checkClassifiers(t *testing.T, buf []byte) {
 			t.Fatalf("%s classifier on %d bytes: b64 %x anchors %x flags %x, want b64 %x anchors %x flags %x", name, len(buf), got.b64, got.anchors, got.flags, want.b64, want.anchors, want.flags)
 		}
 		releaseMasks(got)
+	}
+}
+
+// checkProbes asserts that the escape probes see the same thing reading
+// the masks as reading every probed word, in a small window and a large
+// one.
+func checkProbes(t *testing.T, name string, buf []byte, classify classifier) {
+	t.Helper()
+	masks := classifyWindow(buf, classify)
+	defer releaseMasks(masks)
+	for _, large := range []bool{false, true} {
+		want, got := escapeProbe{large: large}, escapeProbe{large: large}
+		want.scan(buf)
+		got.scanMasked(buf, masks)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("escape probes on %s masks of %d bytes (large %v): %+v, want %+v", name, len(buf), large, got, want)
+		}
 	}
 }
 
@@ -62,7 +84,7 @@ func TestClassifiersAgree(t *testing.T) {
 		dense := make([]byte, n)
 		for i := range all {
 			all[i] = byte(r.UintN(256))
-			dense[i] = "pkcCKk_+/-=aZ09 \x80\xff"[r.UintN(18)]
+			dense[i] = "pkcCKk_+/-=aZ09 \x80\xff\\&\x1b"[r.UintN(21)]
 		}
 		checkClassifiers(t, all)
 		checkClassifiers(t, dense)
@@ -79,6 +101,15 @@ func TestClassifiersAgree(t *testing.T) {
 				copy(buf[start:], bytes.Repeat([]byte{'A'}, n))
 				checkClassifiers(t, buf)
 			}
+		}
+	}
+	// Escapes and colour codes alone in a block, at every probe offset,
+	// among blocks without any.
+	for _, opener := range []string{`\u0070`, "&#112;", "\x1b[31m", `\x70`} {
+		for at := 0; at < 3*probeStride; at += 5 {
+			buf := bytes.Repeat([]byte("ab "), 400)
+			copy(buf[at:], opener)
+			checkClassifiers(t, buf)
 		}
 	}
 	every := make([]byte, 256*3)

@@ -95,7 +95,7 @@ func matchBase64BlobsProbing(buf []byte, depth int, probe *escapeProbe, masks *b
 	runs := func(fn func(start, end int)) { probeLongRuns(buf, minBlobRun, probe, fn) }
 	if masks != nil {
 		if probe != nil {
-			probe.scan(buf)
+			probe.scanMasked(buf, masks)
 		}
 		runs = func(fn func(start, end int)) { masks.forEachRun(0, len(buf), minBlobRun, fn) }
 	}

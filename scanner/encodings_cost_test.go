@@ -9,13 +9,26 @@ import (
 // matchWindowPlain is matchWindow without the passes for escapes, HTML
 // references and terminal colour codes: the matcher as it was before they
 // were added, kept here only to time what they cost.
+// It reads the same byte masks as matchWindow where this CPU builds them,
+// so that the two differ only by those passes.
 func matchWindowPlain(buf []byte, depth int, emit func(rawMatch)) {
-	keywords := findAnchors(buf, func(p int) { matchPersonalAt(buf, p, emit) })
+	var masks *byteMasks
+	if fastClassifier != nil && len(buf) >= minClassified {
+		masks = classifyWindow(buf, fastClassifier)
+		defer releaseMasks(masks)
+	}
+	personal := func(p int) { matchPersonalAt(buf, p, emit) }
+	var keywords []int
+	if masks != nil {
+		keywords = masks.eachAnchor(buf, personal)
+	} else {
+		keywords = findAnchors(buf, personal)
+	}
 	if len(keywords) > 0 {
-		matchContext(buf, keywords, nil, emit)
+		matchContext(buf, keywords, masks, emit)
 	}
 	if depth < maxDecodeDepth {
-		matchBase64Blobs(buf, depth, emit)
+		matchBase64BlobsProbing(buf, depth, nil, masks, emit)
 	}
 }
 

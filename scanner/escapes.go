@@ -68,6 +68,24 @@ func (p *escapeProbe) scan(buf []byte) {
 	}
 }
 
+// scanMasked is scan reading buf's masks: only the probes in blocks
+// flagged flagEscape can see anything, and the blocks between are skipped
+// eight flags a load without touching buf.
+func (p *escapeProbe) scanMasked(buf []byte, masks *byteMasks) {
+	blocks := len(masks.b64)
+	for q := 0; q+probeWidth <= len(buf); q += probeStride {
+		// A probed word never straddles blocks: probeStride is a
+		// multiple of probeWidth, and a block of it.
+		if blk := q / 64; masks.flags[blk]&flagEscape == 0 {
+			next := masks.nextFlagged(blk+1, blocks, flagEscape)
+			// The first probe in or after that block, less one stride.
+			q = (next*64+probeStride-1)/probeStride*probeStride - probeStride
+			continue
+		}
+		p.word(buf, q, binary.LittleEndian.Uint64(buf[q:]))
+	}
+}
+
 // word probes w, the 8 bytes of buf at q (little-endian). Callers may skip
 // a word that holds no backslash, ampersand or ESC.
 func (p *escapeProbe) word(buf []byte, q int, w uint64) {
