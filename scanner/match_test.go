@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -287,5 +288,95 @@ func TestAccessTokenRunsOfHex(t *testing.T) {
 		if gotPlaceholder != tt.placeholder || (!tt.placeholder && len(ms) != 1) {
 			t.Errorf("run %q: %d matches, %d placeholders; want placeholder %v", tt.run, len(ms), stats.Placeholders, tt.placeholder)
 		}
+	}
+}
+
+// TestEscapeMayFollowIsExact checks the shortcut in matchPersonalAt: where
+// escapeMayFollow says no escape can make a token of "pk_" and what
+// follows, the escape decoders it spares must find none either.
+func TestEscapeMayFollowIsExact(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(5, 6))
+	digits := []string{"3", "3", "3", "%35", `\u0035`, `\x35`, "%2535", `\\u0035`, "A", "%", `\`, "&#53;"}
+	seps := []string{"_", "%5F", "%5f", `\u005f`, `\x5f`, `\\u005f`, "%255F", "&#95;", "-", "l"}
+	decoded, spared := 0, 0
+	for range 50000 {
+		s := "pk_"
+		// Mostly plain, so that many decode to a token.
+		for j := 6 + r.IntN(5); j > 0; j-- {
+			if r.IntN(3) == 0 {
+				s += digits[r.IntN(len(digits))]
+			} else {
+				s += "3"
+			}
+		}
+		if r.IntN(2) == 0 {
+			s += seps[r.IntN(len(seps))]
+		} else {
+			s += "_"
+		}
+		s += "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234" + []string{"5", `\u0035`, "%35"}[r.IntN(3)] + " "
+		window := []byte(s)
+		found := false
+		for _, d := range [][]byte{jsonUnescape(window), urlDecode(window)} {
+			if n, _ := personalShape(d); n > 0 {
+				found = true
+			}
+		}
+		if found {
+			decoded++
+		}
+		if !escapeMayFollow(window[3:]) {
+			spared++
+			if found {
+				t.Fatalf("escapeMayFollow(%q) = false, but the escape decoders find a token", s)
+			}
+		}
+	}
+	if decoded < 1000 || spared < 1000 {
+		t.Fatalf("the inputs do not exercise both sides: %d decode to a token, %d spared", decoded, spared)
+	}
+}
+
+// TestDecodesToShapeStartIsExact checks the shortcut in judgeContextValue:
+// every run that decodes to a context credential passes it.
+func TestDecodesToShapeStartIsExact(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	const upperDigits, hexDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "0123456789abcdef"
+	passed, rejected := 0, 0
+	for range 20000 {
+		var value []byte
+		switch r.IntN(3) {
+		case 0: // a client or webhook secret
+			for range longSecretLen {
+				value = append(value, upperDigits[r.IntN(len(upperDigits))])
+			}
+		case 1: // an access token
+			value = fmt.Appendf(nil, "%d_", r.IntN(1e9))
+			for range longSecretLen {
+				value = append(value, hexDigits[r.IntN(16)])
+			}
+		default: // anything
+			for range 60 + r.IntN(18) {
+				value = append(value, byte(r.IntN(256)))
+			}
+		}
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawURLEncoding} {
+			run := []byte(enc.EncodeToString(value))
+			d, err := decodeBase64Lenient(run)
+			_, _, shaped := contextShape(d)
+			if err == nil && shaped && !decodesToShapeStart(run) {
+				t.Fatalf("decodesToShapeStart rejects the encoding of a context credential (%d bytes)", len(value))
+			}
+			if decodesToShapeStart(run) {
+				passed++
+			} else {
+				rejected++
+			}
+		}
+	}
+	if passed < 1000 || rejected < 1000 {
+		t.Fatalf("the inputs do not exercise both sides: %d passed, %d rejected", passed, rejected)
 	}
 }

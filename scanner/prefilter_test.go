@@ -185,7 +185,11 @@ func FuzzPrefilterDifferential(f *testing.F) {
 	for _, c := range prefilterCases()[:40] {
 		f.Add(c)
 	}
+	pad := bytes.Repeat([]byte("var x = 1; "), 60)
 	f.Fuzz(func(t *testing.T, buf []byte) {
 		checkPrefilter(t, buf)
+		// Again past the size from which the masks are used, at an
+		// offset in a block that varies with the input.
+		checkPrefilter(t, append(slices.Clip(pad[:minClassified+len(buf)%64]), buf...))
 	})
 }
