@@ -273,6 +273,11 @@ func findBlobLiterals(run []byte, hits []blobHit) []blobHit {
 func scanBlob(buf []byte, start, end, depth int, emit func(rawMatch)) {
 	var spare [8]blobHit
 	hits := findBlobLiterals(buf[start:end], spare[:0])
+	if len(hits) == 0 {
+		// Most runs (images, fonts) hold no literal: return before
+		// the segments, which live on the heap, are set up.
+		return
+	}
 	segs := blobSegments{buf: buf, start: start, end: end, depth: depth, emit: emit}
 	for _, h := range hits {
 		segs.decodeAround(start + h.at - blobLiterals[h.lit].shift)
