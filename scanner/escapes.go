@@ -174,13 +174,32 @@ func matchEscapedTokens(buf []byte, lo, hi int, trigger byte, emit func(rawMatch
 		switch {
 		case k >= 2 && buf[k-2] == 'p' && buf[k-1] == 'k':
 			matchEscapedAt(buf, k-2, emit)
-		case trigger == '\\' && (buf[k+1] == 'u' || buf[k+1] == 'x' || buf[k+1] == '1'),
+		case trigger == '\\' && escapesP(buf[k:]),
 			trigger == '&' && buf[k+1] == '#':
 			if c, n := decodeEscape(buf[k:]); n > 0 && c == 'p' {
 				matchEscapedAt(buf, k, emit)
 			}
 		}
 	}
+}
+
+// escapesP reports whether the backslash escape at the start of b may
+// write 'p' (0x70), judged by its bytes before decoding: in minified
+// bundles most backslashes open \u escapes of other characters, and
+// this test is cheaper than decodeEscape.
+func escapesP(b []byte) bool {
+	if len(b) < 4 {
+		return false
+	}
+	switch b[1] {
+	case 'u':
+		return b[2] == '{' || len(b) >= 6 && string(b[2:6]) == "0070"
+	case 'x':
+		return string(b[2:4]) == "70"
+	case '1':
+		return string(b[1:4]) == "160"
+	}
+	return false
 }
 
 // matchEscapedAt checks for an escaped personal token starting at p.

@@ -380,3 +380,31 @@ func TestDecodesToShapeStartIsExact(t *testing.T) {
 		t.Fatalf("the inputs do not exercise both sides: %d passed, %d rejected", passed, rejected)
 	}
 }
+
+// TestEscapesPIsExact checks the shortcut in matchEscapedTokens: every
+// backslash escape (\u, \x, octal \1..) that decodeEscape reads as 'p'
+// passes escapesP.
+func TestEscapesPIsExact(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(9, 10))
+	const alphabet = "0167{}aAfF\\;x"
+	ps := 0
+	for range 200000 {
+		b := []byte{'\\', "ux1"[r.IntN(3)]}
+		for range 2 + r.IntN(7) {
+			b = append(b, alphabet[r.IntN(len(alphabet))])
+		}
+		if r.IntN(4) == 0 {
+			copy(b[2:], []string{"0070", "70", "60", "{70}", "{0070}"}[r.IntN(5)])
+		}
+		if c, n := decodeEscape(b); n > 0 && c == 'p' {
+			ps++
+			if !escapesP(b) {
+				t.Fatalf("decodeEscape(%q) is 'p', escapesP says it cannot be", b)
+			}
+		}
+	}
+	if ps < 1000 {
+		t.Fatalf("only %d inputs decode to 'p': the test does not exercise escapesP", ps)
+	}
+}
