@@ -69,17 +69,19 @@ func (p *escapeProbe) scan(buf []byte) {
 }
 
 // scanMasked is scan reading buf's masks: only the probes in blocks
-// flagged flagEscape can see anything, and the blocks between are skipped
-// eight flags a load without touching buf.
+// flagged flagEscape can see anything, and eight blocks in a row without
+// one are skipped at once, without touching buf.
 func (p *escapeProbe) scanMasked(buf []byte, masks *byteMasks) {
-	blocks := len(masks.b64)
+	const spread = flagEscape * laneLow
 	for q := 0; q+probeWidth <= len(buf); q += probeStride {
 		// A probed word never straddles blocks: probeStride is a
 		// multiple of probeWidth, and a block of it.
-		if blk := q / 64; masks.flags[blk]&flagEscape == 0 {
-			next := masks.nextFlagged(blk+1, blocks, flagEscape)
-			// The first probe in or after that block, less one stride.
-			q = (next*64+probeStride-1)/probeStride*probeStride - probeStride
+		blk := q / 64
+		if masks.flags[blk]&flagEscape == 0 {
+			if word := blk &^ 7; binary.LittleEndian.Uint64(masks.flags[word:])&spread == 0 {
+				// The first probe past those eight blocks, less a stride.
+				q = ((word+8)*64+probeStride-1)/probeStride*probeStride - probeStride
+			}
 			continue
 		}
 		p.word(buf, q, binary.LittleEndian.Uint64(buf[q:]))
