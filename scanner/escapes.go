@@ -84,7 +84,9 @@ func (p *escapeProbe) scanMasked(buf []byte, masks *byteMasks) {
 			}
 			continue
 		}
-		p.word(buf, q, binary.LittleEndian.Uint64(buf[q:]))
+		if w := binary.LittleEndian.Uint64(buf[q:]); swarEq(w, '\\')|swarEq(w, '&')|swarEq(w, 0x1b) != 0 {
+			p.word(buf, q, w)
+		}
 	}
 }
 
