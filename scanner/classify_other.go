@@ -1,8 +1,8 @@
-//go:build !amd64 || purego
+//go:build (!amd64 && !arm64) || purego
 
 package scanner
 
 // vectorClassifier reports that this build has no vectorised classifier:
 // the matcher searches byte by byte. Build with -tags purego to take this
-// path on amd64 too.
+// path on amd64 and arm64 too.
 func vectorClassifier() classifier { return nil }

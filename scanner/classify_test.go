@@ -119,6 +119,56 @@ func TestClassifiersAgree(t *testing.T) {
 	checkClassifiers(t, every)
 }
 
+// TestClassifiersAgreeRandom checks every classifier against
+// classifyGeneric on seeded random blocks with every incoming carry, bit
+// for bit, returned carry included, into outputs that start out dirty. It
+// is the fuzzer's work in a fixed number of cases, for runs where the
+// fuzzer cannot start its workers (an emulated arm64 binary run with
+// go test -exec).
+func TestClassifiersAgreeRandom(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(11, 12))
+	const dense = "pkcCKk_+/-=aZ09 \x80\xff\\&\x1b"
+	for iter := range 2000 {
+		buf := make([]byte, r.IntN(9*64))
+		for i := range buf {
+			switch iter % 3 {
+			case 0: // every byte value
+				buf[i] = byte(r.UintN(256))
+			case 1: // the anchor letters and escapes, pairs across edges
+				buf[i] = dense[r.IntN(len(dense))]
+			default: // base64 runs with rare breaks, lanes whole or not
+				buf[i] = 'A'
+				if r.IntN(40) == 0 {
+					buf[i] = " \\pk"[r.IntN(4)]
+				}
+			}
+		}
+		blocks := len(buf) / 64
+		carry := r.Uint64N(4)
+		want := make([]uint64, 2*blocks)
+		wantFlags := make([]byte, blocks)
+		wantCarry := classifyGeneric(buf[:blocks*64], want[:blocks], want[blocks:], wantFlags, carry)
+		for name, classify := range classifiers() {
+			got := make([]uint64, 2*blocks)
+			gotFlags := make([]byte, blocks)
+			for i := range got {
+				got[i] = r.Uint64()
+			}
+			for i := range gotFlags {
+				gotFlags[i] = byte(r.UintN(256))
+			}
+			gotCarry := classify(buf[:blocks*64], got[:blocks], got[blocks:], gotFlags, carry)
+			if gotCarry != wantCarry || !slices.Equal(got, want) || !slices.Equal(gotFlags, wantFlags) {
+				t.Fatalf("%s classifier on %q, carry %d: b64+anchors %x flags %x carry %d, want %x %x %d", name, buf, carry, got, gotFlags, gotCarry, want, wantFlags, wantCarry)
+			}
+		}
+		if iter%16 == 0 {
+			checkClassifiers(t, buf)
+		}
+	}
+}
+
 // FuzzClassify checks the classifiers on any bytes; FuzzRunSearch checks
 // the run search on the masks.
 func FuzzClassify(f *testing.F) {
