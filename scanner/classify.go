@@ -56,6 +56,23 @@ const minClassified = 512
 // is none: matchWindow then searches byte by byte, as the reference does.
 var fastClassifier = vectorClassifier()
 
+// blockKernel is an assembly classifier: it fills the masks of blocks
+// whole 64-byte blocks at src and trusts its pointers.
+type blockKernel func(src *byte, blocks int, b64, anchors *uint64, flags *byte, carry uint64) uint64
+
+// kernelClassifier makes a classifier of kernel, checking the bounds the
+// kernel cannot.
+func kernelClassifier(kernel blockKernel) classifier {
+	return func(src []byte, b64, anchors []uint64, flags []byte, carry uint64) uint64 {
+		blocks := len(src) / 64
+		if blocks == 0 {
+			return carry
+		}
+		_, _, _ = b64[blocks-1], anchors[blocks-1], flags[blocks-1]
+		return kernel(&src[0], blocks, &b64[0], &anchors[0], &flags[0], carry)
+	}
+}
+
 var maskPool = newFreeList(16, func() *byteMasks { return &byteMasks{} })
 
 // classifyWindow returns the masks of buf built with classify, to be given
@@ -84,7 +101,12 @@ func classifyWindow(buf []byte, classify classifier) *byteMasks {
 	return m
 }
 
-func releaseMasks(m *byteMasks) { maskPool.put(m) }
+// releaseMasks gives m back for reuse; m may be nil.
+func releaseMasks(m *byteMasks) {
+	if m != nil {
+		maskPool.put(m)
+	}
+}
 
 // classifyGeneric is the classifier in plain Go: the reference the
 // vectorised ones are tested against, and the tail of a window.

@@ -8,16 +8,7 @@ package scanner
 //go:noescape
 func classifyBlocksNEON(src *byte, blocks int, b64, anchors *uint64, flags *byte, carry uint64) uint64
 
-func classifyNEON(src []byte, b64, anchors []uint64, flags []byte, carry uint64) uint64 {
-	blocks := len(src) / 64
-	if blocks == 0 {
-		return carry
-	}
-	_, _, _ = b64[blocks-1], anchors[blocks-1], flags[blocks-1]
-	return classifyBlocksNEON(&src[0], blocks, &b64[0], &anchors[0], &flags[0], carry)
-}
-
 // vectorClassifier returns the NEON kernel unconditionally: ASIMD is a
 // mandatory part of ARMv8-A, so every arm64 CPU Go runs on has it and
 // there is nothing to detect.
-func vectorClassifier() classifier { return classifyNEON }
+func vectorClassifier() classifier { return kernelClassifier(classifyBlocksNEON) }

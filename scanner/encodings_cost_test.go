@@ -12,18 +12,8 @@ import (
 // It reads the same byte masks as matchWindow where this CPU builds them,
 // so that the two differ only by those passes.
 func matchWindowPlain(buf []byte, depth int, emit func(rawMatch)) {
-	var masks *byteMasks
-	if fastClassifier != nil && len(buf) >= minClassified {
-		masks = classifyWindow(buf, fastClassifier)
-		defer releaseMasks(masks)
-	}
-	personal := func(p int) { matchPersonalAt(buf, p, emit) }
-	var keywords []int
-	if masks != nil {
-		keywords = masks.eachAnchor(buf, personal)
-	} else {
-		keywords = findAnchors(buf, personal)
-	}
+	masks, keywords := maskAndAnchor(buf, fastClassifier, func(p int) { matchPersonalAt(buf, p, emit) })
+	defer releaseMasks(masks)
 	if len(keywords) > 0 {
 		matchContext(buf, keywords, masks, emit)
 	}

@@ -97,18 +97,8 @@ func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMa
 	if probe.large {
 		out = func(m rawMatch) { held = append(held, m) }
 	}
-	var masks *byteMasks
-	if classify != nil && len(buf) >= minClassified {
-		masks = classifyWindow(buf, classify)
-		defer releaseMasks(masks)
-	}
-	personal := func(p int) { matchPersonalAt(buf, p, out) }
-	var keywords []int
-	if masks != nil {
-		keywords = masks.eachAnchor(buf, personal)
-	} else {
-		keywords = findAnchors(buf, personal)
-	}
+	masks, keywords := maskAndAnchor(buf, classify, func(p int) { matchPersonalAt(buf, p, out) })
+	defer releaseMasks(masks)
 	if len(keywords) > 0 {
 		matchContext(buf, keywords, masks, out)
 	}
@@ -124,6 +114,19 @@ func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMa
 		emit(m)
 	}
 	matchEscapes(buf, &probe, emit)
+}
+
+// maskAndAnchor builds buf's byte masks with classify, unless classify is
+// nil or buf too short to be worth it (masks is then nil), and finds the
+// anchors: it calls personal with the offset of each "pk" that may open a
+// personal token and returns the sorted offsets of the ClickUp keywords.
+// Give the masks back with releaseMasks.
+func maskAndAnchor(buf []byte, classify classifier, personal func(p int)) (masks *byteMasks, keywords []int) {
+	if classify == nil || len(buf) < minClassified {
+		return nil, findAnchors(buf, personal)
+	}
+	masks = classifyWindow(buf, classify)
+	return masks, masks.eachAnchor(buf, personal)
 }
 
 // findAnchors makes one pass over buf per 'k' and 'K', the rarest letter
