@@ -69,18 +69,20 @@ func (p *escapeProbe) scan(buf []byte) {
 }
 
 // scanMasked is scan reading buf's masks: only the probes in blocks
-// flagged flagEscape can see anything, and eight blocks in a row without
-// one are skipped at once, without touching buf.
+// flagged flagEscape can see anything. Where eight blocks in a row have
+// no flag, the clean stretch is skipped whole, without touching buf.
 func (p *escapeProbe) scanMasked(buf []byte, masks *byteMasks) {
 	const spread = flagEscape * laneLow
+	blocks := len(masks.b64)
 	for q := 0; q+probeWidth <= len(buf); q += probeStride {
 		// A probed word never straddles blocks: probeStride is a
 		// multiple of probeWidth, and a block of it.
 		blk := q / 64
 		if masks.flags[blk]&flagEscape == 0 {
 			if word := blk &^ 7; binary.LittleEndian.Uint64(masks.flags[word:])&spread == 0 {
-				// The first probe past those eight blocks, less a stride.
-				q = ((word+8)*64+probeStride-1)/probeStride*probeStride - probeStride
+				next := masks.nextFlagged(word+8, blocks, flagEscape)
+				// The first probe in or after that block, less a stride.
+				q = (next*64+probeStride-1)/probeStride*probeStride - probeStride
 			}
 			continue
 		}
