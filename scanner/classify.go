@@ -52,9 +52,21 @@ type classifier func(src []byte, b64, anchors []uint64, flags []byte, carry uint
 // the byte-wise searches cost less than setting the masks up.
 const minClassified = 512
 
-// fastClassifier is the vectorised classifier of this CPU, nil where there
-// is none: matchWindow then searches byte by byte, as the reference does.
-var fastClassifier = vectorClassifier()
+// namedClassifier is a classifier with a name for tests and benchmarks.
+type namedClassifier struct {
+	name     string
+	classify classifier
+}
+
+// fastClassifier is the fastest vectorised classifier this CPU runs, nil
+// where there is none: matchWindow then searches byte by byte, as the
+// reference does.
+var fastClassifier = func() classifier {
+	if all := vectorClassifiers(); len(all) > 0 {
+		return all[0].classify
+	}
+	return nil
+}()
 
 // blockKernel is an assembly classifier: it fills the masks of blocks
 // whole 64-byte blocks at src and trusts its pointers.

@@ -178,3 +178,123 @@ loop:
 	ORQ DX, R9
 	MOVQ R9, ret+48(FP)
 	RET
+
+// func classifyBlocksAVX512(src *byte, blocks int, b64, anchors *uint64, flags *byte, carry uint64) uint64
+//
+// classifyBlocksAVX2 with AVX-512BW: a block is one register, and each
+// test lands in a mask register as the 64-bit word the masks want.
+TEXT ·classifyBlocksAVX512(SB), NOSPLIT, $0-56
+	MOVQ src+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ b64+16(FP), DI
+	MOVQ anchors+24(FP), R8
+	MOVQ flags+32(FP), R14
+	MOVQ carry+40(FP), R9
+	MOVQ $0x7fff7fff7fff7fff, R15
+	// DX bit 63: the last lane of the block before was whole (carry bit
+	// 1); R9: the byte before was 'p', 'c' or 'C' (carry bit 0).
+	MOVQ R9, DX
+	SHRQ $1, DX
+	SHLQ $63, DX
+	ANDQ $1, R9
+
+	MOVQ $0x0f, AX
+	VPBROADCASTB AX, Z16 // low nibble mask
+	VBROADCASTI32X4 nibbleHigh<>(SB), Z17
+	VBROADCASTI32X4 nibbleLow<>(SB), Z18
+	MOVQ $0x20, AX
+	VPBROADCASTB AX, Z19 // case bit
+	MOVQ $'k', AX
+	VPBROADCASTB AX, Z20
+	MOVQ $'c', AX
+	VPBROADCASTB AX, Z21
+	MOVQ $'p', AX
+	VPBROADCASTB AX, Z22
+	MOVQ $'\\', AX
+	VPBROADCASTB AX, Z23
+	MOVQ $'&', AX
+	VPBROADCASTB AX, Z24
+	MOVQ $0x1b, AX
+	VPBROADCASTB AX, Z25
+
+loop512:
+	VMOVDQU8 (SI), Z0
+
+	// Base64 class: K1.
+	VPSRLW $4, Z0, Z1
+	VPANDD Z16, Z1, Z1
+	VPSHUFB Z1, Z17, Z1
+	VPANDD Z16, Z0, Z2
+	VPSHUFB Z2, Z18, Z2
+	VPTESTMB Z1, Z2, K1
+
+	// 'k' or 'K': K2; 'p', 'c' or 'C': K3.
+	VPORD Z19, Z0, Z3
+	VPCMPEQB Z20, Z3, K2
+	VPCMPEQB Z21, Z3, K3
+	VPCMPEQB Z22, Z0, K4
+	KORQ K3, K4, K3
+
+	// A backslash, ampersand or ESC: K5 or K7.
+	VPCMPEQB Z23, Z0, K5
+	VPCMPEQB Z24, Z0, K6
+	VPCMPEQB Z25, Z0, K7
+	KORQ K5, K6, K5
+
+	KMOVQ K1, AX
+	MOVQ AX, (DI)
+
+	// flagLongRun, as in classifyBlocksAVX2.
+	MOVQ AX, R11
+	NOTQ R11 // outside the alphabet
+	MOVQ R11, R13
+	ANDQ R15, R13
+	ADDQ R15, R13
+	ORQ R11, R13
+	ORQ R15, R13
+	NOTQ R13 // the high bit of each whole lane
+	MOVQ R13, R11
+	SHRQ $16, R11
+	ANDQ R13, R11
+	SHRQ $63, DX
+	SHLQ $15, DX
+	ANDQ R13, DX
+	ORQ DX, R11
+	MOVQ R13, DX
+	TESTQ R11, R11
+	SETNE R13
+	SHLB $1, R13
+
+	// Anchors, with the byte before carried in R9.
+	KMOVQ K2, R10
+	KMOVQ K3, BX
+	MOVQ BX, R11
+	SHLQ $1, BX
+	ORQ R9, BX
+	SHRQ $63, R11
+	MOVQ R11, R9
+	ANDQ BX, R10
+	MOVQ R10, (R8)
+	TESTQ R10, R10
+	SETNE R11
+	ORB R11, R13
+
+	KORTESTQ K5, K7
+	SETNE R11
+	SHLB $2, R11
+	ORB R11, R13
+	MOVB R13, (R14)
+
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, R8
+	INCQ R14
+	DECQ CX
+	JNZ loop512
+
+	VZEROUPPER
+	SHRQ $63, DX
+	SHLQ $1, DX
+	ORQ DX, R9
+	MOVQ R9, ret+48(FP)
+	RET

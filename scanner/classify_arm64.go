@@ -8,7 +8,9 @@ package scanner
 //go:noescape
 func classifyBlocksNEON(src *byte, blocks int, b64, anchors *uint64, flags *byte, carry uint64) uint64
 
-// vectorClassifier returns the NEON kernel unconditionally: ASIMD is a
+// vectorClassifiers returns the NEON kernel unconditionally: ASIMD is a
 // mandatory part of ARMv8-A, so every arm64 CPU Go runs on has it and
 // there is nothing to detect.
-func vectorClassifier() classifier { return kernelClassifier(classifyBlocksNEON) }
+func vectorClassifiers() []namedClassifier {
+	return []namedClassifier{{"neon", kernelClassifier(classifyBlocksNEON)}}
+}

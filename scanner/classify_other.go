@@ -2,7 +2,7 @@
 
 package scanner
 
-// vectorClassifier reports that this build has no vectorised classifier:
+// vectorClassifiers reports that this build has no vectorised classifier:
 // the matcher searches byte by byte. Build with -tags purego to take this
 // path on amd64 and arm64 too.
-func vectorClassifier() classifier { return nil }
+func vectorClassifiers() []namedClassifier { return nil }

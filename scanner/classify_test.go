@@ -12,8 +12,8 @@ import (
 // everywhere, and the vectorised one where the CPU has it.
 func classifiers() map[string]classifier {
 	all := map[string]classifier{"generic": classifyGeneric}
-	if fastClassifier != nil {
-		all["vector"] = fastClassifier
+	for _, c := range vectorClassifiers() {
+		all[c.name] = c.classify
 	}
 	return all
 }
