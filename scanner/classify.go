@@ -168,7 +168,7 @@ func (m *byteMasks) eachAnchor(buf []byte, personal func(p int)) []int {
 	for wi := m.nextFlagged(0, len(m.anchors), flagAnchors); wi < len(m.anchors); wi = m.nextFlagged(wi+1, len(m.anchors), flagAnchors) {
 		for w := m.anchors[wi]; w != 0; w &= w - 1 {
 			k := wi*64 + bits.TrailingZeros64(w)
-			if buf[k] == 'k' && buf[k-1] == 'p' && k+1 < len(buf) {
+			if buf[k] == 'k' && buf[k-1] == 'p' && mayOpenPersonal(buf[k+1:]) {
 				personal(k - 1)
 			}
 			if isKeywordAt(buf, k-4) {

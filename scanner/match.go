@@ -142,7 +142,7 @@ func findAnchors(buf []byte, personal func(p int)) []int {
 		}
 		k := i + j
 		i = k + 1
-		if k >= 1 && buf[k-1] == 'p' && k+1 < len(buf) {
+		if k >= 1 && buf[k-1] == 'p' && mayOpenPersonal(buf[k+1:]) {
 			personal(k - 1)
 		}
 		if isKeywordAt(buf, k-4) {
@@ -162,6 +162,23 @@ func findAnchors(buf []byte, personal func(p int)) []int {
 	}
 	slices.Sort(keywords)
 	return keywords
+}
+
+// mayOpenPersonal reports whether b, the bytes after a "pk", may go on
+// into a personal token for matchPersonalAt: an underscore and then a
+// digit or an escape, or an escape at once. It spares the call for the
+// common near misses (pk_live_, pk_test_, pk_id, pk.).
+func mayOpenPersonal(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	switch b[0] {
+	case '\\', '%', '&':
+		return true
+	case '_':
+		return len(b) < 2 || is(b[1], clsDigit) || b[1] == '\\' || b[1] == '%' || b[1] == '&'
+	}
+	return false
 }
 
 // isKeywordAt reports whether "clickup", in any letter case, starts at s.

@@ -408,3 +408,30 @@ func TestEscapesPIsExact(t *testing.T) {
 		t.Fatalf("only %d inputs decode to 'p': the test does not exercise escapesP", ps)
 	}
 }
+
+// TestMayOpenPersonalIsExact checks the shortcut before matchPersonalAt:
+// wherever matchPersonalAt finds a token after a "pk", mayOpenPersonal
+// lets it look.
+func TestMayOpenPersonalIsExact(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(11, 12))
+	pick := func(options ...string) string { return options[r.IntN(len(options))] }
+	found := 0
+	for range 50000 {
+		s := "x pk" + pick("_", "_", `\u005f`, "%5F", `\x5f`, "&#95;", `\\u005f`, "&lowbar;", "l", ".") +
+			pick("1234567", "1234567", `\u0031234567`, "%31234567", "&#49;234567", "123", "live") +
+			pick("_", `\u005f`, "%5F", "-") + "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234" + pick("5", `\u0035`, "%35")
+		buf := []byte(s + " ")
+		n := 0
+		matchPersonalAt(buf, 2, func(rawMatch) { n++ })
+		if n > 0 {
+			found++
+			if !mayOpenPersonal(buf[4:]) {
+				t.Fatalf("matchPersonalAt finds a token in %q, mayOpenPersonal would skip it", s)
+			}
+		}
+	}
+	if found < 500 {
+		t.Fatalf("only %d inputs hold a token: the test does not exercise mayOpenPersonal", found)
+	}
+}
