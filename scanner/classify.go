@@ -33,6 +33,8 @@ type byteMasks struct {
 	// runCursor is where the last search of longRuns started: the context
 	// search asks in increasing order, one region per keyword.
 	runCursor int
+	// keywords is eachAnchor's result, kept for its capacity.
+	keywords []int
 }
 
 // Block flags.
@@ -164,7 +166,10 @@ func classifyGeneric(src []byte, b64, anchors []uint64, flags []byte, carry uint
 // personal token and returns the sorted offsets of the ClickUp keywords:
 // findAnchors, read from the masks.
 func (m *byteMasks) eachAnchor(buf []byte, personal func(p int)) []int {
-	var keywords []int
+	// The keyword list lives with the masks, so that a window dense with
+	// keywords does not grow a fresh one.
+	keywords := m.keywords[:0]
+	defer func() { m.keywords = keywords[:0] }()
 	for wi := m.nextFlagged(0, len(m.anchors), flagAnchors); wi < len(m.anchors); wi = m.nextFlagged(wi+1, len(m.anchors), flagAnchors) {
 		for w := m.anchors[wi]; w != 0; w &= w - 1 {
 			k := wi*64 + bits.TrailingZeros64(w)

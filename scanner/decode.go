@@ -233,6 +233,14 @@ var blobPairs = func() (t [128 * 128 / 64]uint64) {
 	return t
 }()
 
+// blobPairTable is blobPairs a byte per pair: one load per test.
+var blobPairTable = func() (t [128 * 128]bool) {
+	for k := range t {
+		t[k] = blobPairs[k/64]&(1<<(k%64)) != 0
+	}
+	return t
+}()
+
 func pairKey(a, b byte) uint { return uint(a&0x7f)<<7 | uint(b&0x7f) }
 
 // blobHit is a literal found in a base64 run: the index of the literal in
@@ -250,8 +258,7 @@ type blobHit struct {
 // pair, and one at an odd offset has its second and third characters there.
 func findBlobLiterals(run []byte, hits []blobHit) []blobHit {
 	for j := 0; j+1 < len(run); j += 2 {
-		k := pairKey(run[j], run[j+1])
-		if blobPairs[k/64]&(1<<(k%64)) == 0 {
+		if !blobPairTable[pairKey(run[j], run[j+1])] {
 			continue
 		}
 		for at := max(j-1, 0); at <= j; at++ {
