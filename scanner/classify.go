@@ -295,6 +295,15 @@ func (m *byteMasks) nextFlagged(block, limit int, flag byte) int {
 			return word + bits.TrailingZeros64(hits)/8
 		}
 		block = word + 8
+		// Through a clean stretch, 32 blocks (2 KiB of text) a step.
+		for block+32 <= limit {
+			f := m.flags[block : block+32 : block+32]
+			if (binary.LittleEndian.Uint64(f)|binary.LittleEndian.Uint64(f[8:])|
+				binary.LittleEndian.Uint64(f[16:])|binary.LittleEndian.Uint64(f[24:]))&spread != 0 {
+				break
+			}
+			block += 32
+		}
 	}
 	return block
 }
