@@ -30,21 +30,86 @@ DATA escape<>+16(SB)/8, $0x1b1b1b1b1b1b1b1b
 DATA escape<>+24(SB)/8, $0x1b1b1b1b1b1b1b1b
 GLOBL escape<>(SB), RODATA|NOPTR, $32
 
+// Both kernels share their frame, their carries and the scalar work on
+// each block's words; only how the words are made differs.
+//
+// Registers: SI src, CX blocks left, DI b64, R8 anchors, R14 flags,
+// R15 0x7fff in each 16-bit lane, R9 bit 0: the byte before was 'p', 'c'
+// or 'C' (carry bit 0), DX bit 63: the last lane of the block before was
+// whole (carry bit 1).
+#define PROLOGUE \
+	MOVQ src+0(FP), SI \
+	MOVQ blocks+8(FP), CX \
+	MOVQ b64+16(FP), DI \
+	MOVQ anchors+24(FP), R8 \
+	MOVQ flags+32(FP), R14 \
+	MOVQ carry+40(FP), R9 \
+	MOVQ $0x7fff7fff7fff7fff, R15 \
+	MOVQ R9, DX \
+	SHRQ $1, DX \
+	SHLQ $63, DX \
+	ANDQ $1, R9
+
+// FINISH_BLOCK stores one block's words and flags from AX (the b64
+// word), R10 (the 'k' or 'K' bits), BX (the 'p', 'c' or 'C' bits) and
+// R13 (flagEscape already set or not), then moves to the next block.
+//
+// flagLongRun: a 16-bit lane of the bytes outside the alphabet is zero,
+// wholly in the alphabet, when adding 0x7fff to its low 15 bits does not
+// carry into its high bit and that bit is clear (lane16Full); two whole
+// lanes side by side, in the block or across its start, set the flag.
+// Anchors: the 'p', 'c' or 'C' bits move up one byte, the byte before
+// the block coming in from R9.
+#define FINISH_BLOCK \
+	MOVQ AX, (DI) \
+	NOTQ AX \
+	MOVQ AX, R12 \
+	ANDQ R15, R12 \
+	ADDQ R15, R12 \
+	ORQ AX, R12 \
+	ORQ R15, R12 \
+	NOTQ R12 \
+	MOVQ R12, R11 \
+	SHRQ $16, R11 \
+	ANDQ R12, R11 \
+	SHRQ $63, DX \
+	SHLQ $15, DX \
+	ANDQ R12, DX \
+	ORQ DX, R11 \
+	MOVQ R12, DX \
+	TESTQ R11, R11 \
+	SETNE R12 \
+	SHLB $1, R12 \
+	ORB R12, R13 \
+	MOVQ BX, R11 \
+	SHLQ $1, BX \
+	ORQ R9, BX \
+	SHRQ $63, R11 \
+	MOVQ R11, R9 \
+	ANDQ BX, R10 \
+	MOVQ R10, (R8) \
+	TESTQ R10, R10 \
+	SETNE R12 \
+	ORB R12, R13 \
+	MOVB R13, (R14) \
+	ADDQ $64, SI \
+	ADDQ $8, DI \
+	ADDQ $8, R8 \
+	INCQ R14 \
+	DECQ CX
+
+// EPILOGUE returns the carries for the block after the last.
+#define EPILOGUE \
+	VZEROUPPER \
+	SHRQ $63, DX \
+	SHLQ $1, DX \
+	ORQ DX, R9 \
+	MOVQ R9, ret+48(FP) \
+	RET
+
 // func classifyBlocksAVX2(src *byte, blocks int, b64, anchors *uint64, flags *byte, carry uint64) uint64
 TEXT ·classifyBlocksAVX2(SB), NOSPLIT, $0-56
-	MOVQ src+0(FP), SI
-	MOVQ blocks+8(FP), CX
-	MOVQ b64+16(FP), DI
-	MOVQ anchors+24(FP), R8
-	MOVQ flags+32(FP), R14
-	MOVQ carry+40(FP), R9
-	MOVQ $0x7fff7fff7fff7fff, R15
-	// DX bit 63: the last lane of the block before was whole (carry bit
-	// 1); R9: the byte before was 'p', 'c' or 'C' (carry bit 0).
-	MOVQ R9, DX
-	SHRQ $1, DX
-	SHLQ $63, DX
-	ANDQ $1, R9
+	PROLOGUE
 
 	MOVQ $0x0f, AX
 	MOVQ AX, X15
@@ -69,84 +134,6 @@ loop:
 	VMOVDQU 0(SI), Y0
 	VMOVDQU 32(SI), Y1
 
-	// Base64 class, as the bytes outside the alphabet.
-	VPSRLW $4, Y0, Y2
-	VPAND Y15, Y2, Y2
-	VPSHUFB Y2, Y14, Y2
-	VPAND Y15, Y0, Y3
-	VPSHUFB Y3, Y13, Y3
-	VPAND Y2, Y3, Y2
-	VPCMPEQB Y12, Y2, Y2
-	VPMOVMSKB Y2, AX
-
-	VPSRLW $4, Y1, Y4
-	VPAND Y15, Y4, Y4
-	VPSHUFB Y4, Y14, Y4
-	VPAND Y15, Y1, Y5
-	VPSHUFB Y5, Y13, Y5
-	VPAND Y4, Y5, Y4
-	VPCMPEQB Y12, Y4, Y4
-	VPMOVMSKB Y4, BX
-
-	SHLQ $32, BX
-	ORQ BX, AX // outside the alphabet
-	// A 16-bit lane of AX is zero, wholly in the alphabet, when adding
-	// 0x7fff to its low 15 bits does not carry into its high bit and
-	// that bit is clear: lane16Full.
-	MOVQ AX, R12
-	ANDQ R15, R12
-	ADDQ R15, R12
-	ORQ AX, R12
-	ORQ R15, R12
-	NOTQ R12 // the high bit of each whole lane
-	// flagLongRun: two whole lanes side by side, in this block or
-	// across its start.
-	MOVQ R12, BX
-	SHRQ $16, BX
-	ANDQ R12, BX
-	SHRQ $63, DX
-	SHLQ $15, DX
-	ANDQ R12, DX
-	ORQ DX, BX
-	MOVQ R12, DX
-	TESTQ BX, BX
-	SETNE R13
-	SHLB $1, R13
-	NOTQ AX
-	MOVQ AX, (DI)
-
-	// Anchors: 'k' or 'K' after 'p', 'c' or 'C'.
-	VPOR Y11, Y0, Y2
-	VPCMPEQB Y10, Y2, Y3 // k or K
-	VPCMPEQB Y9, Y2, Y2  // c or C
-	VPCMPEQB Y8, Y0, Y4  // p
-	VPOR Y4, Y2, Y2
-	VPMOVMSKB Y3, AX
-	VPMOVMSKB Y2, BX
-
-	VPOR Y11, Y1, Y4
-	VPCMPEQB Y10, Y4, Y5
-	VPCMPEQB Y9, Y4, Y4
-	VPCMPEQB Y8, Y1, Y6
-	VPOR Y6, Y4, Y4
-	VPMOVMSKB Y5, R10
-	VPMOVMSKB Y4, R11
-
-	SHLQ $32, R10
-	ORQ R10, AX // k
-	SHLQ $32, R11
-	ORQ R11, BX // p, c or C
-	MOVQ BX, R10
-	SHLQ $1, BX
-	ORQ R9, BX
-	SHRQ $63, R10
-	MOVQ R10, R9
-	ANDQ BX, AX
-	MOVQ AX, (R8)
-	TESTQ AX, AX
-	SETNE R12
-	ORB R12, R13
-
 	// flagEscape: a backslash, ampersand or ESC anywhere in the block.
 	VPCMPEQB backslash<>(SB), Y0, Y2
 	VPCMPEQB ampersand<>(SB), Y0, Y3
@@ -160,43 +147,61 @@ loop:
 	VPOR Y3, Y5, Y3
 	VPOR Y2, Y3, Y2
 	VPTEST Y2, Y2
-	SETNE R12
-	SHLB $2, R12
-	ORB R12, R13
-	MOVB R13, (R14)
+	SETNE R13
+	SHLB $2, R13
 
-	ADDQ $64, SI
-	ADDQ $8, DI
-	ADDQ $8, R8
-	INCQ R14
-	DECQ CX
+	// 'k' or 'K' into R10, 'p', 'c' or 'C' into BX.
+	VPOR Y11, Y0, Y2
+	VPCMPEQB Y10, Y2, Y3
+	VPCMPEQB Y9, Y2, Y2
+	VPCMPEQB Y8, Y0, Y4
+	VPOR Y4, Y2, Y2
+	VPMOVMSKB Y3, R10
+	VPMOVMSKB Y2, BX
+	VPOR Y11, Y1, Y4
+	VPCMPEQB Y10, Y4, Y5
+	VPCMPEQB Y9, Y4, Y4
+	VPCMPEQB Y8, Y1, Y6
+	VPOR Y6, Y4, Y4
+	VPMOVMSKB Y5, AX
+	VPMOVMSKB Y4, R11
+	SHLQ $32, AX
+	ORQ AX, R10
+	SHLQ $32, R11
+	ORQ R11, BX
+
+	// Base64 class into AX, as the bytes outside the alphabet first.
+	VPSRLW $4, Y0, Y2
+	VPAND Y15, Y2, Y2
+	VPSHUFB Y2, Y14, Y2
+	VPAND Y15, Y0, Y3
+	VPSHUFB Y3, Y13, Y3
+	VPAND Y2, Y3, Y2
+	VPCMPEQB Y12, Y2, Y2
+	VPMOVMSKB Y2, AX
+	VPSRLW $4, Y1, Y4
+	VPAND Y15, Y4, Y4
+	VPSHUFB Y4, Y14, Y4
+	VPAND Y15, Y1, Y5
+	VPSHUFB Y5, Y13, Y5
+	VPAND Y4, Y5, Y4
+	VPCMPEQB Y12, Y4, Y4
+	VPMOVMSKB Y4, R11
+	SHLQ $32, R11
+	ORQ R11, AX
+	NOTQ AX
+
+	FINISH_BLOCK
 	JNZ loop
 
-	VZEROUPPER
-	SHRQ $63, DX
-	SHLQ $1, DX
-	ORQ DX, R9
-	MOVQ R9, ret+48(FP)
-	RET
+	EPILOGUE
 
 // func classifyBlocksAVX512(src *byte, blocks int, b64, anchors *uint64, flags *byte, carry uint64) uint64
 //
 // classifyBlocksAVX2 with AVX-512BW: a block is one register, and each
 // test lands in a mask register as the 64-bit word the masks want.
 TEXT ·classifyBlocksAVX512(SB), NOSPLIT, $0-56
-	MOVQ src+0(FP), SI
-	MOVQ blocks+8(FP), CX
-	MOVQ b64+16(FP), DI
-	MOVQ anchors+24(FP), R8
-	MOVQ flags+32(FP), R14
-	MOVQ carry+40(FP), R9
-	MOVQ $0x7fff7fff7fff7fff, R15
-	// DX bit 63: the last lane of the block before was whole (carry bit
-	// 1); R9: the byte before was 'p', 'c' or 'C' (carry bit 0).
-	MOVQ R9, DX
-	SHRQ $1, DX
-	SHLQ $63, DX
-	ANDQ $1, R9
+	PROLOGUE
 
 	MOVQ $0x0f, AX
 	VPBROADCASTB AX, Z16 // low nibble mask
@@ -235,66 +240,20 @@ loop512:
 	VPCMPEQB Z22, Z0, K4
 	KORQ K3, K4, K3
 
-	// A backslash, ampersand or ESC: K5 or K7.
+	// flagEscape: a backslash, ampersand or ESC, in K5 or K7.
 	VPCMPEQB Z23, Z0, K5
 	VPCMPEQB Z24, Z0, K6
 	VPCMPEQB Z25, Z0, K7
 	KORQ K5, K6, K5
+	KORTESTQ K5, K7
+	SETNE R13
+	SHLB $2, R13
 
 	KMOVQ K1, AX
-	MOVQ AX, (DI)
-
-	// flagLongRun, as in classifyBlocksAVX2.
-	MOVQ AX, R11
-	NOTQ R11 // outside the alphabet
-	MOVQ R11, R13
-	ANDQ R15, R13
-	ADDQ R15, R13
-	ORQ R11, R13
-	ORQ R15, R13
-	NOTQ R13 // the high bit of each whole lane
-	MOVQ R13, R11
-	SHRQ $16, R11
-	ANDQ R13, R11
-	SHRQ $63, DX
-	SHLQ $15, DX
-	ANDQ R13, DX
-	ORQ DX, R11
-	MOVQ R13, DX
-	TESTQ R11, R11
-	SETNE R13
-	SHLB $1, R13
-
-	// Anchors, with the byte before carried in R9.
 	KMOVQ K2, R10
 	KMOVQ K3, BX
-	MOVQ BX, R11
-	SHLQ $1, BX
-	ORQ R9, BX
-	SHRQ $63, R11
-	MOVQ R11, R9
-	ANDQ BX, R10
-	MOVQ R10, (R8)
-	TESTQ R10, R10
-	SETNE R11
-	ORB R11, R13
 
-	KORTESTQ K5, K7
-	SETNE R11
-	SHLB $2, R11
-	ORB R11, R13
-	MOVB R13, (R14)
-
-	ADDQ $64, SI
-	ADDQ $8, DI
-	ADDQ $8, R8
-	INCQ R14
-	DECQ CX
+	FINISH_BLOCK
 	JNZ loop512
 
-	VZEROUPPER
-	SHRQ $63, DX
-	SHLQ $1, DX
-	ORQ DX, R9
-	MOVQ R9, ret+48(FP)
-	RET
+	EPILOGUE
