@@ -329,7 +329,7 @@ func TestEscapeMayFollowIsExact(t *testing.T) {
 		if !escapeMayFollow(window[3:]) {
 			spared++
 			if found {
-				t.Fatalf("escapeMayFollow(%q) = false, but the escape decoders find a token", s)
+				t.Fatalf("escapeMayFollow(%q) = false, but the escape decoders find a token", RedactShapesString(s))
 			}
 		}
 	}
@@ -427,7 +427,7 @@ func TestMayOpenPersonalIsExact(t *testing.T) {
 		if n > 0 {
 			found++
 			if !mayOpenPersonal(buf[4:]) {
-				t.Fatalf("matchPersonalAt finds a token in %q, mayOpenPersonal would skip it", s)
+				t.Fatalf("matchPersonalAt finds a token in %q, mayOpenPersonal would skip it", RedactShapesString(s))
 			}
 		}
 	}
