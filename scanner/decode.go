@@ -220,23 +220,14 @@ func scanWrapped(buf []byte, lines []lineSpan, depth int, emit func(rawMatch)) {
 	scanBlob(joined, 0, len(joined), depth, toOriginal)
 }
 
-// blobPairs has a bit set for the first two characters of every blob
-// literal and for its second and third characters, indexed by
-// (c0&0x7f)<<7 | c1&0x7f (runs hold ASCII only).
-var blobPairs = func() (t [128 * 128 / 64]uint64) {
+// blobPairs is true for the first two characters of every blob literal
+// and for its second and third characters, indexed by
+// (c0&0x7f)<<7 | c1&0x7f (runs hold ASCII only): a byte per pair, so
+// that a test is one load.
+var blobPairs = func() (t [128 * 128]bool) {
 	for _, lit := range blobLiterals {
-		for _, p := range []string{string(lit.text[0:2]), string(lit.text[1:3])} {
-			k := pairKey(p[0], p[1])
-			t[k/64] |= 1 << (k % 64)
-		}
-	}
-	return t
-}()
-
-// blobPairTable is blobPairs a byte per pair: one load per test.
-var blobPairTable = func() (t [128 * 128]bool) {
-	for k := range t {
-		t[k] = blobPairs[k/64]&(1<<(k%64)) != 0
+		t[pairKey(lit.text[0], lit.text[1])] = true
+		t[pairKey(lit.text[1], lit.text[2])] = true
 	}
 	return t
 }()
@@ -258,7 +249,7 @@ type blobHit struct {
 // pair, and one at an odd offset has its second and third characters there.
 func findBlobLiterals(run []byte, hits []blobHit) []blobHit {
 	for j := 0; j+1 < len(run); j += 2 {
-		if !blobPairTable[pairKey(run[j], run[j+1])] {
+		if !blobPairs[pairKey(run[j], run[j+1])] {
 			continue
 		}
 		for at := max(j-1, 0); at <= j; at++ {

@@ -38,6 +38,12 @@ func swarEq(w uint64, c byte) uint64 {
 	return (x - 0x0101010101010101) &^ x & 0x8080808080808080
 }
 
+// escapeBytes returns swarEq's word for the bytes a probe looks at in w: a
+// backslash, an ampersand or ESC. A word without one is skipped unprobed.
+func escapeBytes(w uint64) uint64 {
+	return swarEq(w, '\\') | swarEq(w, '&') | swarEq(w, 0x1b)
+}
+
 // exhaustiveESC is the window size up to which every byte is looked at
 // for ESC. Larger windows are probed like escapes: a log big enough to
 // fill one and coloured at all holds colour codes far more often than
@@ -62,7 +68,7 @@ type escapeProbe struct {
 // search loads them.
 func (p *escapeProbe) scan(buf []byte) {
 	for q := 0; q+probeWidth <= len(buf); q += probeStride {
-		if w := binary.LittleEndian.Uint64(buf[q:]); swarEq(w, '\\')|swarEq(w, '&')|swarEq(w, 0x1b) != 0 {
+		if w := binary.LittleEndian.Uint64(buf[q:]); escapeBytes(w) != 0 {
 			p.word(buf, q, w)
 		}
 	}
@@ -86,7 +92,7 @@ func (p *escapeProbe) scanMasked(buf []byte, masks *byteMasks) {
 			}
 			continue
 		}
-		if w := binary.LittleEndian.Uint64(buf[q:]); swarEq(w, '\\')|swarEq(w, '&')|swarEq(w, 0x1b) != 0 {
+		if w := binary.LittleEndian.Uint64(buf[q:]); escapeBytes(w) != 0 {
 			p.word(buf, q, w)
 		}
 	}
