@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,15 +8,6 @@ import (
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
 )
-
-// spellEach spells each byte of s with format (one %-verb for the byte).
-func spellEach(s, format string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(&b, format, s[i])
-	}
-	return b.String()
-}
 
 // TestSpelledTokenNamesRedacted names a file, and an archive member, after
 // a token in each spelling the scanner decodes (the file holds the token,
@@ -36,11 +26,11 @@ func TestSpelledTokenNamesRedacted(t *testing.T) {
 		{"hex reference", func(t string) string { return strings.ReplaceAll(t, "_", "&#x5f;") }},
 		{"lowbar", func(t string) string { return strings.ReplaceAll(t, "_", "&lowbar;") }},
 		{"UnderBar", func(t string) string { return strings.ReplaceAll(t, "_", "&UnderBar;") }},
-		{"every char \\x", func(t string) string { return spellEach(t, `\x%02x`) }},
-		{"every char octal", func(t string) string { return spellEach(t, `\%03o`) }},
-		{"every char &#d;", func(t string) string { return spellEach(t, "&#%d;") }},
-		{"every char \\u", func(t string) string { return spellEach(t, `\u%04x`) }},
-		{"every char &#x;", func(t string) string { return spellEach(t, "&#x%x;") }},
+		{"every char \\x", func(t string) string { return fixtures.SpellEach(t, `\x%02x`) }},
+		{"every char octal", func(t string) string { return fixtures.SpellEach(t, `\%03o`) }},
+		{"every char &#d;", func(t string) string { return fixtures.SpellEach(t, "&#%d;") }},
+		{"every char \\u", func(t string) string { return fixtures.SpellEach(t, `\u%04x`) }},
+		{"every char &#x;", func(t string) string { return fixtures.SpellEach(t, "&#x%x;") }},
 		{"colour reset inside", func(t string) string { return t[:10] + "\x1b[0m" + t[10:] }},
 		{"colour inside the tail", func(t string) string { return t[:len(t)-20] + "\x1b[1;31m" + t[len(t)-20:] }},
 		{"hyperlink inside", func(t string) string { return t[:10] + "\x1b]8;;x.test\x07" + t[10:] }},

@@ -2,19 +2,11 @@ package scanner
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 	"testing"
-)
 
-// everyChar spells each byte of s with format (one %-verb for the byte).
-func everyChar(s, format string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(&b, format, s[i])
-	}
-	return b.String()
-}
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
+)
 
 // tokenSpellings are the ways the scanner reads a personal token (and the
 // ways the text, JSON and SARIF outputs then re-encode them) that the
@@ -29,13 +21,13 @@ var tokenSpellings = []struct {
 	{"hex reference", func(t string) string { return strings.ReplaceAll(t, "_", "&#x5f;") }},
 	{"lowbar", func(t string) string { return strings.ReplaceAll(t, "_", "&lowbar;") }},
 	{"UnderBar", func(t string) string { return strings.ReplaceAll(t, "_", "&UnderBar;") }},
-	{"every char \\u", func(t string) string { return everyChar(t, `\u%04x`) }},
-	{"every char \\x", func(t string) string { return everyChar(t, `\x%02X`) }},
-	{"every char octal", func(t string) string { return everyChar(t, `\%03o`) }},
-	{"every char &#d;", func(t string) string { return everyChar(t, "&#%d;") }},
-	{"every char &#x;", func(t string) string { return everyChar(t, "&#x%x;") }},
-	{"every char \\u{}", func(t string) string { return everyChar(t, `\u{%x}`) }},
-	{"every char JSON-doubled", func(t string) string { return everyChar(t, `\\u%04x`) }},
+	{"every char \\u", func(t string) string { return fixtures.SpellEach(t, `\u%04x`) }},
+	{"every char \\x", func(t string) string { return fixtures.SpellEach(t, `\x%02X`) }},
+	{"every char octal", func(t string) string { return fixtures.SpellEach(t, `\%03o`) }},
+	{"every char &#d;", func(t string) string { return fixtures.SpellEach(t, "&#%d;") }},
+	{"every char &#x;", func(t string) string { return fixtures.SpellEach(t, "&#x%x;") }},
+	{"every char \\u{}", func(t string) string { return fixtures.SpellEach(t, `\u{%x}`) }},
+	{"every char JSON-doubled", func(t string) string { return fixtures.SpellEach(t, `\\u%04x`) }},
 	{"ANSI reset before underscore", func(t string) string { return t[:10] + "\x1b[0m" + t[10:] }},
 	{"ANSI colour inside the tail", func(t string) string { return t[:14] + "\x1b[1;31m" + t[14:30] + "\x1b[0m" + t[30:] }},
 	{"OSC hyperlink inside", func(t string) string { return t[:12] + "\x1b]8;;https://x.test/a\x07" + t[12:] }},
@@ -51,12 +43,12 @@ var tokenSpellings = []struct {
 	{"braced in a URI", func(t string) string { return strings.ReplaceAll(t, "_", "%5Cu%7B5f%7D") }},
 	{"ANSI in a URI of JSON", func(t string) string { return t[:10] + "%5Cu001b%5B0m" + t[10:] }},
 	{"double HTML", func(t string) string { return strings.ReplaceAll(t, "_", "&amp;#95;") }},
-	{"every char percent", func(t string) string { return everyChar(t, "%%%02X") }},
+	{"every char percent", func(t string) string { return fixtures.SpellEach(t, "%%%02X") }},
 	// Only the second byte (the "k") escaped: no "pk", no code of "p".
-	{"second byte escaped", func(t string) string { return t[:1] + everyChar(t[1:2], `\x%02x`) + t[2:] }},
-	{"second byte as a reference", func(t string) string { return t[:1] + everyChar(t[1:2], "&#%d;") + t[2:] }},
+	{"second byte escaped", func(t string) string { return t[:1] + fixtures.SpellEach(t[1:2], `\x%02x`) + t[2:] }},
+	{"second byte as a reference", func(t string) string { return t[:1] + fixtures.SpellEach(t[1:2], "&#%d;") + t[2:] }},
 	{"second byte in octal, the rest in references", func(t string) string {
-		return t[:1] + everyChar(t[1:2], `\%03o`) + everyChar(t[2:], "&#%d;")
+		return t[:1] + fixtures.SpellEach(t[1:2], `\%03o`) + fixtures.SpellEach(t[2:], "&#%d;")
 	}},
 }
 
