@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/base64"
+	"encoding/binary"
 	"io"
 	"slices"
 	"strings"
@@ -220,19 +221,46 @@ func scanWrapped(buf []byte, lines []lineSpan, depth int, emit func(rawMatch)) {
 	scanBlob(joined, 0, len(joined), depth, toOriginal)
 }
 
-// blobPairs is true for the first two characters of every blob literal
-// and for its second and third characters, indexed by
-// (c0&0x7f)<<7 | c1&0x7f (runs hold ASCII only): a byte per pair, so
-// that a test is one load.
-var blobPairs = func() (t [128 * 128]bool) {
-	for _, lit := range blobLiterals {
-		t[pairKey(lit.text[0], lit.text[1])] = true
-		t[pairKey(lit.text[1], lit.text[2])] = true
+// blobPairSlot indexes, by pairKey of two characters, the list in
+// blobPairCandidates of the literals that hold them as their first two
+// characters or as their second and third; 0 marks a pair no literal
+// holds. One byte per pair keeps the table in the first-level cache.
+// blobPairCandidates[0] is empty.
+var blobPairSlot, blobPairCandidates = func() (slots [128 * 128]uint8, lists [][]blobCandidate) {
+	lists = [][]blobCandidate{nil}
+	add := func(a, b byte, c blobCandidate) {
+		k := pairKey(a, b)
+		if slots[k] == 0 {
+			slots[k] = uint8(len(lists))
+			lists = append(lists, nil)
+		}
+		lists[slots[k]] = append(lists[slots[k]], c)
 	}
-	return t
+	// A literal at an odd offset is seen one character before its pair,
+	// so its candidates come first: a run then lists each literal's hits
+	// in the order of their offsets.
+	for li, lit := range blobLiterals {
+		add(lit.text[1], lit.text[2], blobCandidate{lit: li, back: 1})
+	}
+	for li, lit := range blobLiterals {
+		add(lit.text[0], lit.text[1], blobCandidate{lit: li})
+	}
+	if len(lists) > 256 {
+		panic("scanner: more blob literal pairs than blobPairSlot can index")
+	}
+	return slots, lists
 }()
 
+// blobCandidate is a literal that may start back characters before a
+// character pair it holds.
+type blobCandidate struct {
+	lit, back int
+}
+
 func pairKey(a, b byte) uint { return uint(a&0x7f)<<7 | uint(b&0x7f) }
+
+// pairKeyAt is pairKey of the two low bytes of w.
+func pairKeyAt(w uint64) uint { return uint(w&0x7f)<<7 | uint(w>>8&0x7f) }
 
 // blobHit is a literal found in a base64 run: the index of the literal in
 // blobLiterals and the offset of its text in the run.
@@ -247,22 +275,40 @@ type blobHit struct {
 // constantly. The pass looks at the character pairs at even offsets only:
 // a literal (3 characters or more) at an even offset starts with such a
 // pair, and one at an odd offset has its second and third characters there.
+// Four pairs are tested per 8-byte load, with one branch.
 func findBlobLiterals(run []byte, hits []blobHit) []blobHit {
-	for j := 0; j+1 < len(run); j += 2 {
-		if !blobPairs[pairKey(run[j], run[j+1])] {
+	j := 0
+	for ; j+8 <= len(run); j += 8 {
+		w := binary.LittleEndian.Uint64(run[j:])
+		if blobPairSlot[pairKeyAt(w)]|blobPairSlot[pairKeyAt(w>>16)]|
+			blobPairSlot[pairKeyAt(w>>32)]|blobPairSlot[pairKeyAt(w>>48)] == 0 {
 			continue
 		}
-		for at := max(j-1, 0); at <= j; at++ {
-			for li := range blobLiterals {
-				if bytes.HasPrefix(run[at:], blobLiterals[li].text) {
-					hits = append(hits, blobHit{lit: li, at: at})
-				}
-			}
+		for k := j; k < j+8; k += 2 {
+			hits = blobPairHits(run, k, hits)
 		}
+	}
+	for ; j+1 < len(run); j += 2 {
+		hits = blobPairHits(run, j, hits)
 	}
 	// Every occurrence is listed, overlapping ones too ("cGtc" has a
 	// border), as the reference search in the tests does.
 	slices.SortStableFunc(hits, func(a, b blobHit) int { return a.lit - b.lit })
+	return hits
+}
+
+// blobPairHits appends to hits the literals that hold the pair at run[j]
+// and occur there.
+func blobPairHits(run []byte, j int, hits []blobHit) []blobHit {
+	slot := blobPairSlot[pairKey(run[j], run[j+1])]
+	if slot == 0 {
+		return hits
+	}
+	for _, c := range blobPairCandidates[slot] {
+		if at := j - c.back; at >= 0 && bytes.HasPrefix(run[at:], blobLiterals[c.lit].text) {
+			hits = append(hits, blobHit{lit: c.lit, at: at})
+		}
+	}
 	return hits
 }
 
