@@ -232,7 +232,7 @@ func matchEscapedAt(buf []byte, p int, emit func(rawMatch)) {
 	if html {
 		enc = "html-entity"
 	}
-	emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, enc))
+	emit(personalMatch(string(decoded[:n]), uid, buf, p, enc))
 }
 
 // prefilterFinds reports whether matchPersonalAt already reports the token

@@ -82,6 +82,10 @@ func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
 	matchWindowWith(buf, depth, fastClassifier, emit)
 }
 
+// heldMatches keeps the lists in which matchWindowWith holds back the
+// matches of a large window.
+var heldMatches = newFreeList(16, func() *[]rawMatch { return new([]rawMatch) })
+
 // matchWindowWith is matchWindow with the byte masks built by classify,
 // or with byte-wise searches when classify is nil.
 func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMatch)) {
@@ -95,6 +99,15 @@ func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMa
 	out := emit
 	var held []rawMatch
 	if probe.large {
+		// Near-miss dense bundles hold thousands of placeholders per
+		// window: the list is reused, not grown afresh each time.
+		kept := heldMatches.get()
+		held = (*kept)[:0]
+		defer func() {
+			clear(held)
+			*kept = held[:0]
+			heldMatches.put(kept)
+		}()
 		out = func(m rawMatch) { held = append(held, m) }
 	}
 	masks, keywords := maskAndAnchor(buf, classify, func(p int) { matchPersonalAt(buf, p, out) })
@@ -214,7 +227,7 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 			if escapedWordAfter(buf[p+n:]) {
 				return // an escaped letter or digit glues it to a longer word
 			}
-			emit(personalMatch(string(buf[p:p+n]), uid, keyBefore(buf, p), p, ""))
+			emit(personalMatch(string(buf[p:p+n]), uid, buf, p, ""))
 			return
 		}
 		if !escapeMayFollow(buf[p+3:]) {
@@ -226,14 +239,14 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 	if bytes.IndexByte(window, '\\') >= 0 {
 		decoded := jsonUnescape(window)
 		if n, uid := personalShape(decoded); n > 0 {
-			emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, "json-escape"))
+			emit(personalMatch(string(decoded[:n]), uid, buf, p, "json-escape"))
 			return
 		}
 	}
 	if bytes.IndexByte(window, '%') >= 0 {
 		decoded := urlDecode(window)
 		if n, uid := personalShape(decoded); n > 0 {
-			emit(personalMatch(string(decoded[:n]), uid, keyBefore(buf, p), p, "url"))
+			emit(personalMatch(string(decoded[:n]), uid, buf, p, "url"))
 			return
 		}
 	}
@@ -302,11 +315,19 @@ func escapedByte(b []byte) (byte, bool) {
 	return 0, false
 }
 
-func personalMatch(value, uid, key string, start int, enc string) rawMatch {
-	return rawMatch{
-		kind: PersonalToken, value: value, userID: uid, key: key, start: start, encoding: enc,
+// personalMatch is the personal token value, with user id uid, found at
+// byte offset start of buf (where its possibly encoded spelling begins).
+func personalMatch(value, uid string, buf []byte, start int, enc string) rawMatch {
+	m := rawMatch{
+		kind: PersonalToken, value: value, userID: uid, start: start, encoding: enc,
 		placeholder: isPlaceholder(value[len(value)-personalBodyLen:], 10),
 	}
+	// A placeholder is only counted, never shown with its name; generated
+	// bundles hold thousands of them.
+	if !m.placeholder {
+		m.key = keyBefore(buf, start)
+	}
+	return m
 }
 
 // personalShape reports the length of the personal token at the start of b
@@ -323,7 +344,7 @@ func personalShape(b []byte) (int, string) {
 	if digits < minUserIDLen || digits > maxUserIDLen || i >= len(b) || b[i] != '_' {
 		return 0, ""
 	}
-	uid := string(b[3:i])
+	uidEnd := i
 	i++
 	bodyStart := i
 	for i < len(b) && i-bodyStart < personalBodyLen && is(b[i], clsDigit|clsUpper) {
@@ -335,7 +356,7 @@ func personalShape(b []byte) (int, string) {
 	if i < len(b) && is(b[i], clsWord) {
 		return 0, ""
 	}
-	return i, uid
+	return i, string(b[3:uidEnd])
 }
 
 // boundaryBefore reports whether the byte before p ends a word. When that

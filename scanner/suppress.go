@@ -34,10 +34,8 @@ func isHexPlaceholder(body string, minDistinct int) bool {
 
 func placeholderWith(body string, minDistinct, run, repeat int) bool {
 	upper := strings.ToUpper(body)
-	for _, w := range placeholderWords {
-		if strings.Contains(upper, w) {
-			return true
-		}
+	if holdsPlaceholderWord(upper) {
+		return true
 	}
 	asc, desc, same := 1, 1, 1
 	var seen [256]bool
@@ -58,6 +56,28 @@ func placeholderWith(body string, minDistinct, run, repeat int) bool {
 		}
 	}
 	return distinct < minDistinct
+}
+
+// placeholderWordsFrom lists, by first letter, the placeholder words that
+// start with it.
+var placeholderWordsFrom = func() (t [256][]string) {
+	for _, w := range placeholderWords {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
+
+// holdsPlaceholderWord reports whether upper holds one of placeholderWords:
+// one pass, where a strings.Contains per word took nine.
+func holdsPlaceholderWord(upper string) bool {
+	for i := 0; i < len(upper); i++ {
+		for _, w := range placeholderWordsFrom[upper[i]] {
+			if strings.HasPrefix(upper[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func step(run int, cont bool) int {
