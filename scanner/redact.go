@@ -49,12 +49,15 @@ type spelledHit struct {
 	redacted   string
 }
 
-// redactSpelled replaces every personal-token shape, and every raw value of
-// secrets, that b spells in any layer of decoding by its redacted form. It
-// works line by line (no spelling holds a raw newline), so that the offset
-// maps stay as small as a line.
+// redactSpelled replaces every personal-token shape that b spells in any
+// layer of decoding, and every raw value of secrets that an escaped
+// spelling in b decodes to, by its redacted form. The caller has replaced
+// the plain spellings of secrets already, so lines without an escape are
+// searched for token shapes only: in a report, most lines. It works line
+// by line (no spelling holds a raw newline), so that the offset maps stay
+// as small as a line.
 func redactSpelled(b []byte, secrets []Secret) []byte {
-	if !bytes.Contains(b, []byte("pk")) && !bytes.ContainsAny(b, spellingOpeners) && secrets == nil {
+	if !bytes.Contains(b, []byte("pk")) && !bytes.ContainsAny(b, spellingOpeners) {
 		return b
 	}
 	var hits []spelledHit
@@ -66,12 +69,13 @@ func redactSpelled(b []byte, secrets []Secret) []byte {
 			end += off
 		}
 		line := b[off:end]
-		if secrets == nil && !mayHoldP(line) {
-			off = end + 1
-			continue
-		}
-		hits = findSpelled(line, off, secrets, hits, false)
-		if bytes.ContainsAny(line, spellingOpeners) {
+		switch {
+		case !bytes.ContainsAny(line, spellingOpeners):
+			if bytes.Contains(line, []byte("pk")) {
+				hits = findSpelled(line, off, nil, hits, false)
+			}
+		case secrets != nil || mayHoldP(line):
+			hits = findSpelled(line, off, secrets, hits, false)
 			hits = findSpelled(line, off, secrets, hits, true)
 		}
 		off = end + 1
