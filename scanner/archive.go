@@ -128,19 +128,61 @@ type item struct {
 	inner  string // inner path relative to the top-level item
 	depth  int    // archives opened to reach it
 	budget *int64 // decompressed bytes left for the top-level archive
+	// prefix holds the item's first bytes when they were read already
+	// (a file); with a known size it is the whole item when shorter
+	// than prefixSize.
+	prefix []byte
 }
+
+// prefixSize is how much of a file is read before it is sniffed: most
+// files of a build tree are smaller, and are then read with one system
+// call and need no fstat for their size.
+const prefixSize = 64 << 10
+
+var prefixes = newFreeList(32, func() *[]byte {
+	b := make([]byte, prefixSize)
+	return &b
+})
 
 func (s *Scanner) scan(ctx context.Context, name string, r io.Reader) ([]Match, error) {
 	budget := s.opts.MaxArchiveBytes
 	var out []Match
+	it := item{name: name, budget: &budget}
 	size := int64(-1)
 	if f, ok := r.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			size = fi.Size()
+		bp := prefixes.get()
+		defer prefixes.put(bp)
+		n, err := f.ReadAt(*bp, 0)
+		switch {
+		case err == io.EOF:
+			// The whole file, wherever it lives (a /proc file's stat
+			// size is 0).
+			it.prefix, size = (*bp)[:n], int64(n)
+		case err == nil:
+			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+				it.prefix, size = (*bp)[:n], fi.Size()
+			}
 		}
+		// Otherwise (a pipe, a device that fails pread) the file is read
+		// as a stream from its current offset, which ReadAt left alone.
 	}
-	err := s.scanItem(ctx, item{name: name, budget: &budget}, r, size, &out)
+	err := s.scanItem(ctx, it, r, size, &out)
 	return out, err
+}
+
+// prefixedReader reads prefix, then rest.
+type prefixedReader struct {
+	prefix []byte
+	rest   io.Reader
+}
+
+func (p *prefixedReader) Read(b []byte) (int, error) {
+	if len(p.prefix) > 0 {
+		n := copy(b, p.prefix)
+		p.prefix = p.prefix[n:]
+		return n, nil
+	}
+	return p.rest.Read(b)
 }
 
 // scanItem scans one stream: opens it when it is an archive, transcodes it
@@ -150,12 +192,17 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 	var head []byte
 	var stream io.Reader
 	ra, isRA := r.(io.ReaderAt)
-	if isRA && size >= 0 {
+	switch {
+	case isRA && size >= 0 && it.prefix != nil:
+		pre := it.prefix[:min(int64(len(it.prefix)), size)]
+		head = pre[:min(len(pre), sniffSize)]
+		stream = &prefixedReader{prefix: pre, rest: io.NewSectionReader(ra, int64(len(pre)), size-int64(len(pre)))}
+	case isRA && size >= 0:
 		head = make([]byte, min(size, sniffSize))
 		n, _ := ra.ReadAt(head, 0)
 		head = head[:n]
 		stream = io.NewSectionReader(ra, 0, size)
-	} else {
+	default:
 		br, h := newSniffer(r)
 		defer releaseSniffer(br)
 		stream, head = br, h

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -41,6 +43,64 @@ func TestReadErrorScansWhatCameBefore(t *testing.T) {
 			// is recorded in Stats and the scan goes on.
 			if got := err != nil || snap.ErrorCount > 0; got != tt.wantErr {
 				t.Errorf("error reported = %v (%v, %v), want %v", got, err, snap.Errors, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestScanFileAroundPrefix scans files whose first prefixSize bytes are
+// read before the rest: a token before, across and after that boundary is
+// found once, at its byte offset and 1-based line, and so is one in a small
+// gzip file read whole in the prefix. Every byte is scanned.
+func TestScanFileAroundPrefix(t *testing.T) {
+	t.Parallel()
+	line := "CLICKUP_API_TOKEN=" + testToken + "\n"
+	at := func(off int) []byte {
+		filler := bytes.Repeat([]byte("x"), 99)
+		var b []byte
+		for len(b)+100 <= off {
+			b = append(append(b, filler...), '\n')
+		}
+		b = append(b, bytes.Repeat([]byte("y"), off-len(b))...)
+		return append(append(b, line...), bytes.Repeat([]byte("z\n"), 70<<10)...)
+	}
+	tests := []struct {
+		name     string
+		data     []byte
+		wantOff  int64 // byte offset of the token in the scanned text
+		wantLine int
+		// wantBytes is the length of the scanned text: the file's,
+		// or what it inflates to.
+		wantBytes int
+	}{
+		{"token in a small file", []byte(line), 18, 1, len(line)},
+		{"token before the boundary", at(1000), 1000 + 18, 11, len(at(1000))},
+		{"token across the boundary", at(prefixSize - 30), prefixSize - 30 + 18, (prefixSize-30)/100 + 1, len(at(prefixSize - 30))},
+		{"token after the boundary", at(prefixSize + 500), prefixSize + 500 + 18, (prefixSize+500)/100 + 1, len(at(prefixSize + 500))},
+		{"small gzip file", makeGzip([]byte(line)), 18, 1, len(line)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "item")
+			if err := os.WriteFile(path, tt.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			stats := &Stats{}
+			ms, err := New(Options{}, stats).Scan(context.Background(), "item", f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ms) != 1 || ms[0].Secret.Reveal() != testToken || ms[0].Offset != tt.wantOff || ms[0].Line != tt.wantLine {
+				t.Fatalf("want the token once at offset %d, line %d; got %s", tt.wantOff, tt.wantLine, describe(ms, stats.Snapshot()))
+			}
+			if got := stats.Snapshot().Bytes; got != int64(tt.wantBytes) {
+				t.Errorf("scanned %d bytes, want %d", got, tt.wantBytes)
 			}
 		})
 	}
