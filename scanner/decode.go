@@ -393,15 +393,17 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 	if bytes.ContainsAny(seg, "-_") {
 		// Decoded as one alphabet: a base64url value in a URL path shares
 		// its run with the path's slashes.
-		seg = bytes.Map(func(r rune) rune {
-			switch r {
+		std := make([]byte, len(seg))
+		for i, c := range seg {
+			switch c {
 			case '-':
-				return '+'
+				c = '+'
 			case '_':
-				return '/'
+				c = '/'
 			}
-			return r
-		}, seg)
+			std[i] = c
+		}
+		seg = std
 	}
 	decoded := make([]byte, enc.DecodedLen(len(seg)))
 	n, err := enc.Decode(decoded, seg)
@@ -409,12 +411,11 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 		return
 	}
 	decoded = decoded[:n]
-	outerKey := keyBefore(buf, segStart)
 	matchWindow(decoded, depth+1, func(m rawMatch) {
-		if m.key == "" && m.start < 3 {
+		if m.key == "" && m.start < 3 && !m.placeholder {
 			// The whole encoded value is the credential: its name is the
 			// one the encoded run is assigned to (a Kubernetes data key).
-			m.key = outerKey
+			m.key = keyBefore(buf, segStart)
 		}
 		m.start = segStart + (m.start/3)*4
 		m.encoding = joinEncoding("base64", m.encoding)

@@ -56,6 +56,14 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 	bp := windows.get()
 	defer windows.put(bp)
 	buf := *bp
+	// The matches of a window are sorted before they are reported; the
+	// list is reused across windows and streams.
+	kept := heldMatches.get()
+	defer func() {
+		clear((*kept)[:cap(*kept)])
+		*kept = (*kept)[:0]
+		heldMatches.put(kept)
+	}()
 	var (
 		base       int64 // stream offset of buf[0]
 		n          int   // valid bytes in buf
@@ -63,7 +71,7 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		total      int64
 		lines      = lineCounter{line: 1}
 		line16     utf16Line
-		pending    []rawMatch
+		pending    = (*kept)[:0]
 		readErr    error
 	)
 	for {
@@ -87,6 +95,7 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		pending = pending[:0]
 		window := buf[:n]
 		matchWindow(window, 0, func(m rawMatch) { pending = append(pending, m) })
+		*kept = pending
 		slices.SortFunc(pending, func(a, b rawMatch) int { return a.start - b.start })
 		for k, m := range pending {
 			abs := base + int64(m.start)
