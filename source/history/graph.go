@@ -16,7 +16,7 @@ type commitInfo struct {
 	tree    plumbing.Hash
 	parents []plumbing.Hash
 	author  string
-	date    string
+	date    commitDate
 	// unreachable is true for commits no ref reaches (--all-objects).
 	unreachable bool
 }
@@ -186,8 +186,28 @@ func (s *scan) readObject(h plumbing.Hash) (plumbing.ObjectType, []byte, error) 
 	return o.Type(), b, err
 }
 
-func signature(sig object.Signature) (author, date string) {
-	return fmt.Sprintf("%s <%s>", sig.Name, sig.Email), sig.When.Format(time.RFC3339)
+// signature returns sig's "Name <email>" and its date.
+func signature(sig object.Signature) (author string, date commitDate) {
+	_, off := sig.When.Zone()
+	return sig.Name + " <" + sig.Email + ">", commitDate{unix: sig.When.Unix(), offset: int32(off)}
+}
+
+// commitDate is a commit's or tag's date as git records it: seconds since
+// the Unix epoch and the author's UTC offset in seconds. Twelve bytes per
+// commit, where the formatted string took about 50 and the parsed
+// time.Time its own zone.
+type commitDate struct {
+	unix   int64
+	offset int32
+}
+
+// String formats d as RFC 3339 in the recorded offset, "" for the zero
+// date of a commit that could not be read.
+func (d commitDate) String() string {
+	if d == (commitDate{}) {
+		return ""
+	}
+	return time.Unix(d.unix, 0).In(time.FixedZone("", int(d.offset))).Format(time.RFC3339)
 }
 
 // hit is a matched blob at a path below some tree.

@@ -87,9 +87,10 @@ func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
 			return
 		}
 		author, date := signature(c.Author)
-		pc := &parsedCommit{info: commitInfo{tree: c.TreeHash, parents: c.ParentHashes, author: author, date: date}}
+		pc := &parsedCommit{info: commitInfo{tree: c.TreeHash, parents: c.ParentHashes, date: date}}
 		pc.msg = s.sc.ScanBytes([]byte(c.Message))
 		s.mu.Lock()
+		pc.info.author = s.intern(author)
 		s.parsed[it.hash] = pc
 		s.mu.Unlock()
 	})

@@ -57,7 +57,7 @@ func (s *scan) provenance(headKeys map[string]struct{}) {
 					continue
 				}
 				_, at := headKeys[key]
-				loc := scanner.Location{Source: scanner.SourceHistory, Path: hh.path, Commit: h.String(), Author: ci.author, Date: ci.date,
+				loc := scanner.Location{Source: scanner.SourceHistory, Path: hh.path, Commit: h.String(), Author: ci.author, Date: ci.date.String(),
 					AtHead: &at, Unreachable: ci.unreachable}
 				s.add(m, loc, hh.blob)
 			}

@@ -60,6 +60,9 @@ type scan struct {
 	inTree  map[plumbing.Hash]struct{}
 
 	tagsSeen map[plumbing.Hash]bool
+	// authors interns the commits' "Name <email>": a long history has
+	// hundreds of thousands of commits by a few thousand people.
+	authors map[string]string
 	// parsed and nodes hold the commits and trees of a full scan, read in
 	// parallel passes; nil in incremental runs, which read on demand.
 	parsed map[plumbing.Hash]*parsedCommit
@@ -103,6 +106,7 @@ func open(opts Options, sc *scanner.Scanner, col *scanner.Collector) (*scan, err
 		keyMemo:    map[plumbing.Hash]map[string]struct{}{},
 		inTree:     map[plumbing.Hash]struct{}{},
 		tagsSeen:   map[plumbing.Hash]bool{},
+		authors:    map[string]string{},
 		extra:      map[plumbing.Hash][]scanner.Match{},
 	}
 	s.dotgit = dotgit.New(fsStorage.Filesystem())
@@ -202,6 +206,8 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 	if s.opts.AllObjects {
 		s.walkUnreachable(ctx, objs)
 	}
+	// The walks have taken what they need of the parsed commits.
+	s.parsed = nil
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
@@ -412,6 +418,16 @@ func (s *scan) peelTips(tips map[string]plumbing.Hash, unreachable bool) []plumb
 	return roots
 }
 
+// intern returns the one copy of author kept for the scan; the caller
+// holds s.mu when other goroutines may intern at the same time.
+func (s *scan) intern(author string) string {
+	if a, ok := s.authors[author]; ok {
+		return a
+	}
+	s.authors[author] = author
+	return author
+}
+
 // scanTag scans the message of annotated tag h once.
 func (s *scan) scanTag(h plumbing.Hash, tag *object.Tag, unreachable bool) {
 	if s.tagsSeen[h] {
@@ -425,7 +441,7 @@ func (s *scan) scanTag(h plumbing.Hash, tag *object.Tag, unreachable bool) {
 	}
 	for _, m := range s.sc.ScanBytes([]byte(tag.Message)) {
 		loc := scanner.Location{Source: scanner.SourceHistory, Path: "refs/tags/" + tag.Name, Object: scanner.ObjectTagMessage, Commit: target,
-			Author: author, Date: date, Unreachable: unreachable}
+			Author: author, Date: date.String(), Unreachable: unreachable}
 		s.add(m, loc, h)
 	}
 }
@@ -449,11 +465,13 @@ func (s *scan) walk(ctx context.Context, roots []plumbing.Hash, stop map[plumbin
 				continue
 			}
 			author, date := signature(c.Author)
-			pc = &parsedCommit{info: commitInfo{tree: c.TreeHash, parents: c.ParentHashes, author: author, date: date},
+			pc = &parsedCommit{info: commitInfo{tree: c.TreeHash, parents: c.ParentHashes, author: s.intern(author), date: date},
 				msg: s.sc.ScanBytes([]byte(c.Message))}
 		}
-		ci := &commitInfo{tree: pc.info.tree, parents: pc.info.parents, author: pc.info.author, date: pc.info.date, unreachable: unreachable}
-		author, date := ci.author, ci.date
+		// Each commit is walked once: its parsed info becomes its record.
+		ci := &pc.info
+		ci.unreachable = unreachable
+		author, date := ci.author, ci.date.String()
 		if s.shallow[h] {
 			// The parents were not fetched: treat the commit as a root.
 			ci.parents = nil
