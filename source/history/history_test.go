@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // scenario builds a repository and says where its token must be reported.
@@ -452,5 +454,34 @@ func TestMissingBlobCounted(t *testing.T) {
 	}
 	if st.ErrorCount != 1 || !strings.Contains(strings.Join(st.Errors, "\n"), gone.String()) {
 		t.Errorf("missing blob not counted: %d errors %q", st.ErrorCount, st.Errors)
+	}
+}
+
+// TestCommitDateFormatsAsRecorded checks that a commit date kept as
+// seconds and offset prints as the time.Time git's parser returned would,
+// in the author's own offset.
+func TestCommitDateFormatsAsRecorded(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		offset int // seconds east of UTC
+		want   string
+	}{
+		{"UTC", 0, "2024-02-29T23:59:30Z"},
+		{"east", 2 * 3600, "2024-03-01T01:59:30+02:00"},
+		{"west, half hour", -(5*3600 + 30*60), "2024-02-29T18:29:30-05:30"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			when := time.Date(2024, 2, 29, 23, 59, 30, 0, time.UTC).In(time.FixedZone("", tt.offset))
+			_, date := signature(object.Signature{Name: "A", Email: "a@example.com", When: when})
+			if got := date.String(); got != tt.want || got != when.Format(time.RFC3339) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := (commitDate{}).String(); got != "" {
+		t.Errorf("the zero date prints %q, want \"\"", got)
 	}
 }
