@@ -192,17 +192,12 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 	var head []byte
 	var stream io.Reader
 	ra, isRA := r.(io.ReaderAt)
-	switch {
-	case isRA && size >= 0 && it.prefix != nil:
+	if isRA && size >= 0 {
+		// Only a file has a known size, and scan has read its prefix.
 		pre := it.prefix[:min(int64(len(it.prefix)), size)]
 		head = pre[:min(len(pre), sniffSize)]
 		stream = &prefixedReader{prefix: pre, rest: io.NewSectionReader(ra, int64(len(pre)), size-int64(len(pre)))}
-	case isRA && size >= 0:
-		head = make([]byte, min(size, sniffSize))
-		n, _ := ra.ReadAt(head, 0)
-		head = head[:n]
-		stream = io.NewSectionReader(ra, 0, size)
-	default:
+	} else {
 		br, h := newSniffer(r)
 		defer releaseSniffer(br)
 		stream, head = br, h

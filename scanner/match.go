@@ -82,9 +82,18 @@ func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
 	matchWindowWith(buf, depth, fastClassifier, emit)
 }
 
-// heldMatches keeps the lists in which matchWindowWith holds back the
-// matches of a large window.
-var heldMatches = newFreeList(16, func() *[]rawMatch { return new([]rawMatch) })
+// matchLists keeps the lists in which matchWindowWith holds back the
+// matches of a large window and scanStream sorts a window's matches: a
+// near-miss dense bundle holds thousands of placeholders per window.
+var matchLists = newFreeList(16, func() *[]rawMatch { return new([]rawMatch) })
+
+// releaseMatches gives back a list from matchLists, whose last contents
+// are *l, clearing every slot so that it keeps no value alive.
+func releaseMatches(l *[]rawMatch) {
+	clear((*l)[:cap(*l)])
+	*l = (*l)[:0]
+	matchLists.put(l)
+}
 
 // matchWindowWith is matchWindow with the byte masks built by classify,
 // or with byte-wise searches when classify is nil.
@@ -99,14 +108,11 @@ func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMa
 	out := emit
 	var held []rawMatch
 	if probe.large {
-		// Near-miss dense bundles hold thousands of placeholders per
-		// window: the list is reused, not grown afresh each time.
-		kept := heldMatches.get()
+		kept := matchLists.get()
 		held = (*kept)[:0]
 		defer func() {
-			clear(held)
-			*kept = held[:0]
-			heldMatches.put(kept)
+			*kept = held
+			releaseMatches(kept)
 		}()
 		out = func(m rawMatch) { held = append(held, m) }
 	}

@@ -56,14 +56,8 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 	bp := windows.get()
 	defer windows.put(bp)
 	buf := *bp
-	// The matches of a window are sorted before they are reported; the
-	// list is reused across windows and streams.
-	kept := heldMatches.get()
-	defer func() {
-		clear((*kept)[:cap(*kept)])
-		*kept = (*kept)[:0]
-		heldMatches.put(kept)
-	}()
+	kept := matchLists.get()
+	defer releaseMatches(kept)
 	var (
 		base       int64 // stream offset of buf[0]
 		n          int   // valid bytes in buf
