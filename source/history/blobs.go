@@ -208,12 +208,3 @@ func (db *objectDB) viewItem(it blobItem, fn func([]byte)) error {
 	fn(b)
 	return nil
 }
-
-// read returns the content of an item.
-func (db *objectDB) read(it blobItem) ([]byte, error) {
-	if it.p != nil {
-		return db.content(it.p, int(it.i), 0)
-	}
-	_, b, err := db.loose(it.hash)
-	return b, err
-}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/objfile"
@@ -46,26 +47,33 @@ type cacheKey struct {
 	i int
 }
 
-// content returns the whole content of entry i of p, resolving deltas.
-func (db *objectDB) content(p *pack, i int, depth int) ([]byte, error) {
+// content returns the whole content of entry i of p, resolving deltas, with
+// one reference that the caller owns: release it with db.buffers.release
+// once done, or keep the bytes and never release it.
+func (db *objectDB) content(p *pack, i int, depth int) (*sharedBuf, error) {
 	if depth > maxDeltaDepth {
 		return nil, fmt.Errorf("%w: delta chain too deep", errCorrupt)
 	}
 	key := cacheKey{p, i}
-	if b, ok := db.cache.get(key); ok {
-		return b, nil
+	if sb, ok := db.cache.get(key); ok {
+		return sb, nil
 	}
 	e := &p.entries[i]
 	var out []byte
 	switch e.raw {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
-		b, err := db.inflate(p, e, e.size)
+		if err := checkSize(e); err != nil {
+			return nil, err
+		}
+		buf := db.buffers.get(int(e.size))
+		b, err := db.inflateInto(p, e, buf)
 		if err != nil {
+			db.buffers.put(buf)
 			return nil, err
 		}
 		out = b
 	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
-		var base []byte
+		var base *sharedBuf
 		var err error
 		switch {
 		case e.base >= 0:
@@ -81,61 +89,77 @@ func (db *objectDB) content(p *pack, i int, depth int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := checkSize(e); err != nil {
-			return nil, err
-		}
-		buf := db.scratch(e.size)
-		delta, err := db.inflateInto(p, e, *buf)
+		out, err = db.applyEntry(p, e, base.b)
+		db.buffers.release(base)
 		if err != nil {
-			db.spool.Put(buf)
 			return nil, err
-		}
-		out, err = applyDelta(base, delta, nil)
-		db.spool.Put(buf)
-		if err != nil {
-			return nil, fmt.Errorf("failed to apply delta: %w", err)
 		}
 	default:
 		return nil, errCorrupt
 	}
+	sb := newSharedBuf(out)
 	if e.pending.Load() > 0 {
-		db.cache.put(key, out)
+		db.cache.put(key, sb)
+	}
+	return sb, nil
+}
+
+// applyEntry inflates the delta e and applies it to base, into a buffer of
+// db.buffers that the caller owns.
+func (db *objectDB) applyEntry(p *pack, e *packEntry, base []byte) ([]byte, error) {
+	if err := checkSize(e); err != nil {
+		return nil, err
+	}
+	dbuf := db.buffers.get(int(e.size))
+	defer db.buffers.put(dbuf)
+	delta, err := db.inflateInto(p, e, dbuf)
+	if err != nil {
+		return nil, err
+	}
+	_, size, rest, err := deltaSizes(delta)
+	if err != nil {
+		return nil, fmt.Errorf("failed to apply delta: %w", err)
+	}
+	// One command byte yields at most 64 KiB: refuse a larger claim
+	// before taking a buffer for it.
+	if size > int64(len(rest))*0x10000 || size > maxInMemory {
+		return nil, fmt.Errorf("failed to apply delta: %w", errBadDelta)
+	}
+	out, err := applyDelta(base, delta, db.buffers.get(int(size)))
+	if err != nil {
+		return nil, fmt.Errorf("failed to apply delta: %w", err)
 	}
 	return out, nil
 }
 
 // contentByHash returns an object's content from any pack or the loose
-// store.
-func (db *objectDB) contentByHash(h plumbing.Hash, depth int) ([]byte, error) {
+// store, with one reference the caller owns, as content does.
+func (db *objectDB) contentByHash(h plumbing.Hash, depth int) (*sharedBuf, error) {
 	if p, i := db.lookup(h); p != nil {
 		return db.content(p, i, depth)
 	}
 	_, b, err := db.loose(h)
-	return b, err
+	if err != nil {
+		return nil, err
+	}
+	return newSharedBuf(b), nil
 }
 
-// object returns the type and content of h.
+// object returns the type and content of h, which the caller may keep.
 func (db *objectDB) object(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	if p, i := db.lookup(h); p != nil {
 		t := db.entryType(p, i)
-		b, err := db.content(p, i, 0)
-		return t, b, err
+		sb, err := db.content(p, i, 0)
+		if err != nil {
+			return t, nil, err
+		}
+		return t, sb.b, nil
 	}
 	return db.loose(h)
 }
 
-func (db *objectDB) zreader(r io.Reader) (io.ReadCloser, error) {
-	if z, ok := db.zpool.Get().(io.ReadCloser); ok {
-		if err := z.(zlib.Resetter).Reset(r, nil); err != nil {
-			return nil, err
-		}
-		return z, nil
-	}
-	return zlib.NewReader(r)
-}
-
-// stream returns a reader of the compressed data of e; close it to return
-// its buffers.
+// stream returns a reader of the inflated data of e; close it to give its
+// buffers back.
 func (db *objectDB) stream(p *pack, e *packEntry) (io.ReadCloser, error) {
 	if e.dataOff() == 0 || e.end <= e.dataOff() {
 		return nil, errCorrupt
@@ -144,36 +168,44 @@ func (db *objectDB) stream(p *pack, e *packEntry) (io.ReadCloser, error) {
 	if e.size > comp*maxZlibRatio+64 {
 		return nil, fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
+	s := db.streams.get()
+	var src io.Reader
 	if p.data != nil {
 		// A bytes.Reader is an io.ByteReader: flate reads it directly.
-		z, err := db.zreader(bytes.NewReader(p.data[e.dataOff():e.end]))
-		if err != nil {
-			return nil, err
-		}
-		return &zstream{z: z, db: db, left: e.size}, nil
-	}
-	br, _ := db.bpool.Get().(*bufio.Reader)
-	sr := io.NewSectionReader(p.r, e.dataOff(), comp)
-	if br == nil {
-		br = bufio.NewReaderSize(sr, 64<<10)
+		s.mapped.Reset(p.data[e.dataOff():e.end])
+		src = &s.mapped
 	} else {
-		br.Reset(sr)
+		sr := io.NewSectionReader(p.r, e.dataOff(), comp)
+		if s.br == nil {
+			s.br = bufio.NewReaderSize(sr, 64<<10)
+		} else {
+			s.br.Reset(sr)
+		}
+		src = s.br
 	}
-	z, err := db.zreader(br)
+	var err error
+	if s.z == nil {
+		s.z, err = zlib.NewReader(src)
+	} else {
+		err = s.z.(zlib.Resetter).Reset(src, nil)
+	}
 	if err != nil {
-		db.bpool.Put(br)
+		db.streams.put(s)
 		return nil, err
 	}
-	return &zstream{z: z, br: br, db: db, left: e.size}, nil
+	s.left, s.open, s.pool = e.size, true, &db.streams
+	return s, nil
 }
 
-// zstream yields exactly the header's size, so a corrupt stream that
-// inflates to more cannot grow without bound.
+// zstream inflates one object. It yields exactly the header's size, so a
+// corrupt stream that inflates to more cannot grow without bound.
 type zstream struct {
-	z    io.ReadCloser
-	br   *bufio.Reader
-	db   *objectDB
-	left int64
+	z      io.ReadCloser // a zlib reader, reset for each object
+	mapped bytes.Reader  // the object's bytes of a mapped pack
+	br     *bufio.Reader // the object's bytes of a pack read with pread
+	left   int64
+	open   bool
+	pool   *streamPool
 }
 
 func (s *zstream) Read(b []byte) (int, error) {
@@ -194,22 +226,50 @@ func (s *zstream) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// Close gives the stream back to its pool; it must not be used after.
 func (s *zstream) Close() error {
-	if s.z != nil {
-		s.db.zpool.Put(s.z)
-		if s.br != nil {
-			s.db.bpool.Put(s.br)
-		}
-		s.z = nil
+	if s.open {
+		s.open = false
+		s.pool.put(s)
 	}
 	return nil
 }
 
-func (db *objectDB) inflate(p *pack, e *packEntry, size int64) ([]byte, error) {
-	if err := checkSize(e); err != nil {
-		return nil, err
+// streamPool keeps inflaters for reuse. Each holds about 40 KiB of
+// window and tables that a new one must allocate and set up; a sync.Pool
+// would lose them all at every collection, which comes several times a
+// second near the scan's memory limit.
+type streamPool struct {
+	mu   sync.Mutex
+	free []*zstream
+}
+
+// maxFreeStreams bounds the inflaters kept: a worker holds at most two at
+// once (a blob and the delta it builds on), and there are rarely more than
+// 32 workers.
+const maxFreeStreams = 64
+
+func (sp *streamPool) get() *zstream {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if n := len(sp.free); n > 0 {
+		s := sp.free[n-1]
+		sp.free = sp.free[:n-1]
+		return s
 	}
-	return db.inflateInto(p, e, make([]byte, 0, size))
+	return &zstream{}
+}
+
+func (sp *streamPool) put(s *zstream) {
+	s.mapped.Reset(nil)
+	if s.br != nil {
+		s.br.Reset(nil)
+	}
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if len(sp.free) < maxFreeStreams {
+		sp.free = append(sp.free, s)
+	}
 }
 
 // checkSize refuses a header whose size the compressed data cannot hold
@@ -220,20 +280,6 @@ func checkSize(e *packEntry) error {
 		return fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
 	return nil
-}
-
-// scratch returns a pooled buffer of at least n bytes; put it back in
-// db.spool when done. Reusing buffers for transient objects (deltas, trees
-// and commits read once) keeps the garbage collector out of the hot path.
-func (db *objectDB) scratch(n int64) *[]byte {
-	b, _ := db.spool.Get().(*[]byte)
-	if b == nil {
-		b = new([]byte)
-	}
-	if int64(cap(*b)) < n {
-		*b = make([]byte, 0, n)
-	}
-	return b
 }
 
 // inflateInto inflates e into buf (whose capacity must hold e.size).
@@ -253,66 +299,56 @@ func (db *objectDB) inflateInto(p *pack, e *packEntry, buf []byte) ([]byte, erro
 	return out, nil
 }
 
-// view calls fn with the content of entry i of p. Plain objects no delta
-// needs are inflated into a pooled buffer that fn must not keep.
+// view calls fn with the content of entry i of p, which fn must not keep.
+// Objects no delta needs are built in a pooled buffer; only the bases come
+// from (and go to) the cache.
 func (db *objectDB) view(p *pack, i int, fn func([]byte)) error {
 	e := &p.entries[i]
-	if (e.raw == plumbing.OFSDeltaObject || e.raw == plumbing.REFDeltaObject) && e.pending.Load() == 0 && e.base >= 0 {
-		// A delta nothing else builds on: its result goes into a pooled
-		// buffer too; only its base comes from (and goes to) the cache.
-		base, err := db.content(p, int(e.base), 1)
-		if err != nil {
-			return err
-		}
-		if p.entries[e.base].pending.Add(-1) <= 0 {
-			db.cache.remove(cacheKey{p, int(e.base)})
-		}
-		if err := checkSize(e); err != nil {
-			return err
-		}
-		dbuf := db.scratch(e.size)
-		defer db.spool.Put(dbuf)
-		delta, err := db.inflateInto(p, e, *dbuf)
-		if err != nil {
-			return err
-		}
-		_, size, rest, err := deltaSizes(delta)
-		if err != nil {
-			return err
-		}
-		if size > int64(len(rest))*0x10000 {
-			return errBadDelta
-		}
-		obuf := db.scratch(min(size, maxInMemory))
-		defer db.spool.Put(obuf)
-		out, err := applyDelta(base, delta, *obuf)
-		if err != nil {
-			return fmt.Errorf("failed to apply delta: %w", err)
-		}
-		fn(out)
-		return nil
-	}
-	switch e.raw {
-	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
-		if e.pending.Load() == 0 {
-			if err := checkSize(e); err != nil {
-				return err
+	if e.pending.Load() == 0 {
+		var out []byte
+		built := false
+		switch e.raw {
+		case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
+			if e.base < 0 {
+				break
 			}
-			buf := db.scratch(e.size)
-			defer db.spool.Put(buf)
-			b, err := db.inflateInto(p, e, *buf)
+			base, err := db.content(p, int(e.base), 1)
 			if err != nil {
 				return err
 			}
-			fn(b)
+			if p.entries[e.base].pending.Add(-1) <= 0 {
+				db.cache.remove(cacheKey{p, int(e.base)})
+			}
+			out, err = db.applyEntry(p, e, base.b)
+			db.buffers.release(base)
+			if err != nil {
+				return err
+			}
+			built = true
+		case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+			if err := checkSize(e); err != nil {
+				return err
+			}
+			buf := db.buffers.get(int(e.size))
+			b, err := db.inflateInto(p, e, buf)
+			if err != nil {
+				db.buffers.put(buf)
+				return err
+			}
+			out, built = b, true
+		}
+		if built {
+			fn(out)
+			db.buffers.put(out)
 			return nil
 		}
 	}
-	b, err := db.content(p, i, 0)
+	sb, err := db.content(p, i, 0)
 	if err != nil {
 		return err
 	}
-	fn(b)
+	fn(sb.b)
+	db.buffers.release(sb)
 	return nil
 }
 
@@ -381,36 +417,46 @@ func (db *objectDB) loose(h plumbing.Hash) (plumbing.ObjectType, []byte, error) 
 	return t, buf.Bytes(), nil
 }
 
-// lru is a byte-bounded least-recently-used cache of object contents.
+// lru is a least-recently-used cache of object contents bounded in bytes
+// of capacity. It holds one reference to each buffer and releases it to
+// pool when the buffer leaves.
 type lru struct {
-	mu    sync.Mutex
-	max   int
-	used  int
+	mu  sync.Mutex
+	max int
+	// used is written under mu; free reads it without.
+	used  atomic.Int64
+	pool  *bufferPool
 	order *list.List
 	items map[cacheKey]*list.Element
 }
 
 type lruItem struct {
 	key cacheKey
-	val []byte
+	val *sharedBuf
 }
 
-func newLRU(max int) *lru {
-	return &lru{max: max, order: list.New(), items: map[cacheKey]*list.Element{}}
+func newLRU(max int, pool *bufferPool) *lru {
+	return &lru{max: max, pool: pool, order: list.New(), items: map[cacheKey]*list.Element{}}
 }
 
-func (c *lru) get(k cacheKey) ([]byte, bool) {
+// get returns the buffer cached under k with a new reference, the
+// caller's.
+func (c *lru) get(k cacheKey) (*sharedBuf, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[k]; ok {
 		c.order.MoveToFront(el)
-		return el.Value.(*lruItem).val, true
+		sb := el.Value.(*lruItem).val
+		sb.refs.Add(1)
+		return sb, true
 	}
 	return nil, false
 }
 
-func (c *lru) put(k cacheKey, v []byte) {
-	if len(v) > c.max/4 {
+// put caches v under k with a reference of its own, unless k is cached
+// already or v is too large to share the cache with others.
+func (c *lru) put(k cacheKey, v *sharedBuf) {
+	if cap(v.b) > c.max/4 {
 		return
 	}
 	c.mu.Lock()
@@ -418,23 +464,32 @@ func (c *lru) put(k cacheKey, v []byte) {
 	if _, ok := c.items[k]; ok {
 		return
 	}
+	v.refs.Add(1)
 	c.items[k] = c.order.PushFront(&lruItem{k, v})
-	c.used += len(v)
-	for c.used > c.max {
-		el := c.order.Back()
-		it := el.Value.(*lruItem)
-		c.order.Remove(el)
-		delete(c.items, it.key)
-		c.used -= len(it.val)
+	c.used.Add(int64(cap(v.b)))
+	for c.used.Load() > int64(c.max) {
+		c.drop(c.order.Back())
 	}
 }
 
+// remove drops k from the cache.
 func (c *lru) remove(k cacheKey) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[k]; ok {
-		c.order.Remove(el)
-		delete(c.items, k)
-		c.used -= len(el.Value.(*lruItem).val)
+		c.drop(el)
 	}
 }
+
+// drop removes el and releases the cache's reference; c.mu is held.
+func (c *lru) drop(el *list.Element) {
+	it := el.Value.(*lruItem)
+	c.order.Remove(el)
+	delete(c.items, it.key)
+	c.used.Add(-int64(cap(it.val.b)))
+	c.pool.release(it.val)
+}
+
+// free returns the bytes of capacity the cache could take before it is
+// full.
+func (c *lru) free() int { return max(c.max-int(c.used.Load()), 0) }

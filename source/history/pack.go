@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -35,12 +34,16 @@ const (
 	// workers through the pack, one batch each, and a base leaves as soon
 	// as its last delta is built, so the cache needs room for what each
 	// worker's batch still has pending, not for the history.
-	cacheBaseBytes   = 32 << 20
+	cacheBaseBytes   = 24 << 20
 	cacheWorkerBytes = 8 << 20
+	// Free buffers kept for reuse may take what the delta base cache
+	// leaves of its bound, plus poolReserveBytes: the pool fills as the
+	// cache empties, so that the two together stay near the cache's bound.
+	poolReserveBytes = 8 << 20
 )
 
-// cacheBytes is the delta base cache bound for workers workers: 48 MiB on
-// 2 cores, 96 MiB on 8, never more than 192 MiB.
+// cacheBytes is the delta base cache bound for workers workers: 40 MiB on
+// 2 cores, 88 MiB on 8, never more than 192 MiB.
 func cacheBytes(workers int) int {
 	return min(cacheBaseBytes+cacheWorkerBytes*workers, 192<<20)
 }
@@ -112,13 +115,16 @@ type objectDB struct {
 	dg    *dotgit.DotGit
 	packs []*pack
 	cache *lru
-	zpool sync.Pool
-	bpool sync.Pool
-	spool sync.Pool
+	// buffers holds the buffers of objects built and dropped, for the
+	// next ones: bases, deltas and the versions built from them.
+	buffers *bufferPool
+	streams streamPool
 }
 
 func openObjectDB(dg *dotgit.DotGit) (*objectDB, []error) {
-	db := &objectDB{dg: dg, cache: newLRU(cacheBytes(runtime.GOMAXPROCS(0)))}
+	db := &objectDB{dg: dg, buffers: &bufferPool{}}
+	db.cache = newLRU(cacheBytes(runtime.GOMAXPROCS(0)), db.buffers)
+	db.buffers.bound = func() int { return poolReserveBytes + db.cache.free() }
 	var errs []error
 	ids, err := dg.ObjectPacks()
 	if err != nil {

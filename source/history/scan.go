@@ -200,6 +200,7 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 	if !limited {
 		objs = s.db.enumerate(s.stats)
 		s.parseCommits(ctx, objs.commits)
+		s.db.buffers.drain()
 	}
 	roots := s.peelTips(tips, false)
 	s.walk(ctx, roots, stop, false)
@@ -216,6 +217,7 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 		s.scanNewBlobs(ctx)
 	} else {
 		s.db.scanBlobs(ctx, s.sc, objs.blobs, s.found)
+		s.db.buffers.drain()
 		// The tree pass runs even when nothing matched: it is what notices
 		// a blob that a tree names and the store lacks.
 		s.present = make(map[plumbing.Hash]struct{}, len(objs.blobs)+len(objs.unreadable))
@@ -226,6 +228,7 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 			s.present[h] = struct{}{} // counted already, as corrupt
 		}
 		s.loadTrees(ctx, objs.trees)
+		s.db.buffers.drain()
 		s.present = nil
 	}
 	if err := ctx.Err(); err != nil {
