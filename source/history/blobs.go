@@ -14,13 +14,20 @@ import (
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
-// blobItem is one object to read: an entry of a pack (p != nil), or a
-// loose object.
+// blobItem is one object to read: an entry of a pack, or a loose object.
+// One is listed for every object of the repository, so it is 12 bytes and
+// holds no pointer: the collector, which runs several times a second near
+// the scan's memory limit, need not scan the lists at each cycle. The
+// object's id is its pack entry's, or for a loose object kept in
+// objectDB.looseIDs: use objectDB.hashOf.
 type blobItem struct {
-	p    *pack
-	i    int32
-	hash plumbing.Hash
-	typ  plumbing.ObjectType
+	// pack is the index of the object's pack in objectDB.packs, or -1
+	// for a loose object.
+	pack int32
+	// i is the object's entry in its pack, or its index in
+	// objectDB.looseIDs.
+	i   int32
+	typ plumbing.ObjectType
 }
 
 // objects is the repository's objects by type, each listed once.
@@ -69,7 +76,7 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 				continue
 			}
 			t := db.entryType(p, i)
-			it := blobItem{p: p, i: int32(i), hash: e.hash, typ: t}
+			it := blobItem{pack: int32(k), i: int32(i), typ: t}
 			if !o.add(it) {
 				o.unreadable = append(o.unreadable, e.hash)
 				stats.Error("object "+e.hash.String(), fmt.Errorf("pack-%s: %w: unreadable header or delta chain", p.id, errCorrupt))
@@ -91,7 +98,9 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 			stats.Error("object "+h.String(), err)
 			return nil
 		}
-		o.add(blobItem{i: -1, hash: h, typ: t})
+		it := db.looseItem(h)
+		it.typ = t
+		o.add(it)
 		return nil
 	})
 	if err != nil {
@@ -102,10 +111,38 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 
 // item returns the blobItem for h, found in a pack or the loose store.
 func (db *objectDB) item(h plumbing.Hash) blobItem {
-	if p, i := db.lookup(h); p != nil {
-		return blobItem{p: p, i: int32(i), hash: h}
+	for k, p := range db.packs {
+		if i := p.findHash(h); i >= 0 {
+			return blobItem{pack: int32(k), i: int32(i)}
+		}
 	}
-	return blobItem{i: -1, hash: h}
+	return db.looseItem(h)
+}
+
+// looseItem returns a blobItem for the loose object h.
+func (db *objectDB) looseItem(h plumbing.Hash) blobItem {
+	db.looseMu.Lock()
+	defer db.looseMu.Unlock()
+	db.looseIDs = append(db.looseIDs, h)
+	return blobItem{pack: -1, i: int32(len(db.looseIDs) - 1)}
+}
+
+// packOf returns the pack of it, or nil for a loose object.
+func (db *objectDB) packOf(it blobItem) *pack {
+	if it.pack < 0 {
+		return nil
+	}
+	return db.packs[it.pack]
+}
+
+// hashOf returns the id of it.
+func (db *objectDB) hashOf(it blobItem) plumbing.Hash {
+	if it.pack >= 0 {
+		return db.packs[it.pack].entries[it.i].hash
+	}
+	db.looseMu.Lock()
+	defer db.looseMu.Unlock()
+	return db.looseIDs[it.i]
 }
 
 // scanBlobs scans items on all cores and calls found for every blob that
@@ -113,7 +150,7 @@ func (db *objectDB) item(h plumbing.Hash) blobItem {
 func (db *objectDB) scanBlobs(ctx context.Context, sc *scanner.Scanner, items []blobItem, found func(plumbing.Hash, []scanner.Match)) {
 	parallel(ctx, items, func(it blobItem) {
 		if ms := db.scanBlob(ctx, sc, it); len(ms) > 0 {
-			found(it.hash, ms)
+			found(db.hashOf(it), ms)
 		}
 	})
 }
@@ -150,12 +187,14 @@ func parallelIndexed(ctx context.Context, items []blobItem, fn func(int, blobIte
 }
 
 func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobItem) []scanner.Match {
-	name := it.hash.String()
+	h := db.hashOf(it)
+	name := h.String()
 	what := "blob " + name
+	p := db.packOf(it)
 	var r io.Reader
 	switch {
-	case it.p == nil:
-		_, _, rc, err := db.openLoose(it.hash)
+	case p == nil:
+		_, _, rc, err := db.openLoose(h)
 		if err != nil {
 			sc.Stats().Skip(what, err)
 			return nil
@@ -163,12 +202,12 @@ func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobIt
 		defer rc.Close()
 		r = rc
 	default:
-		e := &it.p.entries[it.i]
+		e := &p.entries[it.i]
 		if e.raw == plumbing.BlobObject && e.pending.Load() == 0 {
 			// Plain blobs no delta needs are streamed straight into the
 			// scanner: no allocation, and memory stays flat however large
 			// the blob.
-			rc, err := db.stream(it.p, e)
+			rc, err := db.stream(p, e)
 			if err != nil {
 				sc.Stats().Skip(what, err)
 				return nil
@@ -178,7 +217,7 @@ func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobIt
 			break
 		}
 		var ms []scanner.Match
-		err := db.view(it.p, int(it.i), func(b []byte) {
+		err := db.view(p, int(it.i), func(b []byte) {
 			var err error
 			if ms, err = sc.Scan(ctx, name, bytes.NewReader(b)); err != nil {
 				sc.Stats().Error(what, err)
@@ -198,10 +237,10 @@ func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobIt
 
 // view calls fn with the content of an item; fn must not keep it.
 func (db *objectDB) viewItem(it blobItem, fn func([]byte)) error {
-	if it.p != nil {
-		return db.view(it.p, int(it.i), fn)
+	if p := db.packOf(it); p != nil {
+		return db.view(p, int(it.i), fn)
 	}
-	_, b, err := db.loose(it.hash)
+	_, b, err := db.loose(db.hashOf(it))
 	if err != nil {
 		return err
 	}

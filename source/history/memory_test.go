@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -192,5 +194,24 @@ func TestScanLeavesMemoryLimitAlone(t *testing.T) {
 	}
 	if got := debug.SetMemoryLimit(-1); got != want || during != 0 {
 		t.Errorf("memory limit changed by a scan: %d during, %d after, want %d", during, got, want)
+	}
+}
+
+// TestObjectListsHoldNoPointers keeps the per-object records small and free
+// of pointers: one is held for every object for the whole scan, and the
+// collector would otherwise scan all of them at every cycle.
+func TestObjectListsHoldNoPointers(t *testing.T) {
+	t.Parallel()
+	if n := unsafe.Sizeof(blobItem{}); n != 12 {
+		t.Errorf("blobItem is %d bytes, want 12", n)
+	}
+	for _, v := range []any{blobItem{}, packEntry{}} {
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			switch typ.Field(i).Type.Kind() {
+			case reflect.Pointer, reflect.Slice, reflect.Map, reflect.String, reflect.Interface, reflect.Func, reflect.Chan:
+				t.Errorf("%s.%s holds a pointer", typ.Name(), typ.Field(i).Name)
+			}
+		}
 	}
 }

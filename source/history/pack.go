@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"sync"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -119,6 +120,10 @@ type objectDB struct {
 	// next ones: bases, deltas and the versions built from them.
 	buffers *bufferPool
 	streams streamPool
+	// looseIDs are the ids of the loose objects listed, which blobItems
+	// name by index.
+	looseMu  sync.Mutex
+	looseIDs []plumbing.Hash
 }
 
 func openObjectDB(dg *dotgit.DotGit) (*objectDB, []error) {

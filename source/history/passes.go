@@ -75,14 +75,14 @@ func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
 		err := s.db.viewItem(it, func(b []byte) { o.Write(b) })
 		if err != nil {
 			s.mu.Lock()
-			s.objectError("commit "+it.hash.String(), err)
+			s.objectError("commit "+s.db.hashOf(it).String(), err)
 			s.mu.Unlock()
 			return
 		}
 		c := &object.Commit{}
 		if err := c.Decode(o); err != nil {
 			s.mu.Lock()
-			s.objectError("commit "+it.hash.String(), err)
+			s.objectError("commit "+s.db.hashOf(it).String(), err)
 			s.mu.Unlock()
 			return
 		}
@@ -91,7 +91,7 @@ func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
 		pc.msg = s.sc.ScanBytes([]byte(c.Message))
 		s.mu.Lock()
 		pc.info.author = s.intern(author)
-		s.parsed[it.hash] = pc
+		s.parsed[s.db.hashOf(it)] = pc
 		s.mu.Unlock()
 	})
 }
@@ -114,7 +114,7 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 	recs := make([]treeRec, len(items))
 	index := make(map[plumbing.Hash]int32, len(items))
 	for i, it := range items {
-		index[it.hash] = int32(i)
+		index[s.db.hashOf(it)] = int32(i)
 	}
 	blobs := map[int32][]treeEntry{}
 	missing := map[plumbing.Hash]bool{}
@@ -236,7 +236,7 @@ func (s *scan) keepMatchedTrees(items []blobItem, recs []treeRec, blobs map[int3
 	s.emptyTrees = s.emptyTrees[:0]
 	for i := range recs {
 		if !relevant(i) {
-			s.emptyTrees = append(s.emptyTrees, items[i].hash)
+			s.emptyTrees = append(s.emptyTrees, s.db.hashOf(items[i]))
 			continue
 		}
 		if !recs[i].ok {
@@ -249,11 +249,11 @@ func (s *scan) keepMatchedTrees(items []blobItem, recs []treeRec, blobs map[int3
 			}
 			h := e.hash
 			if e.k >= 0 {
-				h = items[e.k].hash
+				h = s.db.hashOf(items[e.k])
 			}
 			n.subs = append(n.subs, treeEntry{name: string(e.name), hash: h, kind: kindTree})
 		})
-		s.nodes[items[i].hash] = n
+		s.nodes[s.db.hashOf(items[i])] = n
 	}
 	slices.SortFunc(s.emptyTrees, func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
 }

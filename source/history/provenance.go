@@ -155,20 +155,9 @@ func (s *scan) scanNewBlobs(ctx context.Context) {
 		s.scanned[h] = true
 		items = append(items, s.db.item(h))
 	}
-	packOrder := map[*pack]int{}
-	for i, p := range s.db.packs {
-		packOrder[p] = i
-	}
 	slices.SortFunc(items, func(a, b blobItem) int {
-		pa, pb := -1, -1
-		if a.p != nil {
-			pa = packOrder[a.p]
-		}
-		if b.p != nil {
-			pb = packOrder[b.p]
-		}
-		if pa != pb {
-			return pa - pb
+		if a.pack != b.pack {
+			return int(a.pack) - int(b.pack)
 		}
 		return int(a.i) - int(b.i)
 	})

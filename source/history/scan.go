@@ -222,7 +222,7 @@ func (s *scan) run(ctx context.Context) (Result, error) {
 		// a blob that a tree names and the store lacks.
 		s.present = make(map[plumbing.Hash]struct{}, len(objs.blobs)+len(objs.unreadable))
 		for _, b := range objs.blobs {
-			s.present[b.hash] = struct{}{}
+			s.present[s.db.hashOf(b)] = struct{}{}
 		}
 		for _, h := range objs.unreadable {
 			s.present[h] = struct{}{} // counted already, as corrupt
@@ -492,14 +492,15 @@ func (s *scan) walk(ctx context.Context, roots []plumbing.Hash, stop map[plumbin
 func (s *scan) walkUnreachable(ctx context.Context, objs objects) {
 	var roots []plumbing.Hash
 	for _, c := range objs.commits {
-		if _, ok := s.commits[c.hash]; !ok {
-			roots = append(roots, c.hash)
+		h := s.db.hashOf(c)
+		if _, ok := s.commits[h]; !ok {
+			roots = append(roots, h)
 		}
 	}
 	sort.Slice(roots, func(i, j int) bool { return roots[i].String() < roots[j].String() })
 	s.walk(ctx, roots, nil, true)
 	for _, it := range objs.tags {
-		t := it.hash
+		t := s.db.hashOf(it)
 		if s.tagsSeen[t] {
 			continue
 		}
