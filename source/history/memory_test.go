@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -213,5 +214,51 @@ func TestObjectListsHoldNoPointers(t *testing.T) {
 				t.Errorf("%s.%s holds a pointer", typ.Name(), typ.Field(i).Name)
 			}
 		}
+	}
+}
+
+func TestLimitFor(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, ScanMemoryLimit},
+		{80 << 20, ScanMemoryLimit},
+		{100 << 20, 125 << 20},
+		{400 << 20, 500 << 20},
+	} {
+		if got := limitFor(ScanMemoryLimit, tc.live); got != tc.want {
+			t.Errorf("limitFor(%d MiB live) = %d MiB, want %d MiB", tc.live>>20, got>>20, tc.want>>20)
+		}
+	}
+}
+
+// TestLimitMemoryFollowsLiveHeap holds a live heap larger than the limit
+// and checks that the limit rises above it, and comes back on restore.
+func TestLimitMemoryFollowsLiveHeap(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	prev := debug.SetMemoryLimit(-1)
+	restore := LimitMemory(1)
+	live := make([][]byte, 0, 160)
+	for range 160 {
+		live = append(live, make([]byte, 1<<20))
+	}
+	var got int64
+	for range 50 {
+		runtime.GC()
+		time.Sleep(limitCheckEvery)
+		if got = debug.SetMemoryLimit(-1); got > 160<<20 {
+			break
+		}
+	}
+	runtime.KeepAlive(live)
+	restore()
+	if got <= 160<<20 {
+		t.Errorf("with 160 MiB live the limit stayed at %d MiB", got>>20)
+	}
+	if after := debug.SetMemoryLimit(-1); after != prev {
+		t.Errorf("limit after restore %d, want the previous %d", after, prev)
 	}
 }
