@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -28,8 +26,7 @@ func BenchmarkScan(b *testing.B) {
 		}
 		files[fmt.Sprintf("pkg%d/file%d.go", i%20, i)] = sb.String()
 	}
-	var last plumbing.Hash
-	for c := range 400 {
+	bl.line(400, func(c int) map[string]string {
 		for range 2 {
 			name := fmt.Sprintf("pkg%d/file%d.go", rng.IntN(200)%20, rng.IntN(200))
 			if old, ok := files[name]; ok {
@@ -39,13 +36,8 @@ func BenchmarkScan(b *testing.B) {
 		if c == 200 {
 			files["config/.env"] = env(fakeToken(1))
 		}
-		if last.IsZero() {
-			last = bl.commit("c", files)
-		} else {
-			last = bl.commit("c", files, last)
-		}
-	}
-	bl.ref("refs/heads/master", last)
+		return files
+	})
 	gitCmd(b, bl.dir, "repack", "-a", "-d", "-q", "--window=10", "--depth=50")
 	b.ResetTimer()
 	var bytes int64

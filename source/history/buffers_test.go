@@ -103,23 +103,16 @@ func TestObjectsReadAsTheirIDs(t *testing.T) {
 	for i := range lines {
 		lines[i] = fmt.Sprintf("const v%d = %d // some padding to make lines longer", i, rng.IntN(1e9))
 	}
-	var last plumbing.Hash
-	for c := range 120 {
+	b.line(120, func(c int) map[string]string {
 		for range 5 {
 			lines[rng.IntN(len(lines))] = fmt.Sprintf("const w%d = %d", c, rng.IntN(1e9))
 		}
-		files := map[string]string{
+		return map[string]string{
 			"big.go":   strings.Join(lines, "\n"),
 			"small.go": strings.Join(lines[:40+c%30], "\n"),
 			"tiny.txt": fmt.Sprint(c),
 		}
-		if last.IsZero() {
-			last = b.commit("c", files)
-		} else {
-			last = b.commit("c", files, last)
-		}
-	}
-	b.ref("refs/heads/master", last)
+	})
 	gitCmd(t, b.dir, "repack", "-a", "-d", "-q", "--depth=50", "--window=50")
 
 	db, errs := openObjectDB(dotgit.New(osfs.New(b.dir + "/.git")))

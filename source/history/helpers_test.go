@@ -143,6 +143,23 @@ func (b *builder) commit(msg string, files map[string]string, parents ...plumbin
 	return b.store(&object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: b.tree(files), ParentHashes: parents})
 }
 
+// line commits n snapshots, each the parent of the next, points
+// refs/heads/master at the last and returns it. snapshot(i) gives the files
+// of commit i.
+func (b *builder) line(n int, snapshot func(i int) map[string]string) plumbing.Hash {
+	b.t.Helper()
+	var last plumbing.Hash
+	for i := range n {
+		if last.IsZero() {
+			last = b.commit("c", snapshot(i))
+		} else {
+			last = b.commit("c", snapshot(i), last)
+		}
+	}
+	b.ref("refs/heads/master", last)
+	return last
+}
+
 func (b *builder) ref(name string, h plumbing.Hash) {
 	b.t.Helper()
 	if err := b.repo.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(name), h)); err != nil {

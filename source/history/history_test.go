@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -197,18 +196,11 @@ func TestEachBlobScannedOnce(t *testing.T) {
 	t.Parallel()
 	tok := fakeToken(8)
 	b := newBuilder(t)
-	var last plumbing.Hash
-	for i := range 30 {
+	b.line(30, func(i int) map[string]string {
 		// The same two blobs in every commit, at two paths; one more blob
 		// changes each time.
-		files := map[string]string{"a.env": env(tok), "copy/a.env": env(tok), "n": strings.Repeat("x", i+1)}
-		if last.IsZero() {
-			last = b.commit("c", files)
-		} else {
-			last = b.commit("c", files, last)
-		}
-	}
-	b.ref("refs/heads/master", last)
+		return map[string]string{"a.env": env(tok), "copy/a.env": env(tok), "n": strings.Repeat("x", i+1)}
+	})
 	gitCmd(t, b.dir, "repack", "-a", "-d", "-q")
 	fs, _, st, err := runScan(t, Options{RepoPath: b.dir})
 	if err != nil {
@@ -366,16 +358,9 @@ func TestHugeLineStreamed(t *testing.T) {
 func packedRepo(t *testing.T, n, lines int) (*builder, string) {
 	t.Helper()
 	b := newBuilder(t)
-	var last plumbing.Hash
-	for i := range n {
-		files := map[string]string{"a.txt": strings.Repeat(fmt.Sprintf("line %d\n", i), lines), "b.txt": fmt.Sprint(i * i)}
-		if last.IsZero() {
-			last = b.commit("c", files)
-		} else {
-			last = b.commit("c", files, last)
-		}
-	}
-	b.ref("refs/heads/master", last)
+	b.line(n, func(i int) map[string]string {
+		return map[string]string{"a.txt": strings.Repeat(fmt.Sprintf("line %d\n", i), lines), "b.txt": fmt.Sprint(i * i)}
+	})
 	gitCmd(t, b.dir, "repack", "-a", "-d", "-q")
 	packs, _ := filepath.Glob(filepath.Join(b.dir, ".git", "objects", "pack", "*.pack"))
 	if len(packs) != 1 {
