@@ -3,7 +3,6 @@ package history
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"slices"
 	"sync"
@@ -25,44 +24,6 @@ type parsedCommit struct {
 type treeNode struct {
 	subs  []treeEntry
 	blobs []treeEntry
-}
-
-// treeRec is a tree as the parallel tree pass keeps it until it is known
-// whether any matched blob lies below: its subtree entries packed in one
-// byte slice (no string or allocation per entry), each as
-//
-//	uvarint(k+1) name-length name   for the subtree items[k] of the pass
-//	0 id(20 bytes) name-length name for a subtree the pass does not list
-//
-// which is about 6 bytes plus the name per entry, against 60 to 70 for a
-// treeEntry with its own string.
-type treeRec struct {
-	subs []byte
-	ok   bool // read and parsed without error
-}
-
-// subEntry is one decoded subtree entry of a treeRec: k is its index in
-// the pass's items, or -1 with hash set.
-type subEntry struct {
-	k    int
-	hash plumbing.Hash
-	name []byte
-}
-
-// forEachSub decodes the subtree entries of b.
-func forEachSub(b []byte, fn func(subEntry)) {
-	for len(b) > 0 {
-		var e subEntry
-		v, n := binary.Uvarint(b)
-		b = b[n:]
-		e.k = int(v) - 1
-		if v == 0 {
-			e.hash, b = plumbing.Hash(b[:20]), b[20:]
-		}
-		l, n := binary.Uvarint(b)
-		e.name, b = b[n:n+int(l)], b[n+int(l):]
-		fn(e)
-	}
 }
 
 // parseCommits reads every commit on all cores and scans its message; the
@@ -100,9 +61,9 @@ func (s *scan) parseCommits(ctx context.Context, items []blobItem) {
 // delta base is inflated once, and keeps, in s.nodes, only the trees that
 // lead to a matched blob, and of those only the entries on the way. The
 // other trees are listed in s.emptyTrees. The whole tree graph is held
-// only during the pass, in flat slices: about 24 bytes per subtree entry
-// plus its name, instead of the 60 to 70 of a treeEntry with its own
-// string, and is dropped before provenance.
+// only during the pass, in a treeStore: about 4 bytes per subtree entry,
+// instead of the 60 to 70 of a treeEntry with its own string, and is
+// dropped before provenance.
 func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 	// A bitmap of the first 16 bits of the matched blob ids: the millions
 	// of blob entries that matched nothing are rejected without hashing.
@@ -111,7 +72,7 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 		k := uint(h[0])<<8 | uint(h[1])
 		filter[k/64] |= 1 << (k % 64)
 	}
-	recs := make([]treeRec, len(items))
+	store := newTreeStore(len(items))
 	index := make(map[plumbing.Hash]int32, len(items))
 	for i, it := range items {
 		index[s.db.hashOf(it)] = int32(i)
@@ -136,12 +97,11 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 			werr = walkTree(b, func(name, hash []byte, kind entryKind) {
 				switch kind {
 				case kindTree:
-					if k, ok := index[plumbing.Hash(hash)]; ok {
-						subs = binary.AppendUvarint(subs, uint64(k)+1)
-					} else {
-						subs = append(append(subs, 0), hash...)
+					k, ok := index[plumbing.Hash(hash)]
+					if !ok {
+						k = -1
 					}
-					subs = append(binary.AppendUvarint(subs, uint64(len(name))), name...)
+					subs = store.appendSub(subs, int(k), hash, name)
 				case kindBlob:
 					if s.present != nil {
 						if _, ok := s.present[plumbing.Hash(hash)]; !ok {
@@ -164,8 +124,7 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 			err = werr
 		}
 		if err == nil {
-			// Each item has its own element: no lock.
-			recs[i] = treeRec{subs: bytes.Clone(subs), ok: true}
+			store.keep(i, subs)
 		}
 		if len(absent) == 0 && !sub && len(matched) == 0 {
 			return
@@ -187,7 +146,7 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 	for h := range missing {
 		s.objectError("blob "+h.String(), errors.New("named by a tree but missing from the object store (a partial clone or a corrupt repository); not scanned"))
 	}
-	s.keepMatchedTrees(items, recs, blobs)
+	s.keepMatchedTrees(items, store, blobs)
 }
 
 // Relevance marks of keepMatchedTrees.
@@ -204,10 +163,10 @@ const (
 // s.emptyTrees with the ids of the others. A subtree the pass did not read
 // (missing, or it failed) is kept, so that hits reads it and counts the
 // error as before.
-func (s *scan) keepMatchedTrees(items []blobItem, recs []treeRec, blobs map[int32][]treeEntry) {
-	mark := make([]uint8, len(recs))
+func (s *scan) keepMatchedTrees(items []blobItem, store *treeStore, blobs map[int32][]treeEntry) {
+	mark := make([]uint8, len(items))
 	// keep reports whether a subtree entry stays in its parent's node.
-	keep := func(e subEntry) bool { return e.k < 0 || !recs[e.k].ok || mark[e.k] == treeMatched }
+	keep := func(e subEntry) bool { return e.k < 0 || !store.ok(e.k) || mark[e.k] == treeMatched }
 	// relevant reports whether tree i leads to a matched blob, depth
 	// first; a tree met again while it is being visited (a cycle, which
 	// only a corrupt repository has) counts as empty.
@@ -220,9 +179,9 @@ func (s *scan) keepMatchedTrees(items []blobItem, recs []treeRec, blobs map[int3
 			return true
 		}
 		mark[i] = treeVisiting
-		found := len(blobs[int32(i)]) > 0 || !recs[i].ok
-		forEachSub(recs[i].subs, func(e subEntry) {
-			if e.k < 0 || !recs[e.k].ok || relevant(e.k) {
+		found := len(blobs[int32(i)]) > 0 || !store.ok(i)
+		store.forEachSub(i, func(e subEntry) {
+			if e.k < 0 || !store.ok(e.k) || relevant(e.k) {
 				found = true
 			}
 		})
@@ -234,16 +193,16 @@ func (s *scan) keepMatchedTrees(items []blobItem, recs []treeRec, blobs map[int3
 	}
 	s.nodes = map[plumbing.Hash]*treeNode{}
 	s.emptyTrees = s.emptyTrees[:0]
-	for i := range recs {
+	for i := range items {
 		if !relevant(i) {
 			s.emptyTrees = append(s.emptyTrees, s.db.hashOf(items[i]))
 			continue
 		}
-		if !recs[i].ok {
+		if !store.ok(i) {
 			continue
 		}
 		n := &treeNode{blobs: blobs[int32(i)]}
-		forEachSub(recs[i].subs, func(e subEntry) {
+		store.forEachSub(i, func(e subEntry) {
 			if !keep(e) {
 				return
 			}
@@ -251,7 +210,7 @@ func (s *scan) keepMatchedTrees(items []blobItem, recs []treeRec, blobs map[int3
 			if e.k >= 0 {
 				h = s.db.hashOf(items[e.k])
 			}
-			n.subs = append(n.subs, treeEntry{name: string(e.name), hash: h, kind: kindTree})
+			n.subs = append(n.subs, treeEntry{name: e.name, hash: h, kind: kindTree})
 		})
 		s.nodes[s.db.hashOf(items[i])] = n
 	}
