@@ -207,7 +207,7 @@ func (db *objectDB) scanBlob(ctx context.Context, sc *scanner.Scanner, it blobIt
 			// Plain blobs no delta needs are streamed straight into the
 			// scanner: no allocation, and memory stays flat however large
 			// the blob.
-			rc, err := db.stream(p, e)
+			rc, err := db.stream(p, int(it.i))
 			if err != nil {
 				sc.Stats().Skip(what, err)
 				return nil

@@ -262,3 +262,12 @@ func TestLimitMemoryFollowsLiveHeap(t *testing.T) {
 		t.Errorf("limit after restore %d, want the previous %d", after, prev)
 	}
 }
+
+// TestPackEntrySize keeps the record held for every object of every pack at
+// 48 bytes.
+func TestPackEntrySize(t *testing.T) {
+	t.Parallel()
+	if n := unsafe.Sizeof(packEntry{}); n != 48 {
+		t.Errorf("packEntry is %d bytes, want 48", n)
+	}
+}

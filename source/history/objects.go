@@ -62,11 +62,11 @@ func (db *objectDB) content(p *pack, i int, depth int) (*sharedBuf, error) {
 	var out []byte
 	switch e.raw {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
-		if err := checkSize(e); err != nil {
+		if err := checkSize(p, i); err != nil {
 			return nil, err
 		}
 		buf := db.buffers.get(int(e.size))
-		b, err := db.inflateInto(p, e, buf)
+		b, err := db.inflateInto(p, i, buf)
 		if err != nil {
 			db.buffers.put(buf)
 			return nil, err
@@ -89,7 +89,7 @@ func (db *objectDB) content(p *pack, i int, depth int) (*sharedBuf, error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err = db.applyEntry(p, e, base.b)
+		out, err = db.applyEntry(p, i, base.b)
 		db.buffers.release(base)
 		if err != nil {
 			return nil, err
@@ -104,15 +104,15 @@ func (db *objectDB) content(p *pack, i int, depth int) (*sharedBuf, error) {
 	return sb, nil
 }
 
-// applyEntry inflates the delta e and applies it to base, into a buffer of
-// db.buffers that the caller owns.
-func (db *objectDB) applyEntry(p *pack, e *packEntry, base []byte) ([]byte, error) {
-	if err := checkSize(e); err != nil {
+// applyEntry inflates the delta entry i of p and applies it to base, into
+// a buffer of db.buffers that the caller owns.
+func (db *objectDB) applyEntry(p *pack, i int, base []byte) ([]byte, error) {
+	if err := checkSize(p, i); err != nil {
 		return nil, err
 	}
-	dbuf := db.buffers.get(int(e.size))
+	dbuf := db.buffers.get(int(p.entries[i].size))
 	defer db.buffers.put(dbuf)
-	delta, err := db.inflateInto(p, e, dbuf)
+	delta, err := db.inflateInto(p, i, dbuf)
 	if err != nil {
 		return nil, err
 	}
@@ -158,13 +158,15 @@ func (db *objectDB) object(h plumbing.Hash) (plumbing.ObjectType, []byte, error)
 	return db.loose(h)
 }
 
-// stream returns a reader of the inflated data of e; close it to give its
-// buffers back.
-func (db *objectDB) stream(p *pack, e *packEntry) (io.ReadCloser, error) {
-	if e.dataOff() == 0 || e.end <= e.dataOff() {
+// stream returns a reader of the inflated data of entry i of p; close it
+// to give its buffers back.
+func (db *objectDB) stream(p *pack, i int) (io.ReadCloser, error) {
+	e := &p.entries[i]
+	end := p.end(i)
+	if e.dataOff() == 0 || end <= e.dataOff() {
 		return nil, errCorrupt
 	}
-	comp := e.end - e.dataOff()
+	comp := end - e.dataOff()
 	if e.size > comp*maxZlibRatio+64 {
 		return nil, fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
@@ -172,7 +174,7 @@ func (db *objectDB) stream(p *pack, e *packEntry) (io.ReadCloser, error) {
 	var src io.Reader
 	if p.data != nil {
 		// A bytes.Reader is an io.ByteReader: flate reads it directly.
-		s.mapped.Reset(p.data[e.dataOff():e.end])
+		s.mapped.Reset(p.data[e.dataOff():end])
 		src = &s.mapped
 	} else {
 		sr := io.NewSectionReader(p.r, e.dataOff(), comp)
@@ -272,22 +274,26 @@ func (sp *streamPool) put(s *zstream) {
 	}
 }
 
-// checkSize refuses a header whose size the compressed data cannot hold
-// (deflate expands at most about 1032:1), before anything is allocated.
-func checkSize(e *packEntry) error {
-	comp := e.end - e.dataOff()
+// checkSize refuses a header of entry i of p whose size the compressed
+// data cannot hold (deflate expands at most about 1032:1), before anything
+// is allocated.
+func checkSize(p *pack, i int) error {
+	e := &p.entries[i]
+	comp := p.end(i) - e.dataOff()
 	if e.dataOff() == 0 || comp <= 0 || e.size > comp*maxZlibRatio+64 || e.size > maxInMemory {
 		return fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
 	return nil
 }
 
-// inflateInto inflates e into buf (whose capacity must hold e.size).
-func (db *objectDB) inflateInto(p *pack, e *packEntry, buf []byte) ([]byte, error) {
+// inflateInto inflates entry i of p into buf (whose capacity must hold
+// its size).
+func (db *objectDB) inflateInto(p *pack, i int, buf []byte) ([]byte, error) {
+	e := &p.entries[i]
 	if e.size > maxInMemory {
 		return nil, fmt.Errorf("object of %d bytes is too large to hold in memory", e.size)
 	}
-	r, err := db.stream(p, e)
+	r, err := db.stream(p, i)
 	if err != nil {
 		return nil, err
 	}
@@ -319,18 +325,18 @@ func (db *objectDB) view(p *pack, i int, fn func([]byte)) error {
 			if p.entries[e.base].pending.Add(-1) <= 0 {
 				db.cache.remove(cacheKey{p, int(e.base)})
 			}
-			out, err = db.applyEntry(p, e, base.b)
+			out, err = db.applyEntry(p, i, base.b)
 			db.buffers.release(base)
 			if err != nil {
 				return err
 			}
 			built = true
 		case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
-			if err := checkSize(e); err != nil {
+			if err := checkSize(p, i); err != nil {
 				return err
 			}
 			buf := db.buffers.get(int(e.size))
-			b, err := db.inflateInto(p, e, buf)
+			b, err := db.inflateInto(p, i, buf)
 			if err != nil {
 				db.buffers.put(buf)
 				return err

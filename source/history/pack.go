@@ -54,8 +54,9 @@ var errCorrupt = errors.New("corrupt object")
 // packEntry is one object of a pack, as read from its index and header.
 //
 // One is held for every object of every pack for the whole scan, so its
-// fields are ordered to pack into 56 bytes: a REF_DELTA's base id, rare in
-// packs git writes, lives in pack.refBases instead.
+// fields are ordered to pack into 48 bytes: a REF_DELTA's base id, rare in
+// packs git writes, lives in pack.refBases instead, and where its stream
+// ends is the next entry's offset (pack.end).
 type packEntry struct {
 	hash plumbing.Hash
 	// raw is the header's type (possibly a delta); typ is the resolved
@@ -65,9 +66,8 @@ type packEntry struct {
 	// hdrLen is the length of the object's header (0 until it is read):
 	// its zlib stream starts at offset+hdrLen.
 	hdrLen uint8
-	// offset is where the object's header starts; end bounds its stream
-	// (next object or the trailer).
-	offset, end int64
+	// offset is where the object's header starts.
+	offset int64
 	// size is the header's size (the delta's size for deltas).
 	size int64
 	// base is the index of the delta base in the same pack, or -1.
@@ -75,6 +75,17 @@ type packEntry struct {
 	// pending counts deltas that still need this object as a base, so the
 	// cache can drop it as soon as the last one is built.
 	pending atomic.Int32
+}
+
+// end returns where the stream of entry i ends: at the next object, or
+// at the trailer. A truncated pack's index still names offsets past its
+// end, so neither is past the trailer.
+func (p *pack) end(i int) int64 {
+	trailer := p.size - 20
+	if i+1 < len(p.entries) {
+		return min(p.entries[i+1].offset, trailer)
+	}
+	return trailer
 }
 
 // dataOff returns where the object's zlib stream starts, or 0 when its
@@ -224,11 +235,6 @@ func (p *pack) load() error {
 	var pos int64
 	for i := range p.entries {
 		e := &p.entries[i]
-		e.end = trailer
-		if i+1 < len(p.entries) {
-			// A truncated pack's index still names offsets past its end.
-			e.end = min(p.entries[i+1].offset, trailer)
-		}
 		if e.offset < pos || e.offset >= trailer {
 			continue // typ stays invalid: counted when used
 		}
