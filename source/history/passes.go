@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"slices"
 	"sync"
@@ -81,12 +82,12 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 	missing := map[plumbing.Hash]bool{}
 	var pool sync.Pool
 	parallelIndexed(ctx, items, func(i int, it blobItem) {
-		buf, _ := pool.Get().(*[]byte)
-		if buf == nil {
-			buf = new([]byte)
+		w, _ := pool.Get().(*treeWorker)
+		if w == nil {
+			w = &treeWorker{}
 		}
-		defer pool.Put(buf)
-		subs := (*buf)[:0]
+		defer pool.Put(w)
+		subs := w.subs[:0]
 		var matched []treeEntry
 		sub := false
 		var absent []plumbing.Hash
@@ -97,14 +98,20 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 			werr = walkTree(b, func(name, hash []byte, kind entryKind) {
 				switch kind {
 				case kindTree:
-					k, ok := index[plumbing.Hash(hash)]
+					k, ok := w.trees.get(hash)
 					if !ok {
-						k = -1
+						if k, ok = index[plumbing.Hash(hash)]; ok {
+							w.trees.put(hash, k)
+						} else {
+							k = -1
+						}
 					}
 					subs = store.appendSub(subs, int(k), hash, name)
 				case kindBlob:
-					if s.present != nil {
-						if _, ok := s.present[plumbing.Hash(hash)]; !ok {
+					if _, seen := w.blobs.get(hash); !seen && s.present != nil {
+						if _, ok := s.present[plumbing.Hash(hash)]; ok {
+							w.blobs.put(hash, 0)
+						} else {
 							absent = append(absent, plumbing.Hash(hash))
 						}
 					}
@@ -119,7 +126,7 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 				}
 			})
 		})
-		*buf = subs
+		w.subs = subs
 		if err == nil {
 			err = werr
 		}
@@ -147,6 +154,50 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 		s.objectError("blob "+h.String(), errors.New("named by a tree but missing from the object store (a partial clone or a corrupt repository); not scanned"))
 	}
 	s.keepMatchedTrees(items, store, blobs)
+}
+
+// treeWorker is what one worker of the tree pass reuses from tree to tree.
+type treeWorker struct {
+	subs []byte
+	// trees caches lookups in the pass's index; blobs, the blob ids
+	// known to be in the store.
+	trees, blobs recentIDs
+}
+
+// recentIDsSlots is the number of slots of a recentIDs: 96 KiB, which
+// stays in a core's cache.
+const recentIDsSlots = 4096
+
+// recentIDs remembers the last id looked up in each of its slots, and
+// what the lookup gave. Consecutive trees of a pack are versions of the
+// same directory that name mostly the same ids, so most lookups end here
+// instead of in a map of every object of the repository, whose reads miss
+// the cache (on git/git, map lookups took 14% of the scan's CPU time).
+type recentIDs struct {
+	slots [recentIDsSlots]struct {
+		id  plumbing.Hash
+		val int32
+		set bool
+	}
+}
+
+func recentSlot(id []byte) int {
+	return int(binary.LittleEndian.Uint16(id[2:4]) % recentIDsSlots)
+}
+
+// get returns the value remembered for id, if id is remembered.
+func (r *recentIDs) get(id []byte) (int32, bool) {
+	e := &r.slots[recentSlot(id)]
+	if e.set && e.id == plumbing.Hash(id) {
+		return e.val, true
+	}
+	return 0, false
+}
+
+// put remembers val for id, in place of the id its slot held.
+func (r *recentIDs) put(id []byte, val int32) {
+	e := &r.slots[recentSlot(id)]
+	e.id, e.val, e.set = plumbing.Hash(id), val, true
 }
 
 // Relevance marks of keepMatchedTrees.

@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -72,5 +73,30 @@ func TestTreeStoreRoundTrip(t *testing.T) {
 				t.Fatalf("tree %d entry %d read back as %+v, want %+v", i, j, got[j], want[i][j])
 			}
 		}
+	}
+}
+
+func TestRecentIDs(t *testing.T) {
+	t.Parallel()
+	r := &recentIDs{}
+	var zero plumbing.Hash
+	if _, ok := r.get(zero[:]); ok {
+		t.Fatal("an empty slot answered for the zero id")
+	}
+	a := plumbing.NewHash("00001234" + strings.Repeat("a", 32))
+	b := plumbing.NewHash("ffff1234" + strings.Repeat("b", 32)) // same slot as a
+	r.put(a[:], 7)
+	if v, ok := r.get(a[:]); !ok || v != 7 {
+		t.Fatalf("get(a) = %d, %v; want 7, true", v, ok)
+	}
+	if _, ok := r.get(b[:]); ok {
+		t.Fatal("an id answered for another id in the same slot")
+	}
+	r.put(b[:], 9)
+	if _, ok := r.get(a[:]); ok {
+		t.Fatal("an id stayed after another took its slot")
+	}
+	if v, ok := r.get(b[:]); !ok || v != 9 {
+		t.Fatalf("get(b) = %d, %v; want 9, true", v, ok)
 	}
 }
