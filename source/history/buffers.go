@@ -18,8 +18,8 @@ const (
 // does not do here: the collector empties it at every cycle, and under the
 // scan's memory limit cycles come several times a second, so each buffer
 // lost to one came back as a fresh large allocation that the runtime zeroes
-// and the kernel faults in page by page (a third of the CPU time of a
-// history scan, with the scavenger's madvise calls to give it back).
+// and the kernel faults in page by page (on google/go-github, with the
+// scavenger's madvise calls to give it back, a third of the CPU time).
 type bufferPool struct {
 	mu sync.Mutex
 	// bound returns how many bytes of capacity the pool may hold now.
