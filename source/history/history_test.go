@@ -355,7 +355,7 @@ func TestHugeLineStreamed(t *testing.T) {
 // packedRepo builds a repository of n commits of compressible text, repacks
 // it into a single pack, and returns the repository and the pack's path
 // (made writable, so tests can damage it).
-func packedRepo(t *testing.T, n, lines int) (*builder, string) {
+func packedRepo(t testing.TB, n, lines int) (*builder, string) {
 	t.Helper()
 	b := newBuilder(t)
 	b.line(n, func(i int) map[string]string {
