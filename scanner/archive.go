@@ -15,6 +15,8 @@ import (
 
 	kflate "github.com/klauspost/compress/flate"
 	kgzip "github.com/klauspost/compress/gzip"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/freelist"
 )
 
 // Inflating is most of the cost of scanning build output that ships .gz,
@@ -28,9 +30,9 @@ import (
 const compressedBufSize = 64 << 10
 
 var (
-	compressedBufs = newFreeList(16, func() *bufio.Reader { return bufio.NewReaderSize(nil, compressedBufSize) })
-	gzipReaders    = newFreeList(16, func() *kgzip.Reader { return nil })
-	flateReaders   = newFreeList(16, func() io.ReadCloser { return nil }) // each a kflate.Resetter
+	compressedBufs = freelist.New(16, func() *bufio.Reader { return bufio.NewReaderSize(nil, compressedBufSize) })
+	gzipReaders    = freelist.New(16, func() *kgzip.Reader { return nil })
+	flateReaders   = freelist.New(16, func() io.ReadCloser { return nil }) // each a kflate.Resetter
 )
 
 // zipFlate is a pooled DEFLATE decompressor for zip members.
@@ -44,16 +46,16 @@ func (z *zipFlate) Read(p []byte) (int, error) { return z.fr.Read(p) }
 func (z *zipFlate) Close() error {
 	err := z.fr.Close()
 	z.br.Reset(nil)
-	compressedBufs.put(z.br)
-	flateReaders.put(z.fr)
+	compressedBufs.Put(z.br)
+	flateReaders.Put(z.fr)
 	return err
 }
 
 // newZipFlate is the zip.Deflate decompressor registered on every zip.Reader.
 func newZipFlate(r io.Reader) io.ReadCloser {
-	br := compressedBufs.get()
+	br := compressedBufs.Get()
 	br.Reset(r)
-	fr := flateReaders.get()
+	fr := flateReaders.Get()
 	if fr != nil {
 		fr.(kflate.Resetter).Reset(br, nil)
 	} else {
@@ -107,7 +109,7 @@ func sniffArchive(head []byte) archiveKind {
 // gzip reader used by scanGzip accepts. It reuses a pooled reader: a new
 // one allocates a 32 KB window and tables for every .gz file.
 func validGzipHeader(head []byte) bool {
-	zr := gzipReaders.get()
+	zr := gzipReaders.Get()
 	var err error
 	if zr != nil {
 		err = zr.Reset(bytes.NewReader(head))
@@ -115,7 +117,7 @@ func validGzipHeader(head []byte) bool {
 		zr, err = kgzip.NewReader(bytes.NewReader(head))
 	}
 	if zr != nil {
-		gzipReaders.put(zr)
+		gzipReaders.Put(zr)
 	}
 	// A header longer than the sniffed head (a long name or comment, a
 	// large extra field) ends the head early; the stream decides.
@@ -139,7 +141,7 @@ type item struct {
 // call and need no fstat for their size.
 const prefixSize = 64 << 10
 
-var prefixes = newFreeList(32, func() *[]byte {
+var prefixes = freelist.New(32, func() *[]byte {
 	b := make([]byte, prefixSize)
 	return &b
 })
@@ -150,8 +152,8 @@ func (s *Scanner) scan(ctx context.Context, name string, r io.Reader) ([]Match, 
 	it := item{name: name, budget: &budget}
 	size := int64(-1)
 	if f, ok := r.(*os.File); ok {
-		bp := prefixes.get()
-		defer prefixes.put(bp)
+		bp := prefixes.Get()
+		defer prefixes.Put(bp)
 		n, err := f.ReadAt(*bp, 0)
 		switch {
 		case err == io.EOF:
@@ -447,13 +449,13 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, out *[]Match) error {
 	cr := &countingReader{r: r}
-	br := compressedBufs.get()
+	br := compressedBufs.Get()
 	br.Reset(cr)
 	defer func() {
 		br.Reset(nil)
-		compressedBufs.put(br)
+		compressedBufs.Put(br)
 	}()
-	zr := gzipReaders.get()
+	zr := gzipReaders.Get()
 	var err error
 	if zr != nil {
 		err = zr.Reset(br)
@@ -466,7 +468,7 @@ func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, out *[]Mat
 	}
 	defer func() {
 		zr.Close()
-		gzipReaders.put(zr)
+		gzipReaders.Put(zr)
 	}()
 	inner := strings.TrimSuffix(path.Base(it.name), ".gz")
 	if strings.HasSuffix(it.name, ".tgz") {

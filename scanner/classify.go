@@ -3,6 +3,8 @@ package scanner
 import (
 	"encoding/binary"
 	"math/bits"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/freelist"
 )
 
 // byteMasks holds one bit per byte of a window: bit i%64 of word i/64
@@ -87,12 +89,12 @@ func kernelClassifier(kernel blockKernel) classifier {
 	}
 }
 
-var maskPool = newFreeList(16, func() *byteMasks { return &byteMasks{} })
+var maskPool = freelist.New(16, func() *byteMasks { return &byteMasks{} })
 
 // classifyWindow returns the masks of buf built with classify, to be given
 // back with releaseMasks.
 func classifyWindow(buf []byte, classify classifier) *byteMasks {
-	m := maskPool.get()
+	m := maskPool.Get()
 	words := (len(buf) + 63) / 64
 	if cap(m.b64) < words {
 		m.b64 = make([]uint64, words)
@@ -118,7 +120,7 @@ func classifyWindow(buf []byte, classify classifier) *byteMasks {
 // releaseMasks gives m back for reuse; m may be nil.
 func releaseMasks(m *byteMasks) {
 	if m != nil {
-		maskPool.put(m)
+		maskPool.Put(m)
 	}
 }
 

@@ -209,11 +209,11 @@ func (k compressedKind) innerName(name string) string {
 func (s *Scanner) scanCompressed(ctx context.Context, it item, r io.Reader, kind archiveKind, out *[]Match) error {
 	ck := compressedKinds[kind]
 	cr := &countingReader{r: r}
-	br := compressedBufs.get()
+	br := compressedBufs.Get()
 	br.Reset(cr)
 	defer func() {
 		br.Reset(nil)
-		compressedBufs.put(br)
+		compressedBufs.Put(br)
 	}()
 	zr, done, err := ck.open(br)
 	if err != nil {

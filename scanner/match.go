@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/freelist"
 )
 
 // Shape limits of the credentials, in bytes.
@@ -85,14 +87,14 @@ func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
 // matchLists keeps the lists in which matchWindowWith holds back the
 // matches of a large window and scanStream sorts a window's matches: a
 // near-miss dense bundle holds thousands of placeholders per window.
-var matchLists = newFreeList(16, func() *[]rawMatch { return new([]rawMatch) })
+var matchLists = freelist.New(16, func() *[]rawMatch { return new([]rawMatch) })
 
 // releaseMatches gives back a list from matchLists, whose last contents
 // are *l, clearing every slot so that it keeps no value alive.
 func releaseMatches(l *[]rawMatch) {
 	clear((*l)[:cap(*l)])
 	*l = (*l)[:0]
-	matchLists.put(l)
+	matchLists.Put(l)
 }
 
 // matchWindowWith is matchWindow with the byte masks built by classify,
@@ -108,7 +110,7 @@ func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMa
 	out := emit
 	var held []rawMatch
 	if probe.large {
-		kept := matchLists.get()
+		kept := matchLists.Get()
 		held = (*kept)[:0]
 		defer func() {
 			*kept = held

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/freelist"
 )
 
 // Window sizes for streaming. A match is reported by the window in whose
@@ -23,7 +25,7 @@ const (
 	windowLookback = 4 << 10
 )
 
-var windows = newFreeList(16, func() *[]byte {
+var windows = freelist.New(16, func() *[]byte {
 	b := make([]byte, windowSize+windowOverlap)
 	return &b
 })
@@ -53,10 +55,10 @@ func (c *lineCounter) advance(chunk []byte, base, upTo int64) {
 // scanStream scans r in overlapping windows; memory stays at one window
 // whatever the length of r or of its lines.
 func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, out *[]Match) (int64, error) {
-	bp := windows.get()
-	defer windows.put(bp)
+	bp := windows.Get()
+	defer windows.Put(bp)
 	buf := *bp
-	kept := matchLists.get()
+	kept := matchLists.Get()
 	defer releaseMatches(kept)
 	var (
 		base       int64 // stream offset of buf[0]
@@ -220,12 +222,12 @@ func (s *Scanner) scanBytes(data []byte) []Match {
 // (tar's magic sits at offset 257) and UTF-16 text.
 const sniffSize = 512
 
-var sniffers = newFreeList(32, func() *bufio.Reader { return bufio.NewReaderSize(nil, 64<<10) })
+var sniffers = freelist.New(32, func() *bufio.Reader { return bufio.NewReaderSize(nil, 64<<10) })
 
 // newSniffer wraps r so its first bytes can be examined without losing them.
 // Give the reader back with releaseSniffer once done with it and head.
 func newSniffer(r io.Reader) (*bufio.Reader, []byte) {
-	br := sniffers.get()
+	br := sniffers.Get()
 	br.Reset(r)
 	head, _ := br.Peek(sniffSize)
 	return br, head
@@ -233,5 +235,5 @@ func newSniffer(r io.Reader) (*bufio.Reader, []byte) {
 
 func releaseSniffer(br *bufio.Reader) {
 	br.Reset(nil)
-	sniffers.put(br)
+	sniffers.Put(br)
 }

@@ -111,10 +111,8 @@ func (db *objectDB) enumerate(stats *scanner.Stats) (o objects) {
 
 // item returns the blobItem for h, found in a pack or the loose store.
 func (db *objectDB) item(h plumbing.Hash) blobItem {
-	for k, p := range db.packs {
-		if i := p.findHash(h); i >= 0 {
-			return blobItem{pack: int32(k), i: int32(i)}
-		}
+	if k, i := db.find(h); k >= 0 {
+		return blobItem{pack: int32(k), i: int32(i)}
 	}
 	return db.looseItem(h)
 }

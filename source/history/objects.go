@@ -13,14 +13,25 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/objfile"
 	"github.com/klauspost/compress/zlib"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/freelist"
 )
+
+// find returns the index in db.packs of the first pack holding h and the
+// entry of h in it, or -1, -1.
+func (db *objectDB) find(h plumbing.Hash) (k, i int) {
+	for k, p := range db.packs {
+		if i := p.findHash(h); i >= 0 {
+			return k, i
+		}
+	}
+	return -1, -1
+}
 
 // lookup finds h in the packs.
 func (db *objectDB) lookup(h plumbing.Hash) (*pack, int) {
-	for _, p := range db.packs {
-		if i := p.findHash(h); i >= 0 {
-			return p, i
-		}
+	if k, i := db.find(h); k >= 0 {
+		return db.packs[k], i
 	}
 	return nil, -1
 }
@@ -170,7 +181,8 @@ func (db *objectDB) stream(p *pack, i int) (io.ReadCloser, error) {
 	if e.size > comp*maxZlibRatio+64 {
 		return nil, fmt.Errorf("%w: size %d from %d compressed bytes", errCorrupt, e.size, comp)
 	}
-	s := db.streams.get()
+	s := db.streams.Get()
+	s.pool = db.streams
 	var src io.Reader
 	if p.data != nil {
 		// A bytes.Reader is an io.ByteReader: flate reads it directly.
@@ -192,10 +204,10 @@ func (db *objectDB) stream(p *pack, i int) (io.ReadCloser, error) {
 		err = s.z.(zlib.Resetter).Reset(src, nil)
 	}
 	if err != nil {
-		db.streams.put(s)
+		s.release()
 		return nil, err
 	}
-	s.left, s.open, s.pool = e.size, true, &db.streams
+	s.left, s.open = e.size, true
 	return s, nil
 }
 
@@ -207,7 +219,7 @@ type zstream struct {
 	br     *bufio.Reader // the object's bytes of a pack read with pread
 	left   int64
 	open   bool
-	pool   *streamPool
+	pool   *freelist.List[*zstream]
 }
 
 func (s *zstream) Read(b []byte) (int, error) {
@@ -232,47 +244,26 @@ func (s *zstream) Read(b []byte) (int, error) {
 func (s *zstream) Close() error {
 	if s.open {
 		s.open = false
-		s.pool.put(s)
+		s.release()
 	}
 	return nil
 }
 
-// streamPool keeps inflaters for reuse. Each holds about 40 KiB of
-// window and tables that a new one must allocate and set up; a sync.Pool
-// would lose them all at every collection, which comes several times a
-// second near the scan's memory limit.
-type streamPool struct {
-	mu   sync.Mutex
-	free []*zstream
-}
-
-// maxFreeStreams bounds the inflaters kept: a worker holds at most two at
-// once (a blob and the delta it builds on), and there are rarely more than
-// 32 workers.
-const maxFreeStreams = 64
-
-func (sp *streamPool) get() *zstream {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	if n := len(sp.free); n > 0 {
-		s := sp.free[n-1]
-		sp.free = sp.free[:n-1]
-		return s
-	}
-	return &zstream{}
-}
-
-func (sp *streamPool) put(s *zstream) {
+// release drops the stream's hold on the pack's bytes and gives it back
+// to its pool.
+func (s *zstream) release() {
 	s.mapped.Reset(nil)
 	if s.br != nil {
 		s.br.Reset(nil)
 	}
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	if len(sp.free) < maxFreeStreams {
-		sp.free = append(sp.free, s)
-	}
+	s.pool.Put(s)
 }
+
+// maxFreeStreams bounds the inflaters kept for reuse (about 40 KiB of
+// window and tables each, which a new one must allocate and set up): a
+// worker holds at most two at once (a blob and the delta it builds on),
+// and there are rarely more than 32 workers.
+const maxFreeStreams = 64
 
 // checkSize refuses a header of entry i of p whose size the compressed
 // data cannot hold (deflate expands at most about 1032:1), before anything

@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/freelist"
 )
 
 // Limits that keep a corrupt or hostile pack from exhausting memory.
@@ -130,7 +132,7 @@ type objectDB struct {
 	// buffers holds the buffers of objects built and dropped, for the
 	// next ones: bases, deltas and the versions built from them.
 	buffers *bufferPool
-	streams streamPool
+	streams *freelist.List[*zstream]
 	// looseIDs are the ids of the loose objects listed, which blobItems
 	// name by index.
 	looseMu  sync.Mutex
@@ -138,7 +140,7 @@ type objectDB struct {
 }
 
 func openObjectDB(dg *dotgit.DotGit) (*objectDB, []error) {
-	db := &objectDB{dg: dg, buffers: &bufferPool{}}
+	db := &objectDB{dg: dg, buffers: &bufferPool{}, streams: freelist.New(maxFreeStreams, func() *zstream { return &zstream{} })}
 	db.cache = newLRU(cacheBytes(runtime.GOMAXPROCS(0)), db.buffers)
 	db.buffers.bound = func() int { return poolReserveBytes + db.cache.free() }
 	var errs []error

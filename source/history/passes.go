@@ -5,12 +5,13 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/freelist"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -80,13 +81,12 @@ func (s *scan) loadTrees(ctx context.Context, items []blobItem) {
 	}
 	blobs := map[int32][]treeEntry{}
 	missing := map[plumbing.Hash]bool{}
-	var pool sync.Pool
+	// One per worker, kept across collections so that their lookup caches
+	// stay warm.
+	workers := freelist.New(runtime.GOMAXPROCS(0), func() *treeWorker { return &treeWorker{} })
 	parallelIndexed(ctx, items, func(i int, it blobItem) {
-		w, _ := pool.Get().(*treeWorker)
-		if w == nil {
-			w = &treeWorker{}
-		}
-		defer pool.Put(w)
+		w := workers.Get()
+		defer workers.Put(w)
 		subs := w.subs[:0]
 		var matched []treeEntry
 		sub := false
