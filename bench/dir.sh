@@ -74,6 +74,8 @@ say() { printf '\n== %s ==\n' "$*"; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=lib/gitleaks.sh
 . "$root/bench/lib/gitleaks.sh"
+# shellcheck source=lib/build.sh
+. "$root/bench/lib/build.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/dirbench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
@@ -102,7 +104,7 @@ fi
 # --- build -------------------------------------------------------------------
 say "build"
 cd "$root"
-go build -o "$work/clickup-secret-scan" . || die "go build of clickup-secret-scan failed"
+build_release_binary "$root" "$work/clickup-secret-scan" || die "go build of clickup-secret-scan failed"
 go build -o "$work/gencorpus" ./bench/gencorpus || die "go build of bench/gencorpus failed"
 go build -o "$work/floor" ./bench/floor || die "go build of bench/floor failed"
 bin="$work/clickup-secret-scan"

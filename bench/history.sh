@@ -45,6 +45,8 @@ mkdir -p "$WORK"
 die() { echo "history.sh: $*" >&2; exit 1; }
 # shellcheck source=lib/gitleaks.sh
 . "$ROOT/bench/lib/gitleaks.sh"
+# shellcheck source=lib/build.sh
+. "$ROOT/bench/lib/build.sh"
 
 if ! command -v rg >/dev/null; then
 	echo "history.sh: ripgrep is missing; installing it" >&2
@@ -55,7 +57,7 @@ for tool in git jq awk /usr/bin/time; do
 done
 
 echo "== building the binary and the generator" >&2
-(cd "$ROOT" && go build -o "$WORK/clickup-secret-scan" . && go build -o "$WORK/gen" ./bench/history/gen)
+build_release_binary "$ROOT" "$WORK/clickup-secret-scan" && (cd "$ROOT" && go build -o "$WORK/gen" ./bench/history/gen)
 BIN=$WORK/clickup-secret-scan
 REPO=$WORK/repo.git
 

@@ -24,6 +24,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib/build.sh
+. "$ROOT/bench/lib/build.sh"
 REPOS=${REPOS:-120}
 BIG=${BIG:-3000}
 WORK=${WORK:-$(mktemp -d /tmp/org-bench.XXXXXX)}
@@ -37,7 +39,7 @@ FAKE_GITHUB_TOKEN="ghs_bench$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 export FAKE_GITHUB_TOKEN
 
 cd "$ROOT"
-go build -o "$WORK/clickup-secret-scan" .
+build_release_binary "$ROOT" "$WORK/clickup-secret-scan"
 go build -o "$WORK/fakegithub" ./source/org/orgtest/fakegithub
 mkdir -p "$WORK/srv"
 echo "generating $REPOS repositories (biggest: $BIG commits), or reusing those in $WORK/srv..." >&2
