@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 )
 
 // zeroSHA is what push events carry in before (new branch) or after
 // (deleted branch or tag).
 const zeroSHA = "0000000000000000000000000000000000000000"
 
-var shaRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+var shaRE = lazyre.New(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 
 // Event is the part of $GITHUB_EVENT_PATH the Action reads.
 type Event struct {
@@ -94,7 +95,7 @@ func (e *Event) prRange() (number int, base, head string, err error) {
 		number = e.Number
 	}
 	base, head = e.PullRequest.Base.SHA, e.PullRequest.Head.SHA
-	if number <= 0 || !shaRE.MatchString(base) || !shaRE.MatchString(head) {
+	if number <= 0 || !shaRE().MatchString(base) || !shaRE().MatchString(head) {
 		return 0, "", "", fmt.Errorf("%w: the event payload's pull_request lacks a number or base.sha/head.sha", ErrUsage)
 	}
 	return number, base, head, nil
@@ -102,7 +103,7 @@ func (e *Event) prRange() (number int, base, head string, err error) {
 
 // pushRange returns before..after of a push, checking their shape.
 func (e *Event) pushRange() (before, after string, err error) {
-	if !shaRE.MatchString(e.Before) || !shaRE.MatchString(e.After) {
+	if !shaRE().MatchString(e.Before) || !shaRE().MatchString(e.After) {
 		return "", "", fmt.Errorf("%w: the push payload lacks before/after commit ids", ErrUsage)
 	}
 	return e.Before, e.After, nil

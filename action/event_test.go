@@ -63,10 +63,10 @@ func FuzzParseEvent(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, base, head, err := e.prRange(); err == nil && (!shaRE.MatchString(base) || !shaRE.MatchString(head)) {
+		if _, base, head, err := e.prRange(); err == nil && (!shaRE().MatchString(base) || !shaRE().MatchString(head)) {
 			t.Fatalf("prRange accepted %q..%q", base, head)
 		}
-		if before, after, err := e.pushRange(); err == nil && (!shaRE.MatchString(before) || !shaRE.MatchString(after)) {
+		if before, after, err := e.pushRange(); err == nil && (!shaRE().MatchString(before) || !shaRE().MatchString(after)) {
 			t.Fatalf("pushRange accepted %q..%q", before, after)
 		}
 	})

@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -45,7 +45,7 @@ func refusedKey(id, pathDigest string, line int) string {
 
 const refusedPrefix = "<!-- clickup-secret-scan:refused "
 
-var refusedRE = regexp.MustCompile(`<!-- clickup-secret-scan:refused (\[.*?\]) -->`)
+var refusedRE = lazyre.New(`<!-- clickup-secret-scan:refused (\[.*?\]) -->`)
 
 // maxRefused bounds the marker; a review holds at most 30 comments, so
 // this is several runs' worth.
@@ -54,7 +54,7 @@ const maxRefused = 100
 // parseRefused returns the refusals recorded in a sticky comment body; nil
 // when there are none or the marker was edited beyond recognition.
 func parseRefused(body string) []refusal {
-	m := refusedRE.FindStringSubmatch(body)
+	m := refusedRE().FindStringSubmatch(body)
 	if m == nil {
 		return nil
 	}

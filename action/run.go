@@ -410,7 +410,7 @@ func (r *runner) links() report.Links {
 			l.Head = head
 		}
 	case r.event.addsCommits() || r.event.isScheduled():
-		if sha := r.env("GITHUB_SHA"); shaRE.MatchString(sha) {
+		if sha := r.env("GITHUB_SHA"); shaRE().MatchString(sha) {
 			l.Head = sha
 		}
 	}

@@ -22,7 +22,7 @@ func (r *runner) scanDiff(ctx context.Context) (bool, error) {
 	case r.event.isPR():
 		return r.scanPR(ctx)
 	case r.event == evMergeGroup:
-		if r.ev.MergeGroup == nil || !shaRE.MatchString(r.ev.MergeGroup.BaseSHA) || !shaRE.MatchString(r.ev.MergeGroup.HeadSHA) {
+		if r.ev.MergeGroup == nil || !shaRE().MatchString(r.ev.MergeGroup.BaseSHA) || !shaRE().MatchString(r.ev.MergeGroup.HeadSHA) {
 			return false, fmt.Errorf("%w: the merge_group payload lacks base_sha/head_sha", ErrUsage)
 		}
 		return r.scanCommitRange(ctx, r.ev.MergeGroup.BaseSHA, r.ev.MergeGroup.HeadSHA)
@@ -105,7 +105,7 @@ func (r *runner) scanNewBranch(ctx context.Context, head string) (bool, error) {
 	// commits the payload lists.
 	var shas []string
 	for _, c := range r.ev.Commits {
-		if shaRE.MatchString(c.ID) {
+		if shaRE().MatchString(c.ID) {
 			shas = append(shas, c.ID)
 		}
 	}

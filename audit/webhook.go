@@ -8,16 +8,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 )
 
 // httpEndpoint finds a plain-http URL given as a webhook endpoint: the
 // "endpoint" field of ClickUp's webhook API, or a webhook/callback URL
 // setting.
-var httpEndpoint = regexp.MustCompile(`(?i)["']?(?:endpoint|webhook[_-]?url|callback[_-]?url)["']?\s*[:=]\s*["'` + "`" + `]?(http://[^\s"'` + "`" + `<>]+)`)
+var httpEndpoint = lazyre.New(`(?i)["']?(?:endpoint|webhook[_-]?url|callback[_-]?url)["']?\s*[:=]\s*["'` + "`" + `]?(http://[^\s"'` + "`" + `<>]+)`)
 
 // contextWindow is how many bytes around an endpoint must mention both
 // ClickUp and webhooks for it to count as a ClickUp webhook.
@@ -37,7 +37,7 @@ func webhookHits(data []byte) []string {
 		return nil
 	}
 	var out []string
-	for _, m := range httpEndpoint.FindAllSubmatchIndex(data, -1) {
+	for _, m := range httpEndpoint().FindAllSubmatchIndex(data, -1) {
 		lo, hi := max(m[0]-contextWindow, 0), min(m[1]+contextWindow, len(data))
 		win := lower[lo:hi]
 		if !bytes.Contains(win, wordClickUp) || !bytes.Contains(win, wordWebhook) {

@@ -12,9 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/report"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
@@ -38,7 +38,7 @@ type Ignored = report.JSONIgnored
 // Stats are the counters of the JSON contract.
 type Stats = scanner.StatsSnapshot
 
-var idRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var idRE = lazyre.New(`^[0-9a-f]{64}$`)
 
 // Read parses one report. name is the file it came from, for the error.
 // Unknown fields are refused rather than dropped: a report from a newer
@@ -81,12 +81,12 @@ func Read(name string, r io.Reader) (Report, error) {
 		known[string(k)] = true
 	}
 	for _, f := range rep.Findings {
-		if !idRE.MatchString(f.ID) || !known[f.Kind] {
+		if !idRE().MatchString(f.ID) || !known[f.Kind] {
 			return bad(fmt.Sprintf("finding with invalid id or kind %q", f.Kind))
 		}
 	}
 	for _, f := range rep.Ignored {
-		if !idRE.MatchString(f.ID) || !known[f.Kind] {
+		if !idRE().MatchString(f.ID) || !known[f.Kind] {
 			return bad(fmt.Sprintf("ignored finding with invalid id or kind %q", f.Kind))
 		}
 	}

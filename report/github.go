@@ -2,13 +2,13 @@ package report
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -45,12 +45,12 @@ const StickyMarker = ghMarkerPrefix + "sticky -->"
 // TrackingMarker marks the tracking issue of scheduled history scans.
 const TrackingMarker = ghMarkerPrefix + "tracking -->"
 
-var ghReviewMarkerRE = regexp.MustCompile(`<!-- clickup-secret-scan:([0-9a-f]{64}) -->`)
+var ghReviewMarkerRE = lazyre.New(`<!-- clickup-secret-scan:([0-9a-f]{64}) -->`)
 
 // ReviewMarkers returns the finding ids marked in body, in order.
 func ReviewMarkers(body string) []string {
 	var ids []string
-	for _, m := range ghReviewMarkerRE.FindAllStringSubmatch(body, -1) {
+	for _, m := range ghReviewMarkerRE().FindAllStringSubmatch(body, -1) {
 		ids = append(ids, m[1])
 	}
 	return ids

@@ -3,10 +3,10 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -27,13 +27,13 @@ func EntryOf(f scanner.Finding) StickyEntry {
 
 const ghStateOpen = ghMarkerPrefix + "state "
 
-var ghStateRE = regexp.MustCompile(`<!-- clickup-secret-scan:state (\[.*?\]) -->`)
+var ghStateRE = lazyre.New(`<!-- clickup-secret-scan:state (\[.*?\]) -->`)
 
 // ParseStickyState returns the entries recorded in a sticky comment or
 // tracking issue body; nil when there are none or the body was edited
 // beyond recognition.
 func ParseStickyState(body string) []StickyEntry {
-	m := ghStateRE.FindStringSubmatch(body)
+	m := ghStateRE().FindStringSubmatch(body)
 	if m == nil {
 		return nil
 	}

@@ -1,10 +1,10 @@
 package report
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
@@ -30,25 +30,25 @@ type Links struct {
 }
 
 // linkRepoRE is what GitHub allows in owner and repository names.
-var linkRepoRE = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
+var linkRepoRE = lazyre.New(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
 
 // linkServerRE is the shape of GITHUB_SERVER_URL: a scheme, a host, an
 // optional port and path, and no character that markdown or HTML would
 // read.
-var linkServerRE = regexp.MustCompile(`^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~-]+)*$`)
+var linkServerRE = lazyre.New(`^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~-]+)*$`)
 
 // linkSHARE is a full or abbreviated hex commit id.
-var linkSHARE = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
+var linkSHARE = lazyre.New(`^[0-9a-f]{7,64}$`)
 
 // base returns "<server>/<owner>/<repo>", or "" when either part is
 // missing or not what GitHub would ever send: a link must never carry
 // markup or a quote into the body.
 func (l Links) base() string {
-	if !linkRepoRE.MatchString(l.Repo) {
+	if !linkRepoRE().MatchString(l.Repo) {
 		return ""
 	}
 	server := strings.TrimSuffix(l.Server, "/")
-	if !linkServerRE.MatchString(server) {
+	if !linkServerRE().MatchString(server) {
 		return ""
 	}
 	return server + "/" + l.Repo
@@ -57,7 +57,7 @@ func (l Links) base() string {
 // Commit returns the URL of commit sha, or "" when no link can be made.
 func (l Links) Commit(sha string) string {
 	b := l.base()
-	if b == "" || !linkSHARE.MatchString(sha) {
+	if b == "" || !linkSHARE().MatchString(sha) {
 		return ""
 	}
 	return b + "/commit/" + sha
@@ -69,7 +69,7 @@ func (l Links) Commit(sha string) string {
 // name stays inside the URL.
 func (l Links) Blob(sha, p string, line int) string {
 	b := l.base()
-	if b == "" || !linkSHARE.MatchString(sha) || p == "" || strings.HasPrefix(p, "/") {
+	if b == "" || !linkSHARE().MatchString(sha) || p == "" || strings.HasPrefix(p, "/") {
 		return ""
 	}
 	segs := strings.Split(p, "/")

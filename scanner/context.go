@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"math/bits"
-	"regexp"
 	"strings"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 )
 
 // keywordVariants are the spellings of "clickup" that open a context
@@ -297,7 +298,7 @@ func decodeBase64Lenient(b []byte) ([]byte, error) {
 // object: {"key": "clickup_token", "value": "..."} (Postman environments
 // and collections), {"Name": ..., "Value": ...}, {"variable": ...}, and
 // the YAML forms of the same.
-var siblingFieldRe = regexp.MustCompile(`(?i)(?:^|[{,\s"'])(key|name|variable)["']?\s*[:=]\s*["']?([A-Za-z0-9_.\-]{2,100})`)
+var siblingFieldRe = lazyre.New(`(?i)(?:^|[{,\s"'])(key|name|variable)["']?\s*[:=]\s*["']?([A-Za-z0-9_.\-]{2,100})`)
 
 // siblingKey returns the name a pair object gives the value that starts
 // at start, when the value's own field is "value": the key, name or
@@ -326,7 +327,7 @@ func siblingKey(buf []byte, start int) string {
 		}
 	}
 	best, bestDist := "", len(buf)
-	for _, m := range siblingFieldRe.FindAllSubmatchIndex(buf[lo:hi], -1) {
+	for _, m := range siblingFieldRe().FindAllSubmatchIndex(buf[lo:hi], -1) {
 		at := lo + m[2]
 		dist := i - at
 		if at > i {

@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/lazyre"
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/retry"
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/usage"
 	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
@@ -77,9 +77,9 @@ type Client struct {
 
 // nameRE is GitHub's alphabet for owner and repository names. A name
 // outside it (a hostile or broken API) could escape the cache directory.
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+var nameRE = lazyre.New(`^[A-Za-z0-9._-]+$`)
 
-func validName(s string) bool { return nameRE.MatchString(s) && s != "." && s != ".." }
+func validName(s string) bool { return nameRE().MatchString(s) && s != "." && s != ".." }
 
 func (c *Client) gh() (*github.Client, error) {
 	hc := c.HTTP
