@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -45,9 +44,14 @@ type Result struct {
 	Warnings []string
 }
 
-// defaultExcludes are never scanned: git's own object store is history's
-// job, and its packed objects are compressed anyway.
-var defaultExcludes = []string{".git", ".git/**", "**/.git", "**/.git/**"}
+// inGitDir reports whether the slash-separated relative path rel is a .git
+// directory or lies below one. Those are never scanned: git's own object
+// store is history's job, and its packed objects are compressed anyway.
+// It matches what the globs .git, .git/**, **/.git and **/.git/** would,
+// without a glob match for every entry of the tree.
+func inGitDir(rel string) bool {
+	return rel == ".git" || strings.HasPrefix(rel, ".git/") || strings.HasSuffix(rel, "/.git") || strings.Contains(rel, "/.git/")
+}
 
 // Scan walks every root and scans each regular file once. Symlinks are
 // followed only while they stay inside their root; loops, links out of the
@@ -160,7 +164,7 @@ func (w *walker) walkDir(osPath, display, rel string) {
 	if w.ctx.Err() != nil {
 		return
 	}
-	d, err := os.Open(osPath)
+	d, err := openFile(osPath)
 	if err != nil {
 		w.stats.Skip(display, fmt.Errorf("failed to list directory: %w", err))
 		return
@@ -181,8 +185,8 @@ func (w *walker) walkDir(osPath, display, rel string) {
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	for _, e := range entries {
 		name := e.Name()
-		childOS := filepath.Join(osPath, name)
-		childDisplay := path.Join(display, name)
+		childOS := joinName(osPath, name, filepath.Separator)
+		childDisplay := joinName(display, name, '/')
 		childRel := name
 		if rel != "" {
 			childRel = rel + "/" + name
@@ -220,6 +224,20 @@ func (w *walker) walkDir(osPath, display, rel string) {
 	}
 }
 
+// joinName returns dir joined with name, an entry read from that directory
+// (never empty, ".", ".." or holding a separator), as filepath.Join or
+// path.Join would for the clean dir the walk carries, without cleaning the
+// result again for each of the tree's entries.
+func joinName(dir, name string, sep byte) string {
+	switch {
+	case dir == ".":
+		return name
+	case dir != "" && dir[len(dir)-1] == sep:
+		return dir + name // a root such as "/"
+	}
+	return dir + string(sep) + name
+}
+
 // resolveLink returns the target of a symlink when it stays inside the root.
 func (w *walker) resolveLink(osPath, display string) (string, bool) {
 	target, err := filepath.EvalSymlinks(osPath)
@@ -235,15 +253,16 @@ func (w *walker) resolveLink(osPath, display string) (string, bool) {
 }
 
 func (w *walker) excluded(rel string, isDir bool) bool {
-	for _, patterns := range [][]string{defaultExcludes, w.opts.Exclude} {
-		for _, p := range patterns {
-			if doublestar.MatchUnvalidated(p, rel) {
-				return true
-			}
-			// A directory is pruned when the pattern covers everything below it.
-			if isDir && strings.HasSuffix(p, "/**") && doublestar.MatchUnvalidated(strings.TrimSuffix(p, "/**"), rel) {
-				return true
-			}
+	if inGitDir(rel) {
+		return true
+	}
+	for _, p := range w.opts.Exclude {
+		if doublestar.MatchUnvalidated(p, rel) {
+			return true
+		}
+		// A directory is pruned when the pattern covers everything below it.
+		if isDir && strings.HasSuffix(p, "/**") && doublestar.MatchUnvalidated(strings.TrimSuffix(p, "/**"), rel) {
+			return true
 		}
 	}
 	return false

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/clickup-secret-scan/clickup-secret-scan/internal/fixtures"
@@ -233,5 +235,37 @@ func TestFIFOGivenAsRootIsSkippedNotOpened(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("the scan blocked opening a FIFO given as a root")
+	}
+}
+
+func TestInGitDirMatchesTheGitGlobs(t *testing.T) {
+	t.Parallel()
+	globs := []string{".git", ".git/**", "**/.git", "**/.git/**"}
+	paths := []string{
+		".git", ".git/config", ".git/objects/pack/x.pack", "a/.git", "a/b/.git/HEAD",
+		".gitignore", "a/.gitignore", ".github/workflows/ci.yml", "a.git", "a/b.git/c",
+		"x/.git.bak/y", "git", "dist/app.js", ".gitmodules/.git", "a/.git/",
+	}
+	for _, p := range paths {
+		want := false
+		for _, g := range globs {
+			if doublestar.MatchUnvalidated(g, p) {
+				want = true
+			}
+		}
+		if got := inGitDir(p); got != want {
+			t.Errorf("inGitDir(%q) = %v, the globs say %v", p, got, want)
+		}
+	}
+}
+
+func TestJoinNameAsPathJoin(t *testing.T) {
+	t.Parallel()
+	for _, dir := range []string{".", "/", "dist", "/tmp/x", "a/b", "../up"} {
+		for _, name := range []string{"app.js", ".env", "a b", "ü.txt"} {
+			if got, want := joinName(dir, name, '/'), path.Join(dir, name); got != want {
+				t.Errorf("joinName(%q, %q) = %q, path.Join gives %q", dir, name, got, want)
+			}
+		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 )
 
-// openFile opens a file to scan.
+// openFile opens a file to scan or a directory to list.
 func openFile(name string) (*os.File, error) { return os.Open(name) }
 
 // dirID identifies a directory by its real path, so that one reached again
