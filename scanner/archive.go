@@ -132,19 +132,11 @@ type item struct {
 	budget *int64 // decompressed bytes left for the top-level archive
 	// prefix holds the item's first bytes when they were read already
 	// (a file); with a known size it is the whole item when shorter
-	// than prefixSize.
+	// than a window. It starts window, the pooled buffer it was read
+	// into.
 	prefix []byte
+	window *[]byte
 }
-
-// prefixSize is how much of a file is read before it is sniffed: most
-// files of a build tree are smaller, and are then read with one system
-// call and need no fstat for their size.
-const prefixSize = 64 << 10
-
-var prefixes = freelist.New(32, func() *[]byte {
-	b := make([]byte, prefixSize)
-	return &b
-})
 
 func (s *Scanner) scan(ctx context.Context, name string, r io.Reader) ([]Match, error) {
 	budget := s.opts.MaxArchiveBytes
@@ -152,17 +144,21 @@ func (s *Scanner) scan(ctx context.Context, name string, r io.Reader) ([]Match, 
 	it := item{name: name, budget: &budget}
 	size := int64(-1)
 	if f, ok := r.(*os.File); ok {
-		bp := prefixes.Get()
-		defer prefixes.Put(bp)
+		// A file's first window is read before it is sniffed, into the
+		// buffer that scanStream then scans in place: most files of a
+		// build tree are shorter, and are read with one system call,
+		// need no fstat for their size, and are never copied.
+		bp := windows.Get()
+		defer windows.Put(bp)
 		n, err := f.ReadAt(*bp, 0)
 		switch {
 		case err == io.EOF:
 			// The whole file, wherever it lives (a /proc file's stat
 			// size is 0).
-			it.prefix, size = (*bp)[:n], int64(n)
+			it.prefix, it.window, size = (*bp)[:n], bp, int64(n)
 		case err == nil:
 			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-				it.prefix, size = (*bp)[:n], fi.Size()
+				it.prefix, it.window, size = (*bp)[:n], bp, fi.Size()
 			}
 		}
 		// Otherwise (a pipe, a device that fails pread) the file is read
@@ -172,10 +168,24 @@ func (s *Scanner) scan(ctx context.Context, name string, r io.Reader) ([]Match, 
 	return out, err
 }
 
-// prefixedReader reads prefix, then rest.
+// prefixedReader reads prefix, then rest. When prefix starts the pooled
+// window, scanStream takes the window and scans prefix where it lies.
 type prefixedReader struct {
 	prefix []byte
 	rest   io.Reader
+	window *[]byte
+}
+
+// takeWindow returns the window that the unread prefix starts and the
+// prefix's length, and leaves only rest to read; nil when prefix is not
+// in a window or was partly read.
+func (p *prefixedReader) takeWindow() (*[]byte, int) {
+	if p.window == nil || len(p.prefix) == 0 || len(p.prefix) > len(*p.window) || &p.prefix[0] != &(*p.window)[0] {
+		return nil, 0
+	}
+	w, n := p.window, len(p.prefix)
+	p.window, p.prefix = nil, nil
+	return w, n
 }
 
 func (p *prefixedReader) Read(b []byte) (int, error) {
@@ -198,7 +208,7 @@ func (s *Scanner) scanItem(ctx context.Context, it item, r io.Reader, size int64
 		// Only a file has a known size, and scan has read its prefix.
 		pre := it.prefix[:min(int64(len(it.prefix)), size)]
 		head = pre[:min(len(pre), sniffSize)]
-		stream = &prefixedReader{prefix: pre, rest: io.NewSectionReader(ra, int64(len(pre)), size-int64(len(pre)))}
+		stream = &prefixedReader{prefix: pre, rest: io.NewSectionReader(ra, int64(len(pre)), size-int64(len(pre))), window: it.window}
 	} else {
 		br, h := newSniffer(r)
 		defer releaseSniffer(br)

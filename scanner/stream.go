@@ -55,16 +55,25 @@ func (c *lineCounter) advance(chunk []byte, base, upTo int64) {
 // scanStream scans r in overlapping windows; memory stays at one window
 // whatever the length of r or of its lines.
 func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, out *[]Match) (int64, error) {
-	bp := windows.Get()
-	defer windows.Put(bp)
+	var (
+		bp *[]byte
+		n  int // valid bytes in buf
+	)
+	if pr, ok := r.(*prefixedReader); ok {
+		// The caller owns the window and returns it to the pool.
+		bp, n = pr.takeWindow()
+	}
+	if bp == nil {
+		bp = windows.Get()
+		defer windows.Put(bp)
+	}
 	buf := *bp
 	kept := matchLists.Get()
 	defer releaseMatches(kept)
 	var (
 		base       int64 // stream offset of buf[0]
-		n          int   // valid bytes in buf
 		reportFrom int64 // matches starting before this were reported
-		total      int64
+		total      = int64(n)
 		lines      = lineCounter{line: 1}
 		line16     utf16Line
 		pending    = (*kept)[:0]

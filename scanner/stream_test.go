@@ -48,12 +48,14 @@ func TestReadErrorScansWhatCameBefore(t *testing.T) {
 	}
 }
 
-// TestScanFileAroundPrefix scans files whose first prefixSize bytes are
-// read before the rest: a token before, across and after that boundary is
-// found once, at its byte offset and 1-based line, and so is one in a small
-// gzip file read whole in the prefix. Every byte is scanned.
+// TestScanFileAroundPrefix scans files whose first window is read before
+// the rest, and then scanned where it lies: a token before, across and
+// after that boundary is found once, at its byte offset and 1-based line,
+// and so is one in a small gzip file read whole in the prefix. Every byte
+// is scanned.
 func TestScanFileAroundPrefix(t *testing.T) {
 	t.Parallel()
+	const prefixSize = windowSize + windowOverlap
 	line := "CLICKUP_API_TOKEN=" + testToken + "\n"
 	at := func(off int) []byte {
 		filler := bytes.Repeat([]byte("x"), 99)
