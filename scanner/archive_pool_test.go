@@ -95,11 +95,13 @@ func TestPooledDecompressorsAcrossItems(t *testing.T) {
 }
 
 // TestGzipFileBombAndBuffering reads .gz files from disk, the way dir does
-// (through io.ReaderAt and a buffered reader): a token past the input
-// buffer is found at the right line, and the ratio limit still cuts a bomb.
+// (through io.ReaderAt; one read whole with the first window, one larger
+// through a buffered reader): a token past the input buffer is found at the
+// right line, and the ratio limit still cuts a bomb.
 func TestGzipFileBombAndBuffering(t *testing.T) {
 	t.Parallel()
 	filler := incompressible(400 << 10)
+	longer := incompressible(2 * (windowSize + windowOverlap))
 	tests := []struct {
 		name     string
 		data     []byte
@@ -107,7 +109,11 @@ func TestGzipFileBombAndBuffering(t *testing.T) {
 		wantErr  error
 	}{
 		{"big.js.gz", makeGzip([]byte(filler + "\nx = '" + testToken + "'\n")), strings.Count(filler, "\n") + 2, nil},
+		{"longer than a window.js.gz", makeGzip([]byte(longer + "\nx = '" + testToken + "'\n")), strings.Count(longer, "\n") + 2, nil},
 		{"bomb.txt.gz", makeGzip(append(bytes.Repeat([]byte{0}, 64<<20), "\nt="+testToken...)), 0, ErrArchiveBomb},
+	}
+	if n := len(tests[1].data); n <= windowSize+windowOverlap {
+		t.Fatalf("the longer .gz file is %d bytes: it fits the first window", n)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
