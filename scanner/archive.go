@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"strings"
@@ -138,12 +139,19 @@ type item struct {
 	window *[]byte
 }
 
+// fileAt is an open file, read at offsets and sized by Stat: an *os.File,
+// or a source's own descriptor type.
+type fileAt interface {
+	io.ReaderAt
+	Stat() (fs.FileInfo, error)
+}
+
 func (s *Scanner) scan(ctx context.Context, name string, r io.Reader) ([]Match, error) {
 	budget := s.opts.MaxArchiveBytes
 	var out []Match
 	it := item{name: name, budget: &budget}
 	size := int64(-1)
-	if f, ok := r.(*os.File); ok {
+	if f, ok := r.(fileAt); ok {
 		// A file's first window is read before it is sniffed, into the
 		// buffer that scanStream then scans in place: most files of a
 		// build tree are shorter, and are read with one system call,

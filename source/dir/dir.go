@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -98,6 +99,14 @@ func Scan(ctx context.Context, opts Options, sc *scanner.Scanner, col *scanner.C
 	return res, nil
 }
 
+// scannedFile is an open file to scan: read in sequence or at an offset,
+// and sized by Stat.
+type scannedFile interface {
+	io.ReadCloser
+	io.ReaderAt
+	Stat() (fs.FileInfo, error)
+}
+
 // job is one file to scan: where to open it and how to name it.
 type job struct {
 	open    string // OS path to open
@@ -108,7 +117,7 @@ func scanFile(ctx context.Context, j job, sc *scanner.Scanner, col *scanner.Coll
 	if ctx.Err() != nil {
 		return
 	}
-	f, err := openFile(j.open)
+	f, err := openScanned(j.open)
 	if err != nil {
 		sc.Stats().Skip(j.display, fmt.Errorf("failed to open: %w", err))
 		return
