@@ -157,7 +157,8 @@ func isZlibHeader(head []byte) bool {
 // isBrotliName reports whether name says the item is brotli-compressed;
 // brotli streams have no magic bytes.
 func isBrotliName(name string) bool {
-	return strings.HasSuffix(strings.ToLower(name), ".br")
+	// Every file of a tree is asked: no lower-cased copy of its name.
+	return len(name) >= 3 && strings.EqualFold(name[len(name)-3:], ".br")
 }
 
 // trialDecodes reports whether the first bytes of a stream, head, decode

@@ -271,3 +271,15 @@ func checkGolden(t *testing.T, path, got string) {
 		t.Errorf("scan result differs from %s\n--- got\n%s--- want\n%s", path, got, want)
 	}
 }
+
+func TestIsBrotliName(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"app.js.br": true, "APP.JS.BR": true, "x.Br": true, ".br": true, "ü.bR": true,
+		"br": false, "abr": false, "a.bro": false, "a.b": false, "": false, "a.br/x": false,
+	} {
+		if got := isBrotliName(name); got != want {
+			t.Errorf("isBrotliName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
