@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -129,5 +130,58 @@ func TestGzipFileBombAndBuffering(t *testing.T) {
 				t.Errorf("want %v recorded, got %v", tt.wantErr, snap.Errors)
 			}
 		})
+	}
+}
+
+// TestInMemoryZipMembers checks which zip member sections reach the
+// decompressor as bytes: an unread section of a memAt, clamped to the
+// memory when a damaged archive's sizes point past its end; never a
+// section of a file, nor one already read from.
+func TestInMemoryZipMembers(t *testing.T) {
+	t.Parallel()
+	mem := memAt("0123456789")
+	read := io.NewSectionReader(mem, 2, 5)
+	read.Read(make([]byte, 1))
+	tests := []struct {
+		name   string
+		r      io.Reader
+		want   string
+		wantOK bool
+	}{
+		{"inside", io.NewSectionReader(mem, 2, 5), "23456", true},
+		{"past the end", io.NewSectionReader(mem, 7, 100), "789", true},
+		{"starting past the end", io.NewSectionReader(mem, 50, 10), "", true},
+		{"partly read", read, "", false},
+		{"over another ReaderAt", io.NewSectionReader(strings.NewReader("0123456789"), 2, 5), "", false},
+		{"not a section", bytes.NewReader([]byte(mem)), "", false},
+	}
+	for _, tt := range tests {
+		br, ok := inMemory(tt.r)
+		if ok != tt.wantOK {
+			t.Errorf("%s: inMemory ok = %v, want %v", tt.name, ok, tt.wantOK)
+			continue
+		}
+		if ok {
+			if got, _ := io.ReadAll(br); string(got) != tt.want {
+				t.Errorf("%s: bytes %q, want %q", tt.name, got, tt.want)
+			}
+		}
+	}
+}
+
+// TestZipFileHeldWholeAndNot scans a zip small enough to be read whole
+// with the first window and one larger, read in place: the deflated
+// member's token is found in both.
+func TestZipFileHeldWholeAndNot(t *testing.T) {
+	t.Parallel()
+	for _, size := range []int{10 << 10, 2 * (windowSize + windowOverlap)} {
+		data := makeZip(t, "app.js", incompressible(size)+"\nx = '"+testToken+"'\n")
+		if size > windowSize && len(data) <= windowSize+windowOverlap {
+			t.Fatalf("the larger zip is %d bytes: it fits the first window", len(data))
+		}
+		ms, snap := scanFile(t, "bundle.zip", data)
+		if len(ms) != 1 || ms[0].InnerPath != "app.js" || ms[0].Line != strings.Count(incompressible(size), "\n")+2 {
+			t.Errorf("zip of %d bytes: want the token once in app.js, got %s", len(data), describe(ms, snap))
+		}
 	}
 }
