@@ -35,8 +35,11 @@ type byteMasks struct {
 	// runCursor is where the last search of longRuns started: the context
 	// search asks in increasing order, one region per keyword.
 	runCursor int
-	// keywords is eachAnchor's result, kept for its capacity.
+	// keywords is maskAndAnchor's result, kept for its capacity.
 	keywords []int
+	// tail holds a window's last, partial block, zero-padded: a local
+	// array would escape to the heap through the classifier call.
+	tail [64]byte
 }
 
 // Block flags.
@@ -94,25 +97,63 @@ var maskPool = freelist.New(16, func() *byteMasks { return &byteMasks{} })
 // classifyWindow returns the masks of buf built with classify, to be given
 // back with releaseMasks.
 func classifyWindow(buf []byte, classify classifier) *byteMasks {
+	return classifyVisiting(buf, classify, nil)
+}
+
+// classifyChunk is how many blocks classifyVisiting builds the masks of
+// before it visits them: 16 KiB of a window, still in the first-level
+// cache when the visit reads it. A multiple of flagGroup, so that no group
+// of flags spans two chunks.
+const classifyChunk = 256
+
+// flagGroup is how many blocks' flags the visits test at once, four words
+// of them: on clean text, where most groups have no flag, the test is all
+// a visit costs.
+const flagGroup = 32
+
+// groupFlags returns the flags of the group of blocks starting at block
+// group (a multiple of flagGroup), their eight-block words or-ed: a flag is
+// set in it when a block of the group has it.
+func (m *byteMasks) groupFlags(group int) uint64 {
+	f := m.flags[group : group+flagGroup : group+flagGroup]
+	return binary.LittleEndian.Uint64(f) | binary.LittleEndian.Uint64(f[8:]) |
+		binary.LittleEndian.Uint64(f[16:]) | binary.LittleEndian.Uint64(f[24:])
+}
+
+// classifyVisiting is classifyWindow that calls visit, when not nil, with
+// each stretch of blocks [from, to) as soon as its masks are built: the
+// anchors and escape probes then read bytes the classifier has just
+// loaded, instead of a window that no longer fits in the cache. A visit
+// may read the masks of its blocks and of those before, not after.
+func classifyVisiting(buf []byte, classify classifier, visit func(m *byteMasks, from, to int)) *byteMasks {
 	m := maskPool.Get()
 	words := (len(buf) + 63) / 64
 	if cap(m.b64) < words {
 		m.b64 = make([]uint64, words)
 		m.anchors = make([]uint64, words)
-		// Rounded up to whole words of flags, kept zero past the end.
-		m.flags = make([]byte, (words+7)/8*8)
+		// Rounded up to whole groups of flags, kept zero past the end.
+		m.flags = make([]byte, (words+flagGroup-1)/flagGroup*flagGroup)
 	}
-	m.n, m.b64, m.anchors, m.flags = len(buf), m.b64[:words], m.anchors[:words], m.flags[:(words+7)/8*8]
-	m.longRuns, m.runsCounted, m.runCursor = m.longRuns[:0], false, 0
+	m.n, m.b64, m.anchors, m.flags = len(buf), m.b64[:words], m.anchors[:words], m.flags[:(words+flagGroup-1)/flagGroup*flagGroup]
+	m.longRuns, m.runsCounted, m.runCursor, m.keywords = m.longRuns[:0], false, 0, m.keywords[:0]
 	clear(m.flags[words:])
 	whole := len(buf) / 64
-	carry := classify(buf[:whole*64], m.b64[:whole], m.anchors[:whole], m.flags[:whole], 0)
-	if tail := buf[whole*64:]; len(tail) > 0 {
-		// Zero bytes are neither base64 nor anchors, so a zero-padded
-		// copy leaves the bits past the end clear.
-		var block [64]byte
-		copy(block[:], tail)
-		classify(block[:], m.b64[whole:], m.anchors[whole:], m.flags[whole:], carry)
+	var carry uint64
+	for from := 0; from < words; from += classifyChunk {
+		to := min(from+classifyChunk, words)
+		wholeTo := min(to, whole)
+		carry = classify(buf[from*64:wholeTo*64], m.b64[from:wholeTo], m.anchors[from:wholeTo], m.flags[from:wholeTo], carry)
+		if wholeTo < to {
+			// Zero bytes are neither base64 nor anchors, so a zero-padded
+			// copy of the last, partial block leaves the bits past the
+			// end clear.
+			m.tail = [64]byte{}
+			copy(m.tail[:], buf[whole*64:])
+			classify(m.tail[:], m.b64[whole:], m.anchors[whole:], m.flags[whole:], carry)
+		}
+		if visit != nil {
+			visit(m, from, to)
+		}
 	}
 	return m
 }
@@ -164,22 +205,26 @@ func classifyGeneric(src []byte, b64, anchors []uint64, flags []byte, carry uint
 	return carry
 }
 
-// eachAnchor calls personal with the offset of each "pk" that may open a
-// personal token and returns the sorted offsets of the ClickUp keywords:
-// findAnchors, read from the masks.
-func (m *byteMasks) eachAnchor(buf []byte, personal func(p int)) []int {
-	// The keyword list lives with the masks, so that a window dense with
-	// keywords does not grow a fresh one.
-	keywords := m.keywords[:0]
-	defer func() { m.keywords = keywords[:0] }()
-	for wi := m.nextFlagged(0, len(m.anchors), flagAnchors); wi < len(m.anchors); wi = m.nextFlagged(wi+1, len(m.anchors), flagAnchors) {
-		for w := m.anchors[wi]; w != 0; w &= w - 1 {
-			k := wi*64 + bits.TrailingZeros64(w)
-			if buf[k] == 'k' && buf[k-1] == 'p' && mayOpenPersonal(buf[k+1:]) {
-				personal(k - 1)
-			}
-			if isKeywordAt(buf, k-4) {
-				keywords = append(keywords, k-4)
+// anchorsIn calls personal with the offset of each "pk" in blocks [from,
+// to) that may open a personal token and appends the offsets of the
+// ClickUp keywords there to keywords: findAnchors, read from the masks.
+// from must be a multiple of 8.
+func (m *byteMasks) anchorsIn(buf []byte, from, to int, personal func(p int), keywords []int) []int {
+	// Eight blocks' flags a load, walked here rather than through
+	// nextFlagged: in text a block in a few holds an anchor ("ck" is
+	// common), and a call per flagged block cost more than the load.
+	const spread = flagAnchors * laneLow
+	for word := from; word < to; word += 8 {
+		for hits := binary.LittleEndian.Uint64(m.flags[word:]) & spread; hits != 0; hits &= hits - 1 {
+			wi := word + bits.TrailingZeros64(hits)/8
+			for w := m.anchors[wi]; w != 0; w &= w - 1 {
+				k := wi*64 + bits.TrailingZeros64(w)
+				if buf[k] == 'k' && buf[k-1] == 'p' && mayOpenPersonal(buf[k+1:]) {
+					personal(k - 1)
+				}
+				if isKeywordAt(buf, k-4) {
+					keywords = append(keywords, k-4)
+				}
 			}
 		}
 	}

@@ -31,7 +31,7 @@ func checkClassifiers(t *testing.T, buf []byte) {
 			want.anchors[i/64] |= 1 << (i % 64)
 		}
 	}
-	want.flags = make([]byte, (len(want.b64)+7)/8*8)
+	want.flags = make([]byte, (len(want.b64)+flagGroup-1)/flagGroup*flagGroup)
 	whole := func(i, lane int) bool { return i >= 0 && want.b64[i]>>(16*lane)&0xffff == 0xffff }
 	for i := range want.b64 {
 		if whole(i-1, 3) && whole(i, 0) || whole(i, 0) && whole(i, 1) || whole(i, 1) && whole(i, 2) || whole(i, 2) && whole(i, 3) {
@@ -46,6 +46,7 @@ func checkClassifiers(t *testing.T, buf []byte) {
 	}
 	for name, classify := range classifiers() {
 		checkProbes(t, name, buf, classify)
+		checkAnchors(t, name, buf, classify)
 		// A window of another size first, so that what it leaves in the
 		// pooled masks must not show.
 		releaseMasks(classifyWindow(bytes.Repeat([]byte("pkA"), 2000), classify))
@@ -57,17 +58,32 @@ func checkClassifiers(t *testing.T, buf []byte) {
 	}
 }
 
+// checkAnchors asserts that the anchors read from the masks, a chunk at a
+// time, are those findAnchors finds byte by byte.
+func checkAnchors(t *testing.T, name string, buf []byte, classify classifier) {
+	t.Helper()
+	var want, got []int
+	wantKeywords := findAnchors(buf, func(p int) { want = append(want, p) })
+	var gotKeywords []int
+	masks := classifyVisiting(buf, classify, func(m *byteMasks, from, to int) {
+		gotKeywords = m.anchorsIn(buf, from, to, func(p int) { got = append(got, p) }, gotKeywords)
+	})
+	releaseMasks(masks)
+	if !slices.Equal(got, want) || !slices.Equal(gotKeywords, wantKeywords) {
+		t.Fatalf("anchors on %s masks of %d bytes: pk at %v, keywords at %v; want %v, %v", name, len(buf), got, gotKeywords, want, wantKeywords)
+	}
+}
+
 // checkProbes asserts that the escape probes see the same thing reading
 // the masks as reading every probed word, in a small window and a large
 // one.
 func checkProbes(t *testing.T, name string, buf []byte, classify classifier) {
 	t.Helper()
-	masks := classifyWindow(buf, classify)
-	defer releaseMasks(masks)
 	for _, large := range []bool{false, true} {
 		want, got := escapeProbe{large: large}, escapeProbe{large: large}
 		want.scan(buf)
-		got.scanMasked(buf, masks)
+		// As maskAndAnchor probes, a chunk at a time, at any size.
+		releaseMasks(classifyVisiting(buf, classify, func(m *byteMasks, from, to int) { got.scanMasked(buf, m, from, to) }))
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("escape probes on %s masks of %d bytes (large %v): %+v, want %+v", name, len(buf), large, got, want)
 		}
@@ -77,7 +93,8 @@ func checkProbes(t *testing.T, name string, buf []byte, classify classifier) {
 func TestClassifiersAgree(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 8))
-	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 129, 1000, 4096 + 17} {
+	// The last size spans chunks of classifyVisiting, the last one partial.
+	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 129, 1000, 4096 + 17, 2*classifyChunk*64 + 1000} {
 		// Every byte value, and text dense with the anchor letters so that
 		// pairs straddle block edges.
 		all := make([]byte, n)

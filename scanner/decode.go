@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/internal/freelist"
 )
 
 // minBlobRun is the shortest base64 run worth decoding. The shortest
@@ -88,36 +90,46 @@ func matchBase64Blobs(buf []byte, depth int, emit func(rawMatch)) {
 
 // matchBase64BlobsProbing is matchBase64Blobs that feeds probe (when not
 // nil) the words the run search loads. masks, when not nil, are buf's
-// byte masks: the runs are then read from them, and probe scans on its
-// own.
+// byte masks: the runs are then read from them, and probe is not fed
+// (maskAndAnchor feeds it as it builds the masks).
 func matchBase64BlobsProbing(buf []byte, depth int, probe *escapeProbe, masks *byteMasks, emit func(rawMatch)) {
-	skip := 0
-	// probeLongRuns is forEachRun over all of buf, faster on text.
-	runs := func(fn func(start, end int)) { probeLongRuns(buf, minBlobRun, probe, fn) }
-	if masks != nil {
-		if probe != nil {
-			probe.scanMasked(buf, masks)
-		}
-		runs = func(fn func(start, end int)) { masks.forEachRun(0, len(buf), minBlobRun, fn) }
+	b := blobRuns{buf: buf, depth: depth, emit: emit}
+	if masks == nil {
+		// probeLongRuns is forEachRun over all of buf, faster on text.
+		probeLongRuns(buf, minBlobRun, probe, b.scan)
+		return
 	}
-	runs(func(start, end int) {
-		if start < skip {
-			return // a line of a wrapped block scanned whole
-		}
-		if lines := wrappedLines(buf, start, end); lines != nil {
-			scanWrapped(buf, lines, depth, emit)
-			skip = lines[len(lines)-1].end
-			return
-		}
-		if hasEmbeddedPrefix(buf[start:end]) && openEmbedded(buf, start, end, depth, emit) {
-			return
-		}
-		if utf16Blob(buf[start:end]) {
-			scanUTF16Blob(buf, start, end, depth, emit)
-			return
-		}
-		scanBlob(buf, start, end, depth, emit)
-	})
+	masks.forEachRun(0, len(buf), minBlobRun, b.scan)
+}
+
+// blobRuns scans the long base64 runs of buf, given in order. It is a
+// type of its own, not a closure, so that its state stays on the stack.
+type blobRuns struct {
+	buf   []byte
+	depth int
+	emit  func(rawMatch)
+	// skip is where the last wrapped block scanned whole ends.
+	skip int
+}
+
+func (b *blobRuns) scan(start, end int) {
+	buf, depth, emit := b.buf, b.depth, b.emit
+	if start < b.skip {
+		return // a line of a wrapped block scanned whole
+	}
+	if lines := wrappedLines(buf, start, end); lines != nil {
+		scanWrapped(buf, lines, depth, emit)
+		b.skip = lines[len(lines)-1].end
+		return
+	}
+	if hasEmbeddedPrefix(buf[start:end]) && openEmbedded(buf, start, end, depth, emit) {
+		return
+	}
+	if utf16Blob(buf[start:end]) {
+		scanUTF16Blob(buf, start, end, depth, emit)
+		return
+	}
+	scanBlob(buf, start, end, depth, emit)
 }
 
 // lineSpan is one line of a wrapped base64 block: buf[start:end].
@@ -224,9 +236,11 @@ func scanWrapped(buf []byte, lines []lineSpan, depth int, emit func(rawMatch)) {
 // blobPairSlot indexes, by pairKey of two characters, the list in
 // blobPairCandidates of the literals that hold them as their first two
 // characters or as their second and third; 0 marks a pair no literal
-// holds. One byte per pair keeps the table in the first-level cache.
+// holds. The key is the pair's two bytes as they sit in a little-endian
+// word, so that reading one costs no arithmetic; the table is 64 KiB, but
+// a run's pairs, base64 characters only, touch 8 KiB of it.
 // blobPairCandidates[0] is empty.
-var blobPairSlot, blobPairCandidates = func() (slots [128 * 128]uint8, lists [][]blobCandidate) {
+var blobPairSlot, blobPairCandidates = func() (slots [1 << 16]uint8, lists [][]blobCandidate) {
 	lists = [][]blobCandidate{nil}
 	add := func(a, b byte, c blobCandidate) {
 		k := pairKey(a, b)
@@ -257,10 +271,10 @@ type blobCandidate struct {
 	lit, back int
 }
 
-func pairKey(a, b byte) uint { return uint(a&0x7f)<<7 | uint(b&0x7f) }
+func pairKey(a, b byte) uint { return uint(a) | uint(b)<<8 }
 
 // pairKeyAt is pairKey of the two low bytes of w.
-func pairKeyAt(w uint64) uint { return uint(w&0x7f)<<7 | uint(w>>8&0x7f) }
+func pairKeyAt(w uint64) uint { return uint(uint16(w)) }
 
 // blobHit is a literal found in a base64 run: the index of the literal in
 // blobLiterals and the offset of its text in the run.
@@ -379,6 +393,12 @@ func (b *blobSegments) decodeAround(group int) {
 	b.lastStart, b.lastEnd = segStart, segEnd
 }
 
+// decodeBufs keeps the buffers decodeAndScan decodes into: the matcher
+// keeps no reference to the bytes it matches (matches copy their values),
+// and a fresh buffer a segment costs more than the decoding. Nested
+// decodings each take their own.
+var decodeBufs = freelist.New(8, func() *[]byte { return new([]byte) })
+
 // blobGuard is how many base64 characters are decoded past each cut end
 // of a segment, a multiple of 4 that spans the longest escaped token.
 const blobGuard = 512
@@ -390,10 +410,19 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 		seg = seg[:len(seg)-1]
 	}
 	enc := base64.RawStdEncoding
+	// One pooled buffer holds the standard spelling of seg, when needed,
+	// and the decoded bytes.
+	space := decodeBufs.Get()
+	defer decodeBufs.Put(space)
+	need := len(seg) + enc.DecodedLen(len(seg))
+	if cap(*space) < need {
+		*space = make([]byte, need)
+	}
+	work := (*space)[:need]
 	if bytes.ContainsAny(seg, "-_") {
 		// Decoded as one alphabet: a base64url value in a URL path shares
 		// its run with the path's slashes.
-		std := make([]byte, len(seg))
+		std := work[:len(seg)]
 		for i, c := range seg {
 			switch c {
 			case '-':
@@ -405,12 +434,12 @@ func decodeAndScan(buf []byte, segStart, segEnd, depth int, emit func(rawMatch))
 		}
 		seg = std
 	}
-	decoded := make([]byte, enc.DecodedLen(len(seg)))
+	decoded := work[len(seg):]
 	n, err := enc.Decode(decoded, seg)
 	if err != nil && n == 0 {
 		return
 	}
-	decoded = decoded[:n]
+	decoded = decoded[:n:n]
 	matchWindow(decoded, depth+1, func(m rawMatch) {
 		if m.key == "" && m.start < 3 && !m.placeholder {
 			// The whole encoded value is the credential: its name is the

@@ -12,7 +12,7 @@ import (
 // It reads the same byte masks as matchWindow where this CPU builds them,
 // so that the two differ only by those passes.
 func matchWindowPlain(buf []byte, depth int, emit func(rawMatch)) {
-	masks, keywords := maskAndAnchor(buf, fastClassifier, func(p int) { matchPersonalAt(buf, p, emit) })
+	masks, keywords := maskAndAnchor(buf, fastClassifier, nil, func(p int) { matchPersonalAt(buf, p, emit) })
 	defer releaseMasks(masks)
 	if len(keywords) > 0 {
 		matchContext(buf, keywords, masks, emit)

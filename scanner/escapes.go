@@ -74,22 +74,15 @@ func (p *escapeProbe) scan(buf []byte) {
 	}
 }
 
-// scanMasked is scan reading buf's masks: only the probes in blocks
-// flagged flagEscape can see anything. Where eight blocks in a row have
-// no flag, the clean stretch is skipped whole, without touching buf.
-func (p *escapeProbe) scanMasked(buf []byte, masks *byteMasks) {
-	const spread = flagEscape * laneLow
-	blocks := len(masks.b64)
-	for q := 0; q+probeWidth <= len(buf); q += probeStride {
-		// A probed word never straddles blocks: probeStride is a
-		// multiple of probeWidth, and a block of it.
-		blk := q / 64
-		if masks.flags[blk]&flagEscape == 0 {
-			if word := blk &^ 7; binary.LittleEndian.Uint64(masks.flags[word:])&spread == 0 {
-				next := masks.nextFlagged(word+8, blocks, flagEscape)
-				// The first probe in or after that block, less a stride.
-				q = (next*64+probeStride-1)/probeStride*probeStride - probeStride
-			}
+// scanMasked is scan of the probes in blocks [from, to) of buf, reading
+// buf's masks: only the probes in blocks flagged flagEscape can see
+// anything, so buf is read only there.
+func (p *escapeProbe) scanMasked(buf []byte, masks *byteMasks, from, to int) {
+	end := min(len(buf), to*64)
+	// A probed word never straddles blocks: probeStride is a multiple of
+	// probeWidth, and a block of it.
+	for q := (from*64 + probeStride - 1) / probeStride * probeStride; q+probeWidth <= end; q += probeStride {
+		if masks.flags[q/64]&flagEscape == 0 {
 			continue
 		}
 		if w := binary.LittleEndian.Uint64(buf[q:]); escapeBytes(w) != 0 {
@@ -221,7 +214,7 @@ func matchEscapedAt(buf []byte, p int, emit func(rawMatch)) {
 	}
 	window := buf[p:min(len(buf), p+maxEscapedToken)]
 	decoded, html := decodeEscapes(window)
-	n, uid := personalShape(decoded)
+	n := personalShape(decoded)
 	if n == 0 {
 		return
 	}
@@ -232,7 +225,7 @@ func matchEscapedAt(buf []byte, p int, emit func(rawMatch)) {
 	if html {
 		enc = "html-entity"
 	}
-	emit(personalMatch(string(decoded[:n]), uid, buf, p, enc))
+	emit(personalMatch(string(decoded[:n]), buf, p, enc))
 }
 
 // prefilterFinds reports whether matchPersonalAt already reports the token
@@ -243,12 +236,12 @@ func prefilterFinds(buf []byte, p int) bool {
 	}
 	switch buf[p+2] {
 	case '_':
-		n, _ := personalShape(buf[p:])
+		n := personalShape(buf[p:])
 		return n > 0 && !escapedWordAfter(buf[p+n:])
 	case '\\', '%':
 		window := buf[p:min(len(buf), p+escapedWindow)]
 		for _, d := range [][]byte{jsonUnescape(window), urlDecode(window)} {
-			if n, _ := personalShape(d); n > 0 {
+			if personalShape(d) > 0 {
 				return true
 			}
 		}

@@ -103,36 +103,42 @@ func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMa
 	if matchStrippedSmall(buf, depth, emit) {
 		return
 	}
-	// The escape and ESC probes ride on the run search, the last pass. A
-	// large window learns only then whether it holds colour codes, and is
-	// then scanned whole, stripped: until then its matches are held back.
+	// The escape and ESC probes ride on the building of the masks, or
+	// without masks on the run search, the last pass. A large window
+	// learns only at the end whether it holds colour codes, and is then
+	// scanned whole, stripped: until then its matches are held back.
 	probe := escapeProbe{large: len(buf) > exhaustiveESC}
 	out := emit
-	var held []rawMatch
+	// held is a pointer the closure copies, not a variable it shares, so
+	// that a small window, which holds nothing back, allocates nothing.
+	var held *[]rawMatch
 	if probe.large {
-		kept := matchLists.Get()
-		held = (*kept)[:0]
-		defer func() {
-			*kept = held
-			releaseMatches(kept)
-		}()
-		out = func(m rawMatch) { held = append(held, m) }
+		held = matchLists.Get()
+		*held = (*held)[:0]
+		defer releaseMatches(held)
+		out = func(m rawMatch) { *held = append(*held, m) }
 	}
-	masks, keywords := maskAndAnchor(buf, classify, func(p int) { matchPersonalAt(buf, p, out) })
+	masks, keywords := maskAndAnchor(buf, classify, &probe, func(p int) { matchPersonalAt(buf, p, out) })
 	defer releaseMasks(masks)
 	if len(keywords) > 0 {
 		matchContext(buf, keywords, masks, out)
 	}
-	if depth < maxDecodeDepth {
-		matchBase64BlobsProbing(buf, depth, &probe, masks, out)
-	} else {
+	// Where there are masks, maskAndAnchor has fed the probe.
+	switch {
+	case depth < maxDecodeDepth && masks != nil:
+		matchBase64BlobsProbing(buf, depth, nil, masks, out)
+	case depth < maxDecodeDepth:
+		matchBase64BlobsProbing(buf, depth, &probe, nil, out)
+	case masks == nil:
 		probe.scan(buf)
 	}
 	if probe.esc && matchStrippedANSI(buf, depth, emit) {
 		return
 	}
-	for _, m := range held {
-		emit(m)
+	if held != nil {
+		for _, m := range *held {
+			emit(m)
+		}
 	}
 	matchEscapes(buf, &probe, emit)
 }
@@ -141,13 +147,27 @@ func matchWindowWith(buf []byte, depth int, classify classifier, emit func(rawMa
 // nil or buf too short to be worth it (masks is then nil), and finds the
 // anchors: it calls personal with the offset of each "pk" that may open a
 // personal token and returns the sorted offsets of the ClickUp keywords.
-// Give the masks back with releaseMasks.
-func maskAndAnchor(buf []byte, classify classifier, personal func(p int)) (masks *byteMasks, keywords []int) {
+// Where it builds the masks, it also feeds probe, when not nil, every
+// probed word. Give the masks back with releaseMasks.
+func maskAndAnchor(buf []byte, classify classifier, probe *escapeProbe, personal func(p int)) (masks *byteMasks, keywords []int) {
 	if classify == nil || len(buf) < minClassified {
 		return nil, findAnchors(buf, personal)
 	}
-	masks = classifyWindow(buf, classify)
-	return masks, masks.eachAnchor(buf, personal)
+	// The keyword list lives with the masks, so that a window dense with
+	// keywords does not grow a fresh one.
+	masks = classifyVisiting(buf, classify, func(m *byteMasks, from, to int) {
+		// A group of blocks at a time, skipped whole on clean text.
+		for group := from; group < to; group += flagGroup {
+			f := m.groupFlags(group)
+			if f&(flagAnchors*laneLow) != 0 {
+				m.keywords = m.anchorsIn(buf, group, group+flagGroup, personal, m.keywords)
+			}
+			if probe != nil && f&(flagEscape*laneLow) != 0 {
+				probe.scanMasked(buf, m, group, group+flagGroup)
+			}
+		}
+	})
+	return masks, masks.keywords
 }
 
 // findAnchors makes one pass over buf per 'k' and 'K', the rarest letter
@@ -231,11 +251,11 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 		return
 	}
 	if buf[p+2] == '_' {
-		if n, uid := personalShape(buf[p:]); n > 0 {
+		if n := personalShape(buf[p:]); n > 0 {
 			if escapedWordAfter(buf[p+n:]) {
 				return // an escaped letter or digit glues it to a longer word
 			}
-			emit(personalMatch(string(buf[p:p+n]), uid, buf, p, ""))
+			emit(personalMatch(string(buf[p:p+n]), buf, p, ""))
 			return
 		}
 		if !escapeMayFollow(buf[p+3:]) {
@@ -246,15 +266,15 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 	window := buf[p:min(len(buf), p+escapedWindow)]
 	if bytes.IndexByte(window, '\\') >= 0 {
 		decoded := jsonUnescape(window)
-		if n, uid := personalShape(decoded); n > 0 {
-			emit(personalMatch(string(decoded[:n]), uid, buf, p, "json-escape"))
+		if n := personalShape(decoded); n > 0 {
+			emit(personalMatch(string(decoded[:n]), buf, p, "json-escape"))
 			return
 		}
 	}
 	if bytes.IndexByte(window, '%') >= 0 {
 		decoded := urlDecode(window)
-		if n, uid := personalShape(decoded); n > 0 {
-			emit(personalMatch(string(decoded[:n]), uid, buf, p, "url"))
+		if n := personalShape(decoded); n > 0 {
+			emit(personalMatch(string(decoded[:n]), buf, p, "url"))
 			return
 		}
 	}
@@ -269,7 +289,9 @@ func matchPersonalAt(buf []byte, p int, emit func(rawMatch)) {
 // personal token of "pk_" followed by b, whose plain reading is not one:
 // literal digits and a literal underscore cannot be escaped after the
 // fact, so the user id must run on into an escape, or be of a valid length
-// and end in an underscore (the body then holds the escape).
+// and end in an underscore, with the body running on into an escape.
+// (The decoders leave every byte before the first escape as it is: a body
+// cut short by a plain byte, or run on by a plain word byte, stays so.)
 func escapeMayFollow(b []byte) bool {
 	digits := 0
 	for digits < len(b) && digits <= maxUserIDLen && is(b[digits], clsDigit) {
@@ -282,7 +304,15 @@ func escapeMayFollow(b []byte) bool {
 	case '\\', '%', '&':
 		return true
 	case '_':
-		return digits >= minUserIDLen
+		if digits < minUserIDLen {
+			return false
+		}
+		body := b[digits+1:]
+		n := 0
+		for n < len(body) && n < personalBodyLen && is(body[n], clsDigit|clsUpper) {
+			n++
+		}
+		return n < len(body) && (body[n] == '\\' || body[n] == '%')
 	}
 	return false
 }
@@ -323,11 +353,12 @@ func escapedByte(b []byte) (byte, bool) {
 	return 0, false
 }
 
-// personalMatch is the personal token value, with user id uid, found at
-// byte offset start of buf (where its possibly encoded spelling begins).
-func personalMatch(value, uid string, buf []byte, start int, enc string) rawMatch {
+// personalMatch is the personal token value found at byte offset start of
+// buf (where its possibly encoded spelling begins).
+func personalMatch(value string, buf []byte, start int, enc string) rawMatch {
 	m := rawMatch{
-		kind: PersonalToken, value: value, userID: uid, start: start, encoding: enc,
+		// The user id shares the value's bytes: one allocation a match.
+		kind: PersonalToken, value: value, userID: value[3 : len(value)-personalBodyLen-1], start: start, encoding: enc,
 		placeholder: isPlaceholder(value[len(value)-personalBodyLen:], 10),
 	}
 	// A placeholder is only counted, never shown with its name; generated
@@ -339,10 +370,10 @@ func personalMatch(value, uid string, buf []byte, start int, enc string) rawMatc
 }
 
 // personalShape reports the length of the personal token at the start of b
-// (0 when there is none) and its user id. b must start with "pk_".
-func personalShape(b []byte) (int, string) {
+// (0 when there is none). b must start with "pk_".
+func personalShape(b []byte) int {
 	if len(b) < 3 || b[0] != 'p' || b[1] != 'k' || b[2] != '_' {
-		return 0, ""
+		return 0
 	}
 	i := 3
 	for i < len(b) && i-3 <= maxUserIDLen && is(b[i], clsDigit) {
@@ -350,21 +381,20 @@ func personalShape(b []byte) (int, string) {
 	}
 	digits := i - 3
 	if digits < minUserIDLen || digits > maxUserIDLen || i >= len(b) || b[i] != '_' {
-		return 0, ""
+		return 0
 	}
-	uidEnd := i
 	i++
 	bodyStart := i
 	for i < len(b) && i-bodyStart < personalBodyLen && is(b[i], clsDigit|clsUpper) {
 		i++
 	}
 	if i-bodyStart != personalBodyLen {
-		return 0, ""
+		return 0
 	}
 	if i < len(b) && is(b[i], clsWord) {
-		return 0, ""
+		return 0
 	}
-	return i, string(b[3:uidEnd])
+	return i
 }
 
 // boundaryBefore reports whether the byte before p ends a word. When that
