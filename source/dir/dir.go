@@ -173,34 +173,34 @@ func (w *walker) walkDir(osPath, display, rel string) {
 	if w.ctx.Err() != nil {
 		return
 	}
-	d, err := openFile(osPath)
+	d, err := openDirectory(osPath)
 	if err != nil {
 		w.stats.Skip(display, fmt.Errorf("failed to list directory: %w", err))
 		return
 	}
-	if id, ok := identify(d, osPath); ok {
+	if id, ok := d.identify(); ok {
 		if w.visited[id] {
-			d.Close()
+			d.close()
 			w.stats.Skip(display, errors.New("symlink loop: directory already scanned"))
 			return
 		}
 		w.visited[id] = true
 	}
-	entries, err := d.ReadDir(-1)
-	d.Close()
+	entries, err := d.list()
+	d.close()
 	if err != nil {
 		w.stats.Skip(display, fmt.Errorf("failed to list directory: %w", err))
 	}
-	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	slices.SortFunc(entries, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
 	for _, e := range entries {
-		name := e.Name()
+		name := e.name
 		childOS := joinName(osPath, name, filepath.Separator)
 		childDisplay := joinName(display, name, '/')
 		childRel := name
 		if rel != "" {
 			childRel = rel + "/" + name
 		}
-		mode := e.Type()
+		mode := e.typ
 		if mode&fs.ModeSymlink != 0 {
 			target, ok := w.resolveLink(childOS, childDisplay)
 			if !ok {
