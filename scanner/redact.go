@@ -54,9 +54,9 @@ func newSecretIndex(secrets []Secret) *secretIndex {
 	return x
 }
 
-// find appends to hits every occurrence in text of a secret, with span
-// mapping byte offsets of text to the original line's.
-func (x *secretIndex) find(text []byte, span func(s, e int) (int, int), hits []spelledHit) []spelledHit {
+// each calls fn with the offset in text and the secret of every
+// occurrence, until fn returns false.
+func (x *secretIndex) each(text []byte, fn func(i int, sec Secret) bool) {
 	for i := 0; i+minScrubbedLen <= len(text); i++ {
 		opener := uint16(text[i]) | uint16(text[i+1])<<8
 		if x.openers[opener/64]&(1<<(opener%64)) == 0 {
@@ -64,13 +64,45 @@ func (x *secretIndex) find(text []byte, span func(s, e int) (int, int), hits []s
 		}
 		for _, k := range x.byHead[binary.LittleEndian.Uint64(text[i:])] {
 			sec := x.secrets[k]
-			if raw := sec.Reveal(); bytes.HasPrefix(text[i:], []byte(raw)) {
-				s, e := span(i, i+len(raw))
-				hits = append(hits, spelledHit{s, e, sec.Redacted()})
+			if bytes.HasPrefix(text[i:], []byte(sec.Reveal())) && !fn(i, sec) {
+				return
 			}
 		}
 	}
+}
+
+// find appends to hits every occurrence in text of a secret, with span
+// mapping byte offsets of text to the original line's.
+func (x *secretIndex) find(text []byte, span func(s, e int) (int, int), hits []spelledHit) []spelledHit {
+	x.each(text, func(i int, sec Secret) bool {
+		s, e := span(i, i+len(sec.Reveal()))
+		hits = append(hits, spelledHit{s, e, sec.Redacted()})
+		return true
+	})
 	return hits
+}
+
+// holdsAny reports whether text holds a secret.
+func (x *secretIndex) holdsAny(text []byte) bool {
+	found := false
+	x.each(text, func(int, Secret) bool {
+		found = true
+		return false
+	})
+	return found
+}
+
+// longestPlainRun returns the longest part of raw without an underscore:
+// every spelling the Scrubber's replacer knows escapes only underscores,
+// so each holds that part as it is.
+func longestPlainRun(raw string) string {
+	best := ""
+	for part := range strings.SplitSeq(raw, "_") {
+		if len(part) > len(best) {
+			best = part
+		}
+	}
+	return best
 }
 
 // RedactShapesString is RedactShapes for strings.
@@ -466,6 +498,12 @@ func (r *RedactingWriter) emit(lines []byte) error {
 type Scrubber struct {
 	r       *strings.Replacer
 	secrets *secretIndex
+	// plainRuns indexes each secret's longest run without an underscore,
+	// which text must hold for the replacer to change anything: a report
+	// rarely does, and the replacer's pass over it with eight spellings
+	// per secret cost more than the rest of writing it. nil when some
+	// secret has no such run of 8 bytes; the replacer then always runs.
+	plainRuns *secretIndex
 }
 
 // NewScrubber returns the Scrubber for secrets.
@@ -488,7 +526,17 @@ func NewScrubber(secrets ...Secret) Scrubber {
 	if len(pairs) == 0 {
 		return Scrubber{}
 	}
-	return Scrubber{strings.NewReplacer(pairs...), newSecretIndex(kept)}
+	sc := Scrubber{r: strings.NewReplacer(pairs...), secrets: newSecretIndex(kept)}
+	runs := make([]Secret, 0, len(kept))
+	for _, s := range kept {
+		run := longestPlainRun(s.Reveal())
+		if len(run) < minScrubbedLen {
+			return sc
+		}
+		runs = append(runs, NewSecret(run))
+	}
+	sc.plainRuns = newSecretIndex(runs)
+	return sc
 }
 
 // String scrubs s.
@@ -504,7 +552,9 @@ func (sc Scrubber) Bytes(b []byte) []byte {
 	if sc.r == nil {
 		return RedactShapes(b)
 	}
-	b = []byte(sc.r.Replace(string(b)))
+	if sc.plainRuns == nil || sc.plainRuns.holdsAny(b) {
+		b = []byte(sc.r.Replace(string(b)))
+	}
 	if !bytes.ContainsAny(b, spellingOpeners) {
 		return RedactShapes(b)
 	}

@@ -57,3 +57,22 @@ func BenchmarkScrubberReport(b *testing.B) {
 		})
 	}
 }
+
+// TestScrubberPlainLines puts secrets raw and with escaped underscores on
+// lines without any other escape, which only the replacer redacts, also
+// for a secret with no 8-byte run free of underscores (the replacer then
+// runs on every text).
+func TestScrubberPlainLines(t *testing.T) {
+	t.Parallel()
+	g := fixtures.NewGen(11)
+	for _, sec := range []Secret{NewSecret(g.PersonalToken()), NewSecret(g.AccessToken()), NewSecret("a1b2c3_d4e5f6_g7h8i9_j0")} {
+		raw := sec.Reveal()
+		for _, spelled := range []string{raw, strings.ReplaceAll(raw, "_", "%5F"), strings.ReplaceAll(raw, "_", `\_`)} {
+			in := "path: dist/app.js\nvalue: " + spelled + " rotated\nend\n"
+			got := NewScrubber(sec, NewSecret(g.PersonalToken())).String(in)
+			if want := "path: dist/app.js\nvalue: " + sec.Redacted() + " rotated\nend\n"; got != want {
+				t.Errorf("%s spelled %d bytes long: the scrub left %q", sec.Redacted(), len(spelled), strings.ReplaceAll(got, spelled, "<secret>"))
+			}
+		}
+	}
+}
