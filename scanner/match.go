@@ -89,10 +89,12 @@ func matchWindow(buf []byte, depth int, emit func(rawMatch)) {
 // near-miss dense bundle holds thousands of placeholders per window.
 var matchLists = freelist.New(16, func() *[]rawMatch { return new([]rawMatch) })
 
-// releaseMatches gives back a list from matchLists, whose last contents
-// are *l, clearing every slot so that it keeps no value alive.
+// releaseMatches gives back a list from matchLists, clearing its slots so
+// that it keeps no value alive. Users keep every slot they filled within
+// len(*l) (or cleared it): clearing the whole capacity, grown by one
+// dense bundle, cost every small file after it.
 func releaseMatches(l *[]rawMatch) {
-	clear((*l)[:cap(*l)])
+	clear(*l)
 	*l = (*l)[:0]
 	matchLists.Put(l)
 }

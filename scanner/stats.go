@@ -38,10 +38,10 @@ func (s *Stats) AddFile(n int64) {
 	s.mu.Unlock()
 }
 
-// AddPlaceholder counts one suppressed placeholder.
-func (s *Stats) AddPlaceholder() {
+// AddPlaceholders counts n suppressed placeholders.
+func (s *Stats) AddPlaceholders(n int) {
 	s.mu.Lock()
-	s.Placeholders++
+	s.Placeholders += int64(n)
 	s.mu.Unlock()
 }
 

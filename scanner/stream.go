@@ -70,6 +70,10 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 	buf := *bp
 	kept := matchLists.Get()
 	defer releaseMatches(kept)
+	// Counted here and added once: a near-miss dense bundle holds
+	// thousands, and the workers would contend for the Stats lock.
+	placeholders := 0
+	defer func() { s.stats.AddPlaceholders(placeholders) }()
 	var (
 		base       int64 // stream offset of buf[0]
 		reportFrom int64 // matches starting before this were reported
@@ -97,6 +101,8 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		if !eof {
 			limit = n - windowOverlap
 		}
+		// Only the slots the last window used hold values to let go of.
+		clear(pending)
 		pending = pending[:0]
 		window := buf[:n]
 		matchWindow(window, 0, func(m rawMatch) { pending = append(pending, m) })
@@ -111,7 +117,7 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 				continue // found twice, e.g. through two keywords of one base64 blob
 			}
 			if m.placeholder {
-				s.stats.AddPlaceholder()
+				placeholders++
 				continue
 			}
 			lines.advance(window, base, abs)
