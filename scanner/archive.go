@@ -510,6 +510,29 @@ func (s *Scanner) scanBufferedZip(ctx context.Context, it item, r io.Reader, out
 	return s.scanZip(ctx, it, tmp, total+memberSpill, out)
 }
 
+// compressedInput is a pooled buffer in front of a compressed stream that
+// knows how much of the stream its reader has taken.
+type compressedInput struct {
+	*bufio.Reader
+	counted *countingReader
+}
+
+// consumed returns the compressed bytes taken from the buffer: those read
+// from the stream less those still waiting in it.
+func (c compressedInput) consumed() int64 { return c.counted.n - int64(c.Buffered()) }
+
+// bufferCompressed puts a pooled buffer in front of r; release gives it
+// back.
+func bufferCompressed(r io.Reader) (in compressedInput, release func()) {
+	cr := &countingReader{r: r}
+	br := compressedBufs.Get()
+	br.Reset(cr)
+	return compressedInput{br, cr}, func() {
+		br.Reset(nil)
+		compressedBufs.Put(br)
+	}
+}
+
 // countingReader counts the bytes read through it.
 type countingReader struct {
 	r io.Reader
@@ -533,15 +556,11 @@ func (s *Scanner) scanGzip(ctx context.Context, it item, r io.Reader, whole []by
 		rd := bytes.NewReader(whole)
 		src, consumed = rd, func() int64 { return int64(len(whole) - rd.Len()) }
 	} else {
-		cr := &countingReader{r: r}
-		br := compressedBufs.Get()
-		br.Reset(cr)
-		defer func() {
-			br.Reset(nil)
-			compressedBufs.Put(br)
-		}()
-		// What was read minus what waits in br.
-		src, consumed = br, func() int64 { return cr.n - int64(br.Buffered()) }
+		br, release := bufferCompressed(r)
+		defer release()
+		// The *bufio.Reader itself: klauspost/compress picks its fast
+		// path by the concrete type.
+		src, consumed = br.Reader, br.consumed
 	}
 	zr := gzipReaders.Get()
 	var err error

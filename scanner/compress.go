@@ -209,20 +209,15 @@ func (k compressedKind) innerName(name string) string {
 // named directly under the item.
 func (s *Scanner) scanCompressed(ctx context.Context, it item, r io.Reader, kind archiveKind, out *[]Match) error {
 	ck := compressedKinds[kind]
-	cr := &countingReader{r: r}
-	br := compressedBufs.Get()
-	br.Reset(cr)
-	defer func() {
-		br.Reset(nil)
-		compressedBufs.Put(br)
-	}()
-	zr, done, err := ck.open(br)
+	br, release := bufferCompressed(r)
+	defer release()
+	zr, done, err := ck.open(br.Reader)
 	if err != nil {
 		s.stats.Skip(it.name, fmt.Errorf("not a readable %s stream: %w", ck.name, err))
 		return nil
 	}
 	defer done()
-	l := s.limit(it, zr, func() int64 { return cr.n - int64(br.Buffered()) })
+	l := s.limit(it, zr, br.consumed)
 	return s.scanDecompressed(ctx, it, l, ck.innerName(it.name), out)
 }
 
