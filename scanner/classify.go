@@ -92,6 +92,9 @@ func kernelClassifier(kernel blockKernel) classifier {
 	}
 }
 
+// windowWords is how many 64-byte blocks a whole window holds.
+const windowWords = (windowSize + windowOverlap + 63) / 64
+
 var maskPool = freelist.New(16, func() *byteMasks { return &byteMasks{} })
 
 // classifyWindow returns the masks of buf built with classify, to be given
@@ -129,10 +132,14 @@ func classifyVisiting(buf []byte, classify classifier, visit func(m *byteMasks, 
 	m := maskPool.Get()
 	words := (len(buf) + 63) / 64
 	if cap(m.b64) < words {
-		m.b64 = make([]uint64, words)
-		m.anchors = make([]uint64, words)
+		// Sized for a whole window at least, so that masks grown for a
+		// small file are not grown again, in fresh pages, for each larger
+		// one after it: a window's masks are made once per worker.
+		c := max(words, windowWords)
+		m.b64 = make([]uint64, c)
+		m.anchors = make([]uint64, c)
 		// Rounded up to whole groups of flags, kept zero past the end.
-		m.flags = make([]byte, (words+flagGroup-1)/flagGroup*flagGroup)
+		m.flags = make([]byte, (c+flagGroup-1)/flagGroup*flagGroup)
 	}
 	m.n, m.b64, m.anchors, m.flags = len(buf), m.b64[:words], m.anchors[:words], m.flags[:(words+flagGroup-1)/flagGroup*flagGroup]
 	m.longRuns, m.runsCounted, m.runCursor, m.keywords = m.longRuns[:0], false, 0, m.keywords[:0]

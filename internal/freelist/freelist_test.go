@@ -21,3 +21,19 @@ func TestListKeepsUpToItsSize(t *testing.T) {
 		t.Fatalf("a list emptied again made %d values, want 4", made)
 	}
 }
+
+func TestListHandsOutTheValuePutBackLast(t *testing.T) {
+	t.Parallel()
+	l := New(4, func() *int { return new(int) })
+	a, b, c := l.Get(), l.Get(), l.Get()
+	l.Put(a)
+	l.Put(b)
+	l.Put(c)
+	// A worker that puts its buffer back and asks again must get that
+	// buffer, still mapped and cached, not the oldest one kept.
+	for i, want := range []*int{c, b, a} {
+		if got := l.Get(); got != want {
+			t.Fatalf("get %d returned another value than the one put back %d-th last", i+1, i+1)
+		}
+	}
+}
