@@ -33,7 +33,7 @@ func TestListHandsOutTheValuePutBackLast(t *testing.T) {
 	// buffer, still mapped and cached, not the oldest one kept.
 	for i, want := range []*int{c, b, a} {
 		if got := l.Get(); got != want {
-			t.Fatalf("get %d returned another value than the one put back %d-th last", i+1, i+1)
+			t.Fatalf("get %d after putting back a, b, c did not return %s", i+1, []string{"c", "b", "a"}[i])
 		}
 	}
 }
