@@ -20,7 +20,7 @@ import (
 // match plus the decoding segment after a base64 hit, and the lookback the
 // context a match needs before it.
 const (
-	windowSize     = 1 << 20
+	windowSize     = 512 << 10
 	windowOverlap  = 16 << 10
 	windowLookback = 4 << 10
 )
