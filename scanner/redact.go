@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -140,7 +141,10 @@ func redactSpelled(b []byte, secrets *secretIndex) []byte {
 	if !bytes.Contains(b, []byte("pk")) && !bytes.ContainsAny(b, spellingOpeners) {
 		return b
 	}
-	var hits []spelledHit
+	var (
+		hits    []spelledHit
+		scratch decodeScratch
+	)
 	for off := 0; off < len(b); {
 		end := bytes.IndexByte(b[off:], '\n')
 		if end < 0 {
@@ -152,11 +156,11 @@ func redactSpelled(b []byte, secrets *secretIndex) []byte {
 		switch {
 		case !bytes.ContainsAny(line, spellingOpeners):
 			if bytes.Contains(line, []byte("pk")) {
-				hits = findSpelled(line, off, nil, hits, false)
+				hits = findSpelled(line, off, nil, hits, false, &scratch)
 			}
 		case secrets != nil || mayHoldP(line):
-			hits = findSpelled(line, off, secrets, hits, false)
-			hits = findSpelled(line, off, secrets, hits, true)
+			hits = findSpelled(line, off, secrets, hits, false, &scratch)
+			hits = findSpelled(line, off, secrets, hits, true, &scratch)
 		}
 		off = end + 1
 	}
@@ -204,7 +208,7 @@ func mayHoldP(line []byte) bool {
 // sequences stripped (strip), which joins a token split by colour codes,
 // and once without, as a sequence next to a token may end in the token's
 // first bytes (ESC ( &, ESC [ 1 ; 3 p) and cut it short when stripped.
-func findSpelled(line []byte, off int, secrets *secretIndex, hits []spelledHit, strip bool) []spelledHit {
+func findSpelled(line []byte, off int, secrets *secretIndex, hits []spelledHit, strip bool, scratch *decodeScratch) []spelledHit {
 	text := line
 	var from, to []int32 // raw span of each byte of text; nil: text is line
 	for layer := 0; ; layer++ {
@@ -236,21 +240,39 @@ func findSpelled(line []byte, off int, secrets *secretIndex, hits []spelledHit, 
 			return hits
 		}
 		var changed bool
-		text, from, to, changed = decodeLayer(text, from, to, strip)
+		text, from, to, changed = decodeLayer(&scratch.layers[layer%2], text, from, to, strip)
 		if !changed {
 			return hits
 		}
 	}
 }
 
-// decodeLayer decodes one layer of the spellings in text and, with strip,
-// strips its terminal escape sequences. from and to give each byte of text the raw
-// span it came from (nil: itself); the result carries the same for its own
-// bytes. changed is false when there was nothing to decode.
-func decodeLayer(text []byte, from, to []int32, strip bool) (out []byte, oFrom, oTo []int32, changed bool) {
-	out = make([]byte, 0, len(text))
-	oFrom = make([]int32, 0, len(text))
-	oTo = make([]int32, 0, len(text))
+// decodeScratch holds the buffers of two decoded layers, reused from line
+// to line and layer to layer: a layer is decoded from the one before it,
+// so two sets suffice. A report's guidance lines all hold escaped quotes,
+// and fresh buffers for each of them were most of the page faults of
+// writing a report.
+type decodeScratch struct {
+	layers [2]decodedLayer
+}
+
+// decodedLayer is one decoded layer's text and the raw span of each byte.
+type decodedLayer struct {
+	text     []byte
+	from, to []int32
+}
+
+// decodeLayer decodes one layer of the spellings in text into dst's
+// buffers and, with strip, strips its terminal escape sequences. from and
+// to give each byte of text the raw span it came from (nil: itself); the
+// result carries the same for its own bytes and stays valid until dst is
+// used again. changed is false when there was nothing to decode. text,
+// from and to must not be dst's own buffers.
+func decodeLayer(dst *decodedLayer, text []byte, from, to []int32, strip bool) (out []byte, oFrom, oTo []int32, changed bool) {
+	out = slices.Grow(dst.text[:0], len(text))
+	oFrom = slices.Grow(dst.from[:0], len(text))
+	oTo = slices.Grow(dst.to[:0], len(text))
+	defer func() { dst.text, dst.from, dst.to = out, oFrom, oTo }()
 	emit := func(c byte, s, e int) {
 		out = append(out, c)
 		if from == nil {
