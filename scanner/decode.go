@@ -240,8 +240,17 @@ func scanWrapped(buf []byte, lines []lineSpan, depth int, emit func(rawMatch)) {
 // word, so that reading one costs no arithmetic; the table is 64 KiB, but
 // a run's pairs, base64 characters only, touch 8 KiB of it.
 // blobPairCandidates[0] is empty.
-var blobPairSlot, blobPairCandidates = func() (slots [1 << 16]uint8, lists [][]blobCandidate) {
-	lists = [][]blobCandidate{nil}
+var (
+	blobPairSlot       [1 << 16]uint8
+	blobPairCandidates = indexBlobPairs(&blobPairSlot)
+)
+
+// indexBlobPairs fills slots and returns the candidate lists they index.
+// It fills the table where it lies: built as a function's result, the
+// 64 KiB table was copied and grew the initialising goroutine's stack,
+// at every start of the program.
+func indexBlobPairs(slots *[1 << 16]uint8) [][]blobCandidate {
+	lists := [][]blobCandidate{nil}
 	add := func(a, b byte, c blobCandidate) {
 		k := pairKey(a, b)
 		if slots[k] == 0 {
@@ -262,8 +271,8 @@ var blobPairSlot, blobPairCandidates = func() (slots [1 << 16]uint8, lists [][]b
 	if len(lists) > 256 {
 		panic("scanner: more blob literal pairs than blobPairSlot can index")
 	}
-	return slots, lists
-}()
+	return lists
+}
 
 // blobCandidate is a literal that may start back characters before a
 // character pair it holds.
