@@ -1,9 +1,14 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/clickup-secret-scan/clickup-secret-scan/scanner"
 )
 
 func decodeJSON(t *testing.T, r Report) map[string]any {
@@ -129,4 +134,48 @@ func TestJSONContract(t *testing.T) {
 			t.Errorf("mode = %v, want dir", m["mode"])
 		}
 	})
+}
+
+// TestEncodeJSONLayout: EncodeJSON indents in a second pass, and must give
+// the bytes json.Encoder gives with SetIndent (the layout every report
+// written so far has), for any strings, into a bytes.Buffer or any writer.
+func TestEncodeJSONLayout(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{
+		"", "plain", "<b>&amp;</b> && x > y", "line\nbreak\ttab \"quoted\" back\\slash",
+		"\u2028\u2029 separators", "\xff\xfe invalid UTF-8", "é ü 日本", "[] {} [{}] : ,",
+	} {
+		t.Run(fmt.Sprintf("%q", s), func(t *testing.T) {
+			t.Parallel()
+			j := JSONReport{
+				Version: Version, Mode: "dir",
+				Findings: []JSONFinding{{ID: s, Keys: []string{}, Guidance: []string{s, s},
+					Locations: []scanner.Location{{Source: "dir", Path: s, Line: 1, Column: 2}}}},
+				Ignored:  []JSONIgnored{},
+				Stats:    scanner.StatsSnapshot{Errors: []string{s}},
+				Warnings: []string{},
+			}
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", "  ")
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(j); err != nil {
+				t.Fatal(err)
+			}
+			var toBuffer bytes.Buffer
+			if err := EncodeJSON(&toBuffer, j); err != nil {
+				t.Fatal(err)
+			}
+			var toWriter strings.Builder
+			if err := EncodeJSON(&toWriter, j); err != nil {
+				t.Fatal(err)
+			}
+			if got := toBuffer.String(); got != want.String() {
+				t.Errorf("into a bytes.Buffer:\n%s\nwant:\n%s", got, want.String())
+			}
+			if got := toWriter.String(); got != want.String() {
+				t.Errorf("into a strings.Builder:\n%s\nwant:\n%s", got, want.String())
+			}
+		})
+	}
 }
