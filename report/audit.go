@@ -171,10 +171,7 @@ func writeChecklistJSON(w *bytes.Buffer, c Checklist) error {
 	for _, ch := range c.Checks {
 		out.Checks = append(out.Checks, jsonCheck{ID: ch.ID, Title: ch.Title, Status: string(ch.Status), Details: orEmpty(ch.Details), Fix: orEmpty(ch.Fix)})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return encodeIndented(w, out)
 }
 
 func orEmpty(s []string) []string {

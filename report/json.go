@@ -98,17 +98,24 @@ func writeJSON(w io.Writer, r Report) error {
 // one trailing newline), so that a report read back and written again is
 // byte for byte the same. It writes j as it is: Write's scrubbing is the
 // caller's to do.
+func EncodeJSON(w io.Writer, j JSONReport) error {
+	return encodeIndented(w, j)
+}
+
+// encodeIndented writes v as JSON with a two-space indent, one trailing
+// newline and no HTML escaping (guidance holds shell commands with
+// <placeholders> and &&: they stay readable): the layout of every JSON
+// document this package writes.
 //
-// j is encoded compact and then indented into a buffer grown once, which
+// v is encoded compact and then indented into a buffer grown once, which
 // gives the bytes an Encoder with SetIndent gives: that Encoder indents
 // into a slice it grows a byte at a time, which was half the time of
 // writing a JSON report.
-func EncodeJSON(w io.Writer, j JSONReport) error {
+func encodeIndented(w io.Writer, v any) error {
 	var compact bytes.Buffer
 	enc := json.NewEncoder(&compact)
-	// Guidance holds shell commands with <placeholders> and &&: keep them readable.
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(j); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	if buf, ok := w.(*bytes.Buffer); ok {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -297,10 +296,7 @@ func encodeSARIF(w io.Writer, r sarifInput, limit int) error {
 			Properties:  props,
 		}},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	return encodeIndented(w, log)
 }
 
 // KindDescription returns a paragraph saying what a kind of credential is
