@@ -6,7 +6,9 @@
 # same run times
 #   clickup-secret-scan dir --format json --output X CORPUS
 #   rg -uu -a -c 'pk_[0-9]{7,9}_[0-9A-Z]{32}' CORPUS
-# (median of --runs runs each, with hyperfine when it is installed), measures
+# (median of --runs runs each, rounded up to whole rounds of 3 runs of
+# every command in turn, with hyperfine and jq when installed; the ratios
+# judged are the medians of each round's ratios), measures
 # our peak RSS with GNU time, and checks that every planted token was found
 # and nothing else was reported.
 #
@@ -101,6 +103,7 @@ gnu_time || die "GNU time at /usr/bin/time is required: apt-get install -y time"
 [ "$profile" = 0 ] || command -v perf >/dev/null || die "--profile needs perf: apt-get install -y linux-perf"
 have_hyperfine=0
 if command -v hyperfine >/dev/null; then
+	command -v jq >/dev/null || die "timing with hyperfine needs jq: apt-get install -y jq"
 	have_hyperfine=1
 fi
 
@@ -155,38 +158,60 @@ ours_cmd="$(printf '%q dir --format json --output %q %q' "$bin" "$work/timed.jso
 rg_cmd="$(printf 'rg -uu -a -c %q %q' "$pattern" "$corpus")"
 floor_cmd="$(printf '%q %q' "$work/floor" "$corpus")"
 rgz_cmd="$(printf 'rg -uu -a -z -c %q %q' "$pattern" "$corpus")"
-say "timing (median of $runs runs each, $(nproc) cores)"
+say "timing (median of $runs runs each, in interleaved rounds, $(nproc) cores)"
+# The machine's speed drifts within seconds: a ratio of two commands timed
+# one after the other, each over many runs, carries that drift. So every
+# command is timed a few runs at a time, in rounds; each median pools
+# every round's runs, and each ratio is the median of the rounds' ratios,
+# each of commands timed within seconds of each other.
+median() { sort -g | awk '{v[NR]=$1} END {m=int((NR+1)/2); print (NR%2 ? v[m] : (v[m]+v[m+1])/2)}'; }
+per_round=3
+rounds=$(((runs + per_round - 1) / per_round))
+: >"$work/times.tsv" # round, name, wall seconds, cpu seconds (user + sys)
 if [ "$have_hyperfine" = 1 ]; then
-	# -i: ours exits 1 when it finds tokens, which is the expected outcome;
-	# the correctness run below checks its exit status.
-	hyperfine --style basic --warmup 1 --runs "$runs" -i --export-csv "$work/hf.csv" \
-		-n ours "$ours_cmd" -n rg "$rg_cmd" -n floor "$floor_cmd" -n rg-z "$rgz_cmd" || die "hyperfine failed"
-	# CSV columns: command,mean,stddev,median,user,system,min,max (seconds).
-	hf_wall() { awk -F, -v n="$1" '$1==n {print $4}' "$work/hf.csv"; }
-	hf_cpu() { awk -F, -v n="$1" '$1==n {print $5 + $6}' "$work/hf.csv"; }
-	ours_s=$(hf_wall ours) rg_s=$(hf_wall rg) floor_s=$(hf_wall floor) rgz_s=$(hf_wall rg-z)
-	ours_cpu=$(hf_cpu ours) rg_cpu=$(hf_cpu rg) floor_cpu=$(hf_cpu floor) rgz_cpu=$(hf_cpu rg-z)
+	for round in $(seq "$rounds"); do
+		# -i: ours exits 1 when it finds tokens, which is the expected
+		# outcome; the correctness run below checks its exit status.
+		hyperfine --style none --warmup 1 --runs "$per_round" -i --export-json "$work/hf-$round.json" \
+			-n ours "$ours_cmd" -n rg "$rg_cmd" -n floor "$floor_cmd" -n rg-z "$rgz_cmd" >/dev/null || die "hyperfine failed"
+		# Per run: its wall time, and the round's mean CPU time.
+		jq -r --arg round "$round" '.results[] | .command as $name | (.user + .system) as $cpu | .times[] | [$round, $name, ., $cpu] | @tsv' \
+			"$work/hf-$round.json" >>"$work/times.tsv" || die "jq failed on hyperfine's report"
+	done
 else
-	# Prints "median-wall median-cpu" in seconds over $runs runs after one
-	# warm-up run; cpu is user + system.
-	median() { sort -g | awk '{v[NR]=$1} END {m=int((NR+1)/2); print (NR%2 ? v[m] : (v[m]+v[m+1])/2)}'; }
-	median_of() {
-		local cmd="$1" i
-		bash -c "$cmd" >/dev/null 2>&1 || true
-		: >"$work/runs.txt"
-		for i in $(seq "$runs"); do
-			/usr/bin/time -f '%e %U %S' -o "$work/t.txt" bash -c "$cmd" >/dev/null 2>&1 || true
-			tail -n 1 "$work/t.txt" >>"$work/runs.txt"
+	for cmd in "$ours_cmd" "$rg_cmd" "$floor_cmd" "$rgz_cmd"; do
+		bash -c "$cmd" >/dev/null 2>&1 || true # warm-up
+	done
+	for round in $(seq "$rounds"); do
+		for name in ours rg floor rg-z; do
+			case $name in
+			ours) cmd=$ours_cmd ;;
+			rg) cmd=$rg_cmd ;;
+			floor) cmd=$floor_cmd ;;
+			rg-z) cmd=$rgz_cmd ;;
+			esac
+			for _ in $(seq "$per_round"); do
+				/usr/bin/time -f '%e %U %S' -o "$work/t.txt" bash -c "$cmd" >/dev/null 2>&1 || true
+				awk -v r="$round" -v n="$name" '{printf "%s\t%s\t%s\t%s\n", r, n, $1, $2 + $3}' "$work/t.txt" | tail -n 1 >>"$work/times.tsv"
+			done
 		done
-		echo "$(awk '{print $1}' "$work/runs.txt" | median) $(awk '{print $2 + $3}' "$work/runs.txt" | median)"
-	}
-	read -r ours_s ours_cpu < <(median_of "$ours_cmd")
-	read -r rg_s rg_cpu < <(median_of "$rg_cmd")
-	read -r floor_s floor_cpu < <(median_of "$floor_cmd")
-	read -r rgz_s rgz_cpu < <(median_of "$rgz_cmd")
-	echo "ours: median wall $ours_s s, cpu $ours_cpu s; rg: median wall $rg_s s, cpu $rg_cpu s"
-	echo "floor: median wall $floor_s s, cpu $floor_cpu s; rg -z: median wall $rgz_s s, cpu $rgz_cpu s"
+	done
 fi
+wall_of() { awk -F'\t' -v n="$1" '$2==n {print $3}' "$work/times.tsv" | median; }
+cpu_of() { awk -F'\t' -v n="$1" '$2==n {print $4}' "$work/times.tsv" | median; }
+# round_ratios A B prints, per round, the median wall time of A over B's.
+round_ratios() {
+	local round a b
+	for round in $(seq "$rounds"); do
+		a=$(awk -F'\t' -v r="$round" -v n="$1" '$1==r && $2==n {print $3}' "$work/times.tsv" | median)
+		b=$(awk -F'\t' -v r="$round" -v n="$2" '$1==r && $2==n {print $3}' "$work/times.tsv" | median)
+		awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f\n", a / b}'
+	done
+}
+ours_s=$(wall_of ours) rg_s=$(wall_of rg) floor_s=$(wall_of floor) rgz_s=$(wall_of rg-z)
+ours_cpu=$(cpu_of ours) rg_cpu=$(cpu_of rg) floor_cpu=$(cpu_of floor) rgz_cpu=$(cpu_of rg-z)
+echo "ours: median wall $ours_s s, cpu $ours_cpu s; rg: median wall $rg_s s, cpu $rg_cpu s"
+echo "floor: median wall $floor_s s, cpu $floor_cpu s; rg -z: median wall $rgz_s s, cpu $rgz_cpu s"
 [ -n "$ours_s" ] && [ -n "$rg_s" ] && [ -n "$floor_s" ] && [ -n "$rgz_s" ] || die "no timings recorded"
 floor_bytes=$("$work/floor" "$corpus") || die "bench/floor failed on the corpus"
 
@@ -294,7 +319,10 @@ fi
 
 # --- summary -----------------------------------------------------------------
 say "summary"
-ratio=$(awk -v a="$ours_s" -v b="$rg_s" 'BEGIN {printf "%.2f", a / b}')
+rg_rounds=$(round_ratios ours rg | tr '\n' ' ')
+floor_rounds=$(round_ratios ours floor | tr '\n' ' ')
+ratio=$(echo "$rg_rounds" | tr ' ' '\n' | grep . | median)
+floor_ratio=$(echo "$floor_rounds" | tr ' ' '\n' | grep . | median)
 mbps=$(awk -v n="$corpus_bytes" -v s="$ours_s" 'BEGIN {printf "%.0f", n / s / 1e6}')
 fail=0
 perf_fail=0
@@ -307,7 +335,7 @@ printf 'ripgrep -uu -a -z -c median %.3f s  (also inflates .gz/.tgz, with a gzip
 printf 'cpu (user+sys)    floor %.2f s, ripgrep -z %.2f s\n' "$floor_cpu" "$rgz_cpu"
 printf 'cpu (user+sys)    ours %.2f s, ripgrep %.2f s, ratio %s (less sensitive than wall time to other load; load average now %s)\n' \
 	"$ours_cpu" "$rg_cpu" "$(awk -v a="$ours_cpu" -v b="$rg_cpu" 'BEGIN {printf "%.2f", a / b}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
-floor_ratio=$(awk -v a="$ours_s" -v b="$floor_s" 'BEGIN {printf "%.2f", a / b}')
+echo "rounds            ours/rg ${rg_rounds}; ours/floor ${floor_rounds}(median of each is judged)"
 # check_ratio NAME VALUE LIMIT WHAT: a PASS or FAIL line for a wall-time target.
 check_ratio() {
 	if awk -v r="$2" -v l="$3" 'BEGIN {exit !(r <= l)}'; then
