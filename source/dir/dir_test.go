@@ -175,7 +175,10 @@ func TestIncludeExclude(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	g := fixtures.NewGen(5)
-	files := map[string]string{"dist/app.js": g.PersonalToken(), "dist/app.js.map": g.PersonalToken(), "node_modules/x/index.js": g.PersonalToken(), ".git/config": g.PersonalToken()}
+	// A file named .git is a submodule's link to its repository: left out
+	// like a .git directory, with or without patterns.
+	files := map[string]string{"dist/app.js": g.PersonalToken(), "dist/app.js.map": g.PersonalToken(), "node_modules/x/index.js": g.PersonalToken(), ".git/config": g.PersonalToken(),
+		"vendor/lib/.git": g.PersonalToken(), "dist/.git": g.PersonalToken()}
 	for rel, tok := range files {
 		p := filepath.Join(root, rel)
 		os.MkdirAll(filepath.Dir(p), 0o755)
