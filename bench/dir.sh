@@ -86,11 +86,11 @@ trap 'rm -rf "$work"' EXIT
 
 # --- tools -------------------------------------------------------------------
 gnu_time() { /usr/bin/time --version 2>&1 | grep -q GNU; }
-if ! command -v rg >/dev/null || ! command -v gzip >/dev/null || ! gnu_time || ! command -v hyperfine >/dev/null || { [ "$profile" = 1 ] && ! command -v perf >/dev/null; }; then
+if ! command -v rg >/dev/null || ! command -v gzip >/dev/null || ! gnu_time || ! command -v hyperfine >/dev/null || ! command -v jq >/dev/null || { [ "$profile" = 1 ] && ! command -v perf >/dev/null; }; then
 	if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
 		say "installing missing tools"
 		apt-get update -qq >&2 || true
-		apt-get install -y ripgrep time hyperfine gzip >&2 || true
+		apt-get install -y ripgrep time hyperfine gzip jq >&2 || true
 		if [ "$profile" = 1 ]; then
 			apt-get install -y linux-perf >&2 || true
 		fi
