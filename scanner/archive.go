@@ -209,7 +209,7 @@ func (s *Scanner) scan(ctx context.Context, name string, r io.Reader) ([]Match, 
 		// need no fstat for their size, and are never copied.
 		bp := windows.Get()
 		defer windows.Put(bp)
-		n, err := f.ReadAt(*bp, 0)
+		n, err := f.ReadAt((*bp)[:windowFill], 0)
 		switch {
 		case err == io.EOF:
 			// The whole file, wherever it lives (a /proc file's stat

@@ -92,8 +92,9 @@ func kernelClassifier(kernel blockKernel) classifier {
 	}
 }
 
-// windowWords is how many 64-byte blocks a whole window holds.
-const windowWords = (windowSize + windowOverlap + 63) / 64
+// windowWords is how many 64-byte blocks a window read to windowFill
+// holds; masks grow further only for a window read on past it.
+const windowWords = (windowFill + 63) / 64
 
 var maskPool = freelist.New(16, func() *byteMasks { return &byteMasks{} })
 

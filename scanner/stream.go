@@ -19,14 +19,24 @@ import (
 // report range its first byte falls; the overlap must hold the longest
 // match plus the decoding segment after a base64 hit, and the lookback the
 // context a match needs before it.
+//
+// A window is read to windowFill bytes. When it would end inside base64
+// that is decoded only whole (endsInWholeBase64: an embedded container or
+// base64 of UTF-16 text, in one run or wrapped in lines), its buffer grows
+// to windowMax+windowOverlap and it is read on to that. Every page of a
+// pooled buffer is touched by the first window that fills it, and a page
+// fault costs more than matching the page: buffers stay at windowFill
+// unless such base64 needs more.
 const (
 	windowSize     = 512 << 10
 	windowOverlap  = 16 << 10
 	windowLookback = 4 << 10
+	windowFill     = windowSize + windowOverlap
+	windowMax      = 1 << 20
 )
 
 var windows = freelist.New(16, func() *[]byte {
-	b := make([]byte, windowSize+windowOverlap)
+	b := make([]byte, windowFill)
 	return &b
 })
 
@@ -87,9 +97,21 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		m, err := readFull(r, buf[n:])
+		m, err := readFull(r, buf[n:max(n, windowFill)])
 		n += m
 		total += int64(m)
+		if err == nil && n < windowMax+windowOverlap && endsInWholeBase64(buf[:n]) {
+			if len(buf) < windowMax+windowOverlap {
+				// The pool keeps the grown buffer for the next window
+				// that needs it.
+				grown := make([]byte, windowMax+windowOverlap)
+				copy(grown, buf[:n])
+				buf, *bp = grown, grown
+			}
+			m, err = readFull(r, buf[n:])
+			n += m
+			total += int64(m)
+		}
 		// A read error (a truncated gzip stream reports
 		// io.ErrUnexpectedEOF) ends the stream, but the bytes read before
 		// it are scanned first and the error is returned afterwards.
@@ -251,4 +273,61 @@ func newSniffer(r io.Reader) (*bufio.Reader, []byte) {
 func releaseSniffer(br *bufio.Reader) {
 	br.Reset(nil)
 	sniffers.Put(br)
+}
+
+// endsInWholeBase64 reports whether window ends inside base64 that is
+// decoded only whole: a run of at least minBlobRun characters, or a block
+// of lines wrapped at one width, that opens like an embedded container
+// (hasEmbeddedPrefix) or like base64 of UTF-16 text (utf16Blob) and began
+// in this window. Other base64 is matched piece by piece, and a window's
+// overlap is all it needs.
+func endsInWholeBase64(window []byte) bool {
+	start := b64RunStart(window, len(window), len(window))
+	if len(window)-start >= minBlobRun {
+		return start > 0 && decodedWhole(window[start:])
+	}
+	// A wrapped block: the last line, partial, follows whole lines of a
+	// wrap width. Walk back to the block's first line.
+	first := -1
+	for line := start; ; {
+		i := line
+		for i > 0 && (window[i-1] == ' ' || window[i-1] == '\t') {
+			i--
+		}
+		if i == 0 || window[i-1] != '\n' {
+			break
+		}
+		end := i - 1
+		if end > 0 && window[end-1] == '\r' {
+			end--
+		}
+		s := b64RunStart(window, end, maxWrapWidth+1)
+		if width := end - s; width < minWrapWidth || width > maxWrapWidth || width%4 != 0 {
+			break
+		}
+		first, line = s, s
+	}
+	return first > 0 && decodedWhole(window[first:])
+}
+
+// b64RunStart returns where the run of base64 characters that ends at
+// window[end] starts, looking back at most limit bytes.
+func b64RunStart(window []byte, end, limit int) int {
+	i, stop := end, max(0, end-limit)
+	// Eight characters a test while the run goes on: a run can fill the
+	// whole window.
+	for i-8 >= stop && classes[window[i-1]]&classes[window[i-2]]&classes[window[i-3]]&classes[window[i-4]]&
+		classes[window[i-5]]&classes[window[i-6]]&classes[window[i-7]]&classes[window[i-8]]&clsB64 != 0 {
+		i -= 8
+	}
+	for i > stop && classes[window[i-1]]&clsB64 != 0 {
+		i--
+	}
+	return i
+}
+
+// decodedWhole reports whether the base64 starting run is decoded whole
+// rather than piece by piece: an embedded container, or UTF-16 text.
+func decodedWhole(run []byte) bool {
+	return hasEmbeddedPrefix(run) || utf16Blob(run)
 }
