@@ -164,7 +164,8 @@ say "timing (median of $runs runs each, in interleaved rounds, $(nproc) cores)"
 # command is timed a few runs at a time, in rounds; each median pools
 # every round's runs, and each ratio is the median of the rounds' ratios,
 # each of commands timed within seconds of each other.
-median() { sort -g | awk '{v[NR]=$1} END {m=int((NR+1)/2); print (NR%2 ? v[m] : (v[m]+v[m+1])/2)}'; }
+# median prints the median of the numbers on stdin, nothing when there are none.
+median() { sort -g | awk '{v[NR]=$1} END {if (NR) {m=int((NR+1)/2); print (NR%2 ? v[m] : (v[m]+v[m+1])/2)}}'; }
 per_round=3
 rounds=$(((runs + per_round - 1) / per_round))
 : >"$work/times.tsv" # round, name, wall seconds, cpu seconds (user + sys)
@@ -205,6 +206,7 @@ round_ratios() {
 	for round in $(seq "$rounds"); do
 		a=$(awk -F'\t' -v r="$round" -v n="$1" '$1==r && $2==n {print $3}' "$work/times.tsv" | median)
 		b=$(awk -F'\t' -v r="$round" -v n="$2" '$1==r && $2==n {print $3}' "$work/times.tsv" | median)
+		[ -n "$a" ] && [ -n "$b" ] && awk -v b="$b" 'BEGIN {exit !(b > 0)}' || die "round $round has no timing of $1 or $2"
 		awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f\n", a / b}'
 	done
 }

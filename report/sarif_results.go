@@ -188,8 +188,8 @@ func sarifURI(p string) string {
 
 // ColumnUTF16 returns the 1-based column of l in UTF-16 code units, the
 // unit of SARIF's utf16CodeUnits and of GitHub annotations. Where the
-// scanner could not count it (a line of megabytes that began a window
-// before the match), the byte column stands in: exact on ASCII lines,
+// scanner could not count it (a match more than 256 KiB into a line that
+// began in an earlier window), the byte column stands in: exact on ASCII lines,
 // which is what such lines in minified bundles are.
 func ColumnUTF16(l scanner.Location) int {
 	if l.ColumnUTF16 > 0 {

@@ -55,8 +55,8 @@ func BenchmarkMatchCorpus(b *testing.B) {
 	}
 }
 
-// benchWindows returns the first 1 MiB window of a few corpus files of each
-// kind, to time matcher stages on data that sits in cache.
+// benchWindows returns the first window (windowSize bytes) of a few corpus
+// files of each kind, to time matcher stages on data that sits in cache.
 func benchWindows(b *testing.B) map[string][]byte {
 	root := os.Getenv("CLICKUP_BENCH_CORPUS")
 	if root == "" {

@@ -25,9 +25,10 @@ type Match struct {
 	Column int
 	// ColumnUTF16 is the 1-based column in UTF-16 code units, as GitHub and
 	// SARIF consumers count it; it differs from Column on lines with
-	// non-ASCII text before the match. It is 0 when the line began more
-	// than a window before the match (lines of megabytes), where counting
-	// would mean reading every byte of the line once more.
+	// non-ASCII text before the match. It is 0 when the line began in an
+	// earlier window and the match lies more than 256 KiB into it (the
+	// long lines of minified bundles), where counting would mean reading
+	// every byte of the line once more.
 	ColumnUTF16 int
 	// InnerPath is the member path inside an archive, nested members joined
 	// by "!/" (lib/app.jar!/config/.env); empty outside archives.
