@@ -1,10 +1,7 @@
 package scanner
 
 import (
-	"context"
 	"encoding/base64"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -63,27 +60,13 @@ func TestBase64BlobsReadOnPastTheWindow(t *testing.T) {
 			}
 			doc.WriteString(strings.Repeat("b=2;\n", 40<<10))
 			data := []byte(doc.String())
-
-			path := filepath.Join(t.TempDir(), "values.yaml")
-			if err := os.WriteFile(path, data, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			stats := &Stats{}
-			fromFile, err := New(Options{}, stats).Scan(context.Background(), "values.yaml", f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			fromFile, fileStats := scanFile(t, "values.yaml", data)
 			fromStream, streamStats := scanString(t, "values.yaml", data)
 			for _, got := range []struct {
 				how   string
 				ms    []Match
 				stats StatsSnapshot
-			}{{"file", fromFile, stats.Snapshot()}, {"stream", fromStream, streamStats}} {
+			}{{"file", fromFile, fileStats}, {"stream", fromStream, streamStats}} {
 				if len(got.ms) != 1 || got.ms[0].Secret.Reveal() != testToken || !strings.Contains(got.ms[0].Encoding, want) {
 					t.Errorf("from a %s: want the token inside the %s blob, got %s", got.how, want, RedactShapesString(describe(got.ms, got.stats)))
 				}
