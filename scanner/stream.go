@@ -100,7 +100,7 @@ func (s *Scanner) scanStream(ctx context.Context, r io.Reader, encoding string, 
 		m, err := readFull(r, buf[n:max(n, windowFill)])
 		n += m
 		total += int64(m)
-		if err == nil && n < windowMax+windowOverlap && endsInWholeBase64(buf[:n]) {
+		if err == nil && endsInWholeBase64(buf[:n]) {
 			if len(buf) < windowMax+windowOverlap {
 				// The pool keeps the grown buffer for the next window
 				// that needs it.
